@@ -1,0 +1,56 @@
+import { Field, ID, Int, ObjectType } from "type-graphql";
+import { Column, Entity, PrimaryColumn } from "typeorm";
+import { TIMESTAMP } from "../common/columns";
+import { ApplicationStatus, LoanPurpose } from "./application-enums";
+
+@ObjectType({ description: "A loan application, submitted by an applicant through the supermarket." })
+@Entity("applications")
+export class Application {
+  @Field(_type => ID)
+  @PrimaryColumn({ type: "varchar", length: 36 })
+  id: string;
+
+  @Column({ name: "applicant_id", type: "varchar", length: 36 })
+  applicantId: string;
+
+  @Field(_type => Int, { description: "Whole CNY." })
+  @Column({ type: "int" })
+  amount: number;
+
+  @Field(_type => Int)
+  @Column({ name: "term_months", type: "int" })
+  termMonths: number;
+
+  @Field(_type => LoanPurpose)
+  @Column({ type: "varchar", length: 32 })
+  purpose: LoanPurpose;
+
+  @Column({ type: "varchar", length: 64 })
+  city: string;
+
+  /** Never exposed to lenders: they see `incomeBand`. */
+  @Column({ name: "monthly_income", type: "int" })
+  monthlyIncome: number;
+
+  @Column({ name: "income_band", type: "varchar", length: 16 })
+  incomeBand: string;
+
+  /** Derived from the birth date inside the ID number at submission; the date is not kept. */
+  @Column({ name: "age_band", type: "varchar", length: 16 })
+  ageBand: string;
+
+  @Field(_type => ApplicationStatus)
+  @Column({ type: "varchar", length: 16 })
+  status: ApplicationStatus;
+
+  @Column({ name: "idempotency_key", type: "varchar", length: 128 })
+  idempotencyKey: string;
+
+  /** HMAC of the submitted payload: detects a reused key with another payload without keeping it. */
+  @Column({ name: "request_fingerprint", type: "varchar", length: 64 })
+  requestFingerprint: string;
+
+  @Field()
+  @Column({ name: "created_at", ...TIMESTAMP })
+  createdAt: Date;
+}

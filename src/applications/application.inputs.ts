@@ -1,0 +1,44 @@
+import { IsNotEmpty, Max, MaxLength, Min } from "class-validator";
+import { Field, InputType, Int } from "type-graphql";
+import { LoanPurpose } from "./application-enums";
+
+/** Whole CNY. */
+export const AMOUNT_RANGE = { min: 1_000, max: 5_000_000 } as const;
+export const TERM_MONTHS_RANGE = { min: 1, max: 360 } as const;
+export const MONTHLY_INCOME_MAX = 100_000_000;
+
+@InputType({ description: "An application, submitted by the supermarket's frontend for the signed-in applicant." })
+export class SubmitApplicationInput {
+  @Field(_type => Int, { description: "Whole CNY, 1,000 to 5,000,000." })
+  @Min(AMOUNT_RANGE.min) @Max(AMOUNT_RANGE.max)
+  amount: number;
+
+  @Field(_type => Int, { description: "1 to 360." })
+  @Min(TERM_MONTHS_RANGE.min) @Max(TERM_MONTHS_RANGE.max)
+  termMonths: number;
+
+  @Field(_type => LoanPurpose)
+  purpose: LoanPurpose;
+
+  @Field() @IsNotEmpty() @MaxLength(64)
+  city: string;
+
+  @Field(_type => Int, { description: "Whole CNY a month; lenders see only its band." })
+  @Min(0) @Max(MONTHLY_INCOME_MAX)
+  monthlyIncome: number;
+
+  @Field() @IsNotEmpty() @MaxLength(50)
+  fullName: string;
+
+  @Field({ description: "Resident ID number, 18 characters, GB 11643-1999 check character." })
+  @IsNotEmpty() @MaxLength(32)
+  nationalId: string;
+
+  @Field({ description: "Mainland mobile number; +86 or 0086 may lead." })
+  @IsNotEmpty() @MaxLength(20)
+  phone: string;
+
+  @Field(_type => String, { nullable: true })
+  @MaxLength(254)
+  email?: string | null;
+}

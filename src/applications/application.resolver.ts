@@ -1,0 +1,99 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Connection, connectionType, pageRequest, toConnection } from "../common/connection";
+import { Consent } from "../consents/consent.entity";
+import { GatewayContext } from "../context";
+import { Lead } from "../leads/lead.entity";
+import { ApplicantView } from "./applicant.type";
+import { Application } from "./application.entity";
+import { SubmitApplicationInput } from "./application.inputs";
+import { ApplicationService } from "./application.service";
+
+export const ApplicationConnection = connectionType(Application, "Application");
+
+function service(context: GatewayContext): ApplicationService {
+  return new ApplicationService(context.dataSource, context.fingerprintKey);
+}
+
+/** A lender sees only its own rows beneath an application; applicants and admins see all. */
+function lenderScope(context: GatewayContext): { lenderId?: string } {
+  return context.principal.kind === "lender" ? { lenderId: context.principal.lender.id } : {};
+}
+
+@Resolver(_of => Application)
+export class ApplicationResolver {
+  @Query(_returns => ApplicationConnection, { description: "Applicant: own applications, newest first." })
+  async myApplications(
+    @Ctx() context: GatewayContext,
+    @Arg("first", _type => Int, { nullable: true }) first?: number,
+    @Arg("after", _type => String, { nullable: true }) after?: string,
+  ): Promise<Connection<Application>> {
+    const page = pageRequest(first, after);
+    if (context.principal.kind !== "applicant") return toConnection([], page);
+    const applicant = await service(context).applicantOf(context.principal.subject);
+    if (!applicant) return toConnection([], page);
+    const rows = await context.dataSource.getRepository(Application).find({
+      where: { applicantId: applicant.id },
+      order: { createdAt: "DESC", id: "ASC" },
+      skip: page.skip,
+      take: page.take + 1,
+    });
+    return toConnection(rows, page);
+  }
+
+  @Query(_returns => Application, { nullable: true, description: "Its applicant, or an admin (identity masked)." })
+  application(@Arg("id", _type => ID) id: string, @Ctx() context: GatewayContext): Promise<Application> {
+    return service(context).getVisible(id, context.principal);
+  }
+
+  @Mutation(_returns => Application, {
+    description: "Applicant: submit an application; matching creates a lead for every ACTIVE lender whose criteria fit. " +
+      "Idempotent per idempotencyKey.",
+  })
+  submitApplication(
+    @Arg("input") input: SubmitApplicationInput,
+    @Arg("idempotencyKey") idempotencyKey: string,
+    @Ctx() context: GatewayContext,
+  ): Promise<Application> {
+    if (context.principal.kind !== "applicant") throw new Error("unreachable: shield admits applicants only");
+    return service(context).submit(context.principal.subject, input, idempotencyKey, context.now);
+  }
+
+  @Mutation(_returns => Application, { description: "Applicant: withdraw; open leads close and consents are terminated." })
+  withdrawApplication(@Arg("id", _type => ID) id: string, @Ctx() context: GatewayContext): Promise<Application> {
+    return service(context).withdraw(id, context.principal, context.now);
+  }
+
+  @FieldResolver(_returns => ApplicantView)
+  async applicant(@Root() application: Application, @Ctx() context: GatewayContext): Promise<ApplicantView> {
+    const record = await context.loaders.applicant.load(application.applicantId);
+    if (!record) throw new Error("application without applicant");
+    return Object.assign(new ApplicantView(), {
+      id: record.id,
+      city: application.city,
+      ageBand: application.ageBand,
+      incomeBand: application.incomeBand,
+      fullName: record.fullName,
+      nationalId: record.nationalId,
+      phone: record.phone,
+      email: record.email,
+      applicationId: application.id,
+      applicantSubject: record.subject,
+    });
+  }
+
+  @FieldResolver(_returns => [Lead], { description: "A lender sees only its own lead here." })
+  leads(@Root() application: Application, @Ctx() context: GatewayContext): Promise<Lead[]> {
+    return context.dataSource.getRepository(Lead).find({
+      where: { applicationId: application.id, ...lenderScope(context) },
+      order: { createdAt: "ASC", id: "ASC" },
+    });
+  }
+
+  @FieldResolver(_returns => [Consent], { description: "A lender sees only consents given to it." })
+  consents(@Root() application: Application, @Ctx() context: GatewayContext): Promise<Consent[]> {
+    return context.dataSource.getRepository(Consent).find({
+      where: { applicationId: application.id, ...lenderScope(context) },
+      order: { grantedAt: "ASC", id: "ASC" },
+    });
+  }
+}

@@ -1,0 +1,140 @@
+import { createHmac, randomUUID } from "node:crypto";
+import { DataSource, EntityManager, In, Not } from "typeorm";
+import { Principal } from "../auth/principal";
+import { Consent } from "../consents/consent.entity";
+import { ConsentStatus } from "../consents/consent-status";
+import { BadUserInputError, IdempotencyConflictError, NotFoundError } from "../errors";
+import { Lead } from "../leads/lead.entity";
+import { LeadStatus } from "../leads/lead-status";
+import { lenderMatches } from "../leads/matching";
+import { LenderStatus } from "../lenders/lender-status";
+import { Lender } from "../lenders/lender.entity";
+import { ApplicantRecord } from "./applicant.entity";
+import { normalizeSubmission } from "./applicant-identity";
+import { ApplicationStatus } from "./application-enums";
+import { Application } from "./application.entity";
+import { SubmitApplicationInput } from "./application.inputs";
+
+const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export class ApplicationService {
+  constructor(private readonly dataSource: DataSource, private readonly fingerprintKey: Buffer) {}
+
+  /**
+   * Row scope for applications: the owning applicant or an admin; anyone else is told it does
+   * not exist, so ids cannot be probed.
+   */
+  async getVisible(id: string, principal: Principal): Promise<Application> {
+    const application = await this.dataSource.getRepository(Application).findOneBy({ id });
+    if (!application) throw new NotFoundError("Application");
+    if (principal.kind === "admin") return application;
+    if (principal.kind === "applicant" && (await this.ownerSubject(application)) === principal.subject) return application;
+    throw new NotFoundError("Application");
+  }
+
+  async applicantOf(subject: string): Promise<ApplicantRecord | null> {
+    return this.dataSource.getRepository(ApplicantRecord).findOneBy({ subject });
+  }
+
+  /** Idempotent per (applicant, key): a retry returns the first result; another payload conflicts. */
+  async submit(subject: string, input: SubmitApplicationInput, idempotencyKey: string, now: Date): Promise<Application> {
+    if (!IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
+      throw new BadUserInputError("idempotencyKey", "must be 1-128 characters of letters, digits and . _ : -");
+    }
+    const { submission, bands } = normalizeSubmission(input, now);
+    const fingerprint = createHmac("sha256", this.fingerprintKey).update(JSON.stringify(submission)).digest("hex");
+
+    const replay = await this.findReplay(subject, idempotencyKey, fingerprint);
+    if (replay) return replay;
+    try {
+      return await this.dataSource.transaction(async manager => {
+        const applicant = await this.upsertApplicant(manager, subject, submission, now);
+        const application = manager.getRepository(Application).create({
+          id: randomUUID(),
+          applicantId: applicant.id,
+          amount: submission.amount,
+          termMonths: submission.termMonths,
+          purpose: input.purpose,
+          city: submission.city,
+          monthlyIncome: submission.monthlyIncome,
+          incomeBand: bands.incomeBand,
+          ageBand: bands.ageBand,
+          status: ApplicationStatus.SUBMITTED,
+          idempotencyKey,
+          requestFingerprint: fingerprint,
+          createdAt: now,
+        });
+        await manager.getRepository(Application).insert(application);
+        const lenders = await manager.getRepository(Lender).findBy({ status: LenderStatus.ACTIVE });
+        const leads = lenders
+          .filter(lender => lenderMatches(lender, application))
+          .map(lender => manager.getRepository(Lead).create({
+            id: randomUUID(), applicationId: application.id, lenderId: lender.id, status: LeadStatus.NEW,
+            fundedAmount: null, createdAt: now, updatedAt: now,
+          }));
+        if (leads.length > 0) await manager.getRepository(Lead).insert(leads);
+        return application;
+      });
+    } catch (error) {
+      // A concurrent retry with the same key won the unique index: answer as a retry would.
+      const raced = await this.findReplay(subject, idempotencyKey, fingerprint);
+      if (raced) return raced;
+      throw error;
+    }
+  }
+
+  private async findReplay(subject: string, idempotencyKey: string, fingerprint: string): Promise<Application | null> {
+    const applicant = await this.applicantOf(subject);
+    if (!applicant) return null;
+    const existing = await this.dataSource.getRepository(Application).findOneBy({ applicantId: applicant.id, idempotencyKey });
+    if (!existing) return null;
+    if (existing.requestFingerprint !== fingerprint) throw new IdempotencyConflictError();
+    return existing;
+  }
+
+  /** The latest submission's identity is the applicant's identity on file. */
+  private async upsertApplicant(
+    manager: EntityManager,
+    subject: string,
+    identity: { fullName: string; nationalId: string; phone: string; email: string | null },
+    now: Date,
+  ): Promise<ApplicantRecord> {
+    const repository = manager.getRepository(ApplicantRecord);
+    const existing = await repository.findOneBy({ subject });
+    const values = { fullName: identity.fullName, nationalId: identity.nationalId, phone: identity.phone, email: identity.email };
+    if (existing) {
+      await repository.update({ id: existing.id }, { ...values, updatedAt: now });
+      return { ...existing, ...values, updatedAt: now };
+    }
+    const created = repository.create({ id: randomUUID(), subject, ...values, createdAt: now, updatedAt: now });
+    await repository.insert(created);
+    return created;
+  }
+
+  /** Withdrawal closes every open lead and terminates every active consent of the application. */
+  async withdraw(id: string, principal: Principal, now: Date): Promise<Application> {
+    const application = await this.getVisible(id, principal);
+    if (application.status === ApplicationStatus.WITHDRAWN) return application;
+    if (application.status !== ApplicationStatus.SUBMITTED) {
+      throw new BadUserInputError("id", `an application that is ${application.status} cannot be withdrawn`);
+    }
+    await this.dataSource.transaction(async manager => {
+      await manager.getRepository(Application).update({ id }, { status: ApplicationStatus.WITHDRAWN });
+      await manager.getRepository(Lead).update(
+        { applicationId: id, status: Not(In([LeadStatus.DECLINED, LeadStatus.FUNDED, LeadStatus.CLOSED])) },
+        { status: LeadStatus.CLOSED, updatedAt: now },
+      );
+      await manager.getRepository(Consent).update(
+        { applicationId: id, storedStatus: ConsentStatus.ACTIVE },
+        { storedStatus: ConsentStatus.TERMINATED, endedAt: now },
+      );
+    });
+    application.status = ApplicationStatus.WITHDRAWN;
+    return application;
+  }
+
+  private async ownerSubject(application: Application): Promise<string | null> {
+    const applicant = await this.dataSource.getRepository(ApplicantRecord).findOneBy({ id: application.applicantId });
+    return applicant?.subject ?? null;
+  }
+}

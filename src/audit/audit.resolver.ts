@@ -1,0 +1,79 @@
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
+import { Between, FindOptionsWhere, LessThan, MoreThanOrEqual } from "typeorm";
+import { ApplicantRecord } from "../applications/applicant.entity";
+import { Connection, connectionType, pageRequest, toConnection } from "../common/connection";
+import { GatewayContext } from "../context";
+import { Lender } from "../lenders/lender.entity";
+import { AuditFilter, LenderReferralStats } from "./audit.types";
+import { PiiAccess } from "./pii-access.entity";
+import { referralReport } from "./referral-report";
+
+export const PiiAccessConnection = connectionType(PiiAccess, "PiiAccess");
+
+function timeWindow(from?: Date | null, to?: Date | null) {
+  if (from && to) return { at: Between(from, new Date(to.getTime() - 1)) };
+  if (from) return { at: MoreThanOrEqual(from) };
+  if (to) return { at: LessThan(to) };
+  return {};
+}
+
+@Resolver(_of => PiiAccess)
+export class AuditResolver {
+  @Query(_returns => PiiAccessConnection, { description: "Applicant: every lender read of my identity, granted or denied, newest first." })
+  async myAccessLog(
+    @Ctx() context: GatewayContext,
+    @Arg("first", _type => Int, { nullable: true }) first?: number,
+    @Arg("after", _type => String, { nullable: true }) after?: string,
+  ): Promise<Connection<PiiAccess>> {
+    const page = pageRequest(first, after);
+    if (context.principal.kind !== "applicant") return toConnection([], page);
+    const applicant = await context.dataSource.getRepository(ApplicantRecord).findOneBy({ subject: context.principal.subject });
+    if (!applicant) return toConnection([], page);
+    const rows = await context.dataSource.getRepository(PiiAccess).find({
+      where: { applicantId: applicant.id },
+      order: { seq: "DESC" },
+      skip: page.skip,
+      take: page.take + 1,
+    });
+    return toConnection(rows, page);
+  }
+
+  @Query(_returns => PiiAccessConnection, { description: "Admin: the identity access log, newest first." })
+  async auditLog(
+    @Ctx() context: GatewayContext,
+    @Arg("filter", _type => AuditFilter, { nullable: true }) filter?: AuditFilter,
+    @Arg("first", _type => Int, { nullable: true }) first?: number,
+    @Arg("after", _type => String, { nullable: true }) after?: string,
+  ): Promise<Connection<PiiAccess>> {
+    const page = pageRequest(first, after);
+    const where: FindOptionsWhere<PiiAccess> = {
+      ...(filter?.lenderId ? { lenderId: filter.lenderId } : {}),
+      ...(filter?.applicationId ? { applicationId: filter.applicationId } : {}),
+      ...(filter?.outcome ? { outcome: filter.outcome } : {}),
+      ...timeWindow(filter?.from, filter?.to),
+    };
+    const rows = await context.dataSource.getRepository(PiiAccess).find({
+      where,
+      order: { seq: "DESC" },
+      skip: page.skip,
+      take: page.take + 1,
+    });
+    return toConnection(rows, page);
+  }
+
+  @Query(_returns => [LenderReferralStats], { description: "Admin: per lender, leads, offers, choices, outcomes and identity reads in [from, to)." })
+  referralReport(
+    @Arg("from", _type => Date) from: Date,
+    @Arg("to", _type => Date) to: Date,
+    @Ctx() context: GatewayContext,
+  ): Promise<LenderReferralStats[]> {
+    return referralReport(context.dataSource, from, to);
+  }
+
+  @FieldResolver(_returns => Lender)
+  async lender(@Root() access: PiiAccess, @Ctx() context: GatewayContext): Promise<Lender> {
+    const lender = await context.loaders.lender.load(access.lenderId);
+    if (!lender) throw new Error("access record without lender");
+    return lender;
+  }
+}

@@ -1,0 +1,27 @@
+import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import { MaxLength } from "class-validator";
+import { Lender } from "../lenders/lender.entity";
+import { AccessOutcome } from "./pii-access.entity";
+
+@InputType({ description: "Narrows the audit log; every given field must match." })
+export class AuditFilter {
+  @Field(_type => ID, { nullable: true }) @MaxLength(64) lenderId?: string | null;
+  @Field(_type => ID, { nullable: true }) @MaxLength(64) applicationId?: string | null;
+  @Field(_type => AccessOutcome, { nullable: true }) outcome?: AccessOutcome | null;
+  @Field(_type => Date, { nullable: true, description: "Inclusive." }) from?: Date | null;
+  @Field(_type => Date, { nullable: true, description: "Exclusive." }) to?: Date | null;
+}
+
+@ObjectType({ description: "One lender's referral funnel in a period [from, to)." })
+export class LenderReferralStats {
+  @Field(_type => Lender) lender: Lender;
+  @Field(_type => Int, { description: "Leads created in the period." }) leads: number;
+  @Field(_type => Int, { description: "Offers made in the period." }) offers: number;
+  @Field(_type => Int, { description: "Consents granted to the lender in the period (the applicant chose it)." }) chosen: number;
+  @Field(_type => Int, { description: "Leads reported APPROVED (or later FUNDED) and updated in the period." }) approved: number;
+  @Field(_type => Int, { description: "Leads reported DECLINED and updated in the period." }) declined: number;
+  @Field(_type => Int, { description: "Leads reported FUNDED and updated in the period." }) funded: number;
+  @Field(_type => Int, { description: "Sum of funded amounts, whole CNY." }) fundedAmount: number;
+  @Field(_type => Int, { description: "Identity field reads granted in the period." }) identityReads: number;
+  @Field(_type => Int, { description: "Identity field reads denied in the period." }) deniedReads: number;
+}

@@ -1,0 +1,56 @@
+import { GraphQLSchema } from "graphql";
+import { applyMiddleware } from "graphql-middleware";
+import { deny, or, shield } from "graphql-shield";
+import { ForbiddenError } from "../../errors";
+import { isAdmin, isApplicant, isAuthenticated, isLender } from "./rules";
+
+/**
+ * Who may call which root field. Anything not listed is denied (`fallbackRule: deny`), so a new
+ * operation is closed until a rule here opens it. Row scope (own leads, own applications) is the
+ * services' job; identity fields are src/privacy's.
+ */
+const permissions = shield(
+  {
+    Query: {
+      viewer: isAuthenticated,
+      myApplications: isApplicant,
+      application: or(isApplicant, isAdmin),
+      myAccessLog: isApplicant,
+      leads: isLender,
+      lead: isLender,
+      lenders: isAdmin,
+      lender: isAdmin,
+      auditLog: isAdmin,
+      referralReport: isAdmin,
+    },
+    Mutation: {
+      submitApplication: isApplicant,
+      chooseLender: isApplicant,
+      withdrawConsent: isApplicant,
+      withdrawApplication: isApplicant,
+      makeOffer: isLender,
+      reportOutcome: isLender,
+      createLender: isAdmin,
+      setLenderStatus: isAdmin,
+      setFieldPermissions: isAdmin,
+      issueApiKey: isAdmin,
+      revokeApiKey: isAdmin,
+    },
+  },
+  {
+    fallbackRule: deny,
+    fallbackError: () => new ForbiddenError("This operation is not allowed for your role"),
+    // A database error inside a rule must surface as an error, not as a plain denial.
+    allowExternalErrors: true,
+  },
+);
+
+/**
+ * Applies the rules to the root types only. Shield would otherwise wrap every field of every
+ * type, which doubles list latency (graphql-shield #416, #812, #1522) and guards nothing more.
+ */
+export function applyOperationPermissions(schema: GraphQLSchema): GraphQLSchema {
+  const generated = permissions.generate(schema) as Record<string, unknown>;
+  const rootOnly = { Query: generated.Query, Mutation: generated.Mutation };
+  return applyMiddleware(schema, rootOnly as never);
+}

@@ -1,0 +1,16 @@
+import { rule } from "graphql-shield";
+import { GatewayContext } from "../../context";
+
+// Each rule checks exactly one thing. `cache: "contextual"`: the answer depends on the caller only.
+export const isApplicant = rule({ cache: "contextual" })((_parent, _args, context: GatewayContext) =>
+  context.principal.kind === "applicant");
+
+export const isLender = rule({ cache: "contextual" })((_parent, _args, context: GatewayContext) =>
+  context.principal.kind === "lender");
+
+export const isAdmin = rule({ cache: "contextual" })((_parent, _args, context: GatewayContext) =>
+  context.principal.kind === "admin");
+
+/** Authentication already happened before execution; this only names the intent in the map. */
+export const isAuthenticated = rule({ cache: "contextual" })((_parent, _args, context: GatewayContext) =>
+  context.principal !== undefined);

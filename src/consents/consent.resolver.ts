@@ -1,0 +1,41 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
+import { Application } from "../applications/application.entity";
+import { ApplicationService } from "../applications/application.service";
+import { GatewayContext } from "../context";
+import { Lender } from "../lenders/lender.entity";
+import { Consent } from "./consent.entity";
+import { ChooseLenderInput } from "./consent.inputs";
+import { ConsentService } from "./consent.service";
+
+function service(context: GatewayContext): ConsentService {
+  return new ConsentService(context.dataSource, new ApplicationService(context.dataSource, context.fingerprintKey));
+}
+
+@Resolver(_of => Consent)
+export class ConsentResolver {
+  @Mutation(_returns => Consent, {
+    description: "Applicant: choose a lender, consenting that it may read these identity categories for this application.",
+  })
+  chooseLender(@Arg("input") input: ChooseLenderInput, @Ctx() context: GatewayContext): Promise<Consent> {
+    return service(context).choose(context.principal, input, context.now, context.consentTtlDays);
+  }
+
+  @Mutation(_returns => Consent, { description: "Applicant: withdraw a consent; the lender's next request reads nothing." })
+  withdrawConsent(@Arg("consentId", _type => ID) consentId: string, @Ctx() context: GatewayContext): Promise<Consent> {
+    return service(context).withdraw(context.principal, consentId, context.now);
+  }
+
+  @FieldResolver(_returns => Application)
+  async application(@Root() consent: Consent, @Ctx() context: GatewayContext): Promise<Application> {
+    const application = await context.loaders.application.load(consent.applicationId);
+    if (!application) throw new Error("consent without application");
+    return application;
+  }
+
+  @FieldResolver(_returns => Lender)
+  async lender(@Root() consent: Consent, @Ctx() context: GatewayContext): Promise<Lender> {
+    const lender = await context.loaders.lender.load(consent.lenderId);
+    if (!lender) throw new Error("consent without lender");
+    return lender;
+  }
+}

@@ -1,0 +1,59 @@
+import DataLoader from "dataloader";
+import { DataSource, In, ObjectLiteral, Repository } from "typeorm";
+import { ApplicantRecord } from "./applications/applicant.entity";
+import { Application } from "./applications/application.entity";
+import { Principal } from "./auth/principal";
+import { GatewayConfig } from "./config";
+import { Lender } from "./lenders/lender.entity";
+import { PiiGate } from "./privacy/pii-gate";
+
+/** Per-request loaders: they batch within one request and are dropped with it (no cross-request cache). */
+export interface Loaders {
+  lender: DataLoader<string, Lender | null>;
+  application: DataLoader<string, Application | null>;
+  applicant: DataLoader<string, ApplicantRecord | null>;
+}
+
+export interface GatewayContext {
+  requestId: string;
+  principal: Principal;
+  dataSource: DataSource;
+  loaders: Loaders;
+  piiGate: PiiGate;
+  /** The request's start: every time-based decision in it uses this instant. */
+  now: Date;
+  consentTtlDays: number;
+  /** HMAC key for submission fingerprints (idempotency). */
+  fingerprintKey: Buffer;
+}
+
+function byIdLoader<T extends ObjectLiteral & { id: string }>(repository: Repository<T>): DataLoader<string, T | null> {
+  return new DataLoader(async ids => {
+    const rows = await repository.findBy({ id: In([...ids]) } as never);
+    const found = new Map(rows.map(row => [row.id, row]));
+    return ids.map(id => found.get(id) ?? null);
+  });
+}
+
+export function createContext(
+  dataSource: DataSource,
+  principal: Principal,
+  requestId: string,
+  now: Date,
+  config: Pick<GatewayConfig, "consentTtlDays" | "requestFingerprintKey">,
+): GatewayContext {
+  return {
+    requestId,
+    principal,
+    dataSource,
+    now,
+    consentTtlDays: config.consentTtlDays,
+    fingerprintKey: config.requestFingerprintKey,
+    piiGate: new PiiGate(dataSource, principal, now),
+    loaders: {
+      lender: byIdLoader(dataSource.getRepository(Lender)),
+      application: byIdLoader(dataSource.getRepository(Application)),
+      applicant: byIdLoader(dataSource.getRepository(ApplicantRecord)),
+    },
+  };
+}

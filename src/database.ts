@@ -1,0 +1,14 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DataSource } from "typeorm";
+import { createDataSource } from "../ormconfig";
+import { DatabaseTarget } from "./config";
+
+/** Connects and applies every pending migration; the server never starts on an old schema. */
+export async function openDatabase(target: DatabaseTarget): Promise<DataSource> {
+  if (target.kind === "sqlite" && target.path !== ":memory:") mkdirSync(dirname(target.path), { recursive: true });
+  const dataSource = createDataSource(target);
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: "each" });
+  return dataSource;
+}

@@ -1,0 +1,55 @@
+import { GraphQLError } from "graphql";
+
+/** The public error codes: clients branch on `extensions.code`, never on message text. */
+export enum ErrorCode {
+  UNAUTHENTICATED = "UNAUTHENTICATED",
+  FORBIDDEN = "FORBIDDEN",
+  BAD_USER_INPUT = "BAD_USER_INPUT",
+  NOT_FOUND = "NOT_FOUND",
+  IDEMPOTENCY_CONFLICT = "IDEMPOTENCY_CONFLICT",
+  RATE_LIMITED = "RATE_LIMITED",
+  INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR",
+}
+
+/** Every error the gateway throws on purpose; `formatError` passes these through, hides the rest. */
+export class GatewayError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}, httpStatus?: number) {
+    super(message, {
+      extensions: { ...extensions, code, ...(httpStatus ? { http: { status: httpStatus } } : {}) },
+    });
+  }
+}
+
+export class UnauthenticatedError extends GatewayError {
+  constructor(message = "Missing or invalid credentials") {
+    super(ErrorCode.UNAUTHENTICATED, message, {}, 401);
+  }
+}
+
+export class ForbiddenError extends GatewayError {
+  constructor(message = "Not allowed", reason?: string) {
+    super(ErrorCode.FORBIDDEN, message, reason ? { reason } : {});
+  }
+}
+
+/** A bad input: names the field, never echoes its value (it may be personal data). */
+export class BadUserInputError extends GatewayError {
+  constructor(field: string, problem: string) {
+    super(ErrorCode.BAD_USER_INPUT, `${field}: ${problem}`, { field });
+  }
+}
+
+export class NotFoundError extends GatewayError {
+  constructor(what: string) {
+    super(ErrorCode.NOT_FOUND, `${what} not found`);
+  }
+}
+
+export class IdempotencyConflictError extends GatewayError {
+  constructor() {
+    super(
+      ErrorCode.IDEMPOTENCY_CONFLICT,
+      "This idempotencyKey was already used with a different payload",
+    );
+  }
+}

@@ -1,0 +1,61 @@
+import { ApolloServerErrorCode, unwrapResolverError } from "@apollo/server/errors";
+import { GraphQLFormattedError } from "graphql";
+import { ArgumentValidationError } from "type-graphql";
+import { ValidationError } from "class-validator";
+import { ErrorCode, GatewayError } from "./errors";
+import { Logger } from "./logger";
+
+/** Apollo's own codes that describe the request, not our internals: passed through as they are. */
+const REQUEST_ERROR_CODES = new Set<string>([
+  ApolloServerErrorCode.GRAPHQL_PARSE_FAILED,
+  ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED,
+  ApolloServerErrorCode.BAD_USER_INPUT,
+  ApolloServerErrorCode.BAD_REQUEST,
+  ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE,
+  ApolloServerErrorCode.PERSISTED_QUERY_NOT_FOUND,
+  ApolloServerErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
+  "INTROSPECTION_DISABLED",
+]);
+
+/** Dotted paths of the failing properties, e.g. `input.criteria.minAmount`; never values. */
+function failingFields(errors: readonly ValidationError[], prefix = ""): string[] {
+  return errors.flatMap(error => {
+    const path = prefix ? `${prefix}.${error.property}` : error.property;
+    const own = error.constraints ? [path] : [];
+    return [...own, ...failingFields(error.children ?? [], path)];
+  });
+}
+
+/**
+ * The single place where errors take their public shape. Our own errors keep code, message and
+ * their extensions (reason, field); request errors keep Apollo's; anything else is an internal
+ * error whose text (SQL, driver messages, stack) never reaches the client.
+ */
+export function createErrorFormatter(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+    if (original instanceof GatewayError) {
+      const { http: _http, ...extensions } = original.extensions as Record<string, unknown>;
+      return { ...base, message: original.message, extensions };
+    }
+    if (original instanceof ArgumentValidationError) {
+      const fields = failingFields(original.extensions.validationErrors as ValidationError[])
+        .map(path => path.replace(/^input\./, ""));
+      return {
+        ...base,
+        message: `Invalid input: ${fields.join(", ")}`,
+        extensions: { code: ErrorCode.BAD_USER_INPUT, field: fields[0], fields },
+      };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === "string" && REQUEST_ERROR_CODES.has(code)) {
+      return { ...base, extensions: { code } };
+    }
+    logger.error("internal_error", {
+      errorName: original instanceof Error ? original.name : typeof original,
+      path: formatted.path,
+    });
+    return { ...base, message: "Internal server error", extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  };
+}

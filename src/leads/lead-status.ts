@@ -1,0 +1,35 @@
+import { registerEnumType } from "type-graphql";
+
+export enum LeadStatus {
+  NEW = "NEW",
+  OFFERED = "OFFERED",
+  CHOSEN = "CHOSEN",
+  APPROVED = "APPROVED",
+  DECLINED = "DECLINED",
+  FUNDED = "FUNDED",
+  CLOSED = "CLOSED",
+}
+
+export enum LeadOutcome {
+  APPROVED = "APPROVED",
+  DECLINED = "DECLINED",
+  FUNDED = "FUNDED",
+}
+
+registerEnumType(LeadStatus, { name: "LeadStatus" });
+registerEnumType(LeadOutcome, { name: "LeadOutcome" });
+
+/** The allowed moves of a lead; anything not listed is refused. */
+const TRANSITIONS: Record<LeadStatus, readonly LeadStatus[]> = {
+  [LeadStatus.NEW]: [LeadStatus.OFFERED, LeadStatus.CHOSEN, LeadStatus.CLOSED],
+  [LeadStatus.OFFERED]: [LeadStatus.OFFERED, LeadStatus.CHOSEN, LeadStatus.CLOSED],
+  [LeadStatus.CHOSEN]: [LeadStatus.APPROVED, LeadStatus.DECLINED, LeadStatus.FUNDED, LeadStatus.CLOSED],
+  [LeadStatus.APPROVED]: [LeadStatus.FUNDED, LeadStatus.DECLINED, LeadStatus.CLOSED],
+  [LeadStatus.DECLINED]: [],
+  [LeadStatus.FUNDED]: [],
+  [LeadStatus.CLOSED]: [],
+};
+
+export function canMoveLead(from: LeadStatus, to: LeadStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}

@@ -1,0 +1,33 @@
+import { Field, ID, Int, ObjectType } from "type-graphql";
+import { Column, Entity, PrimaryColumn } from "typeorm";
+import { TIMESTAMP } from "../common/columns";
+import { LeadStatus } from "./lead-status";
+
+@ObjectType({ description: "One application offered to one lender. Lenders see only their own." })
+@Entity("leads")
+export class Lead {
+  @Field(_type => ID)
+  @PrimaryColumn({ type: "varchar", length: 36 })
+  id: string;
+
+  @Column({ name: "application_id", type: "varchar", length: 36 })
+  applicationId: string;
+
+  @Column({ name: "lender_id", type: "varchar", length: 36 })
+  lenderId: string;
+
+  @Field(_type => LeadStatus)
+  @Column({ type: "varchar", length: 16 })
+  status: LeadStatus;
+
+  @Field(_type => Int, { nullable: true, description: "Whole CNY, once the lender reported FUNDED." })
+  @Column({ name: "funded_amount", type: "int", nullable: true })
+  fundedAmount: number | null;
+
+  @Field()
+  @Column({ name: "created_at", ...TIMESTAMP })
+  createdAt: Date;
+
+  @Column({ name: "updated_at", ...TIMESTAMP })
+  updatedAt: Date;
+}

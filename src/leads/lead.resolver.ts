@@ -1,0 +1,92 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Application } from "../applications/application.entity";
+import { Connection, connectionType, pageRequest, toConnection } from "../common/connection";
+import { Consent } from "../consents/consent.entity";
+import { ConsentStatus } from "../consents/consent-status";
+import { GatewayContext } from "../context";
+import { Lender } from "../lenders/lender.entity";
+import { Lead } from "./lead.entity";
+import { LeadStatus } from "./lead-status";
+import { MakeOfferInput, ReportOutcomeInput } from "./lead.inputs";
+import { LeadService } from "./lead.service";
+import { Offer } from "./offer.entity";
+
+export const LeadConnection = connectionType(Lead, "Lead");
+
+function callingLender(context: GatewayContext): Lender {
+  if (context.principal.kind !== "lender") throw new Error("unreachable: shield admits lenders only");
+  return context.principal.lender;
+}
+
+@Resolver(_of => Lead)
+export class LeadResolver {
+  @Query(_returns => LeadConnection, { description: "Lender: own leads, newest first, anonymized unless the applicant chose you." })
+  async leads(
+    @Ctx() context: GatewayContext,
+    @Arg("first", _type => Int, { nullable: true }) first?: number,
+    @Arg("after", _type => String, { nullable: true }) after?: string,
+    @Arg("status", _type => LeadStatus, { nullable: true }) status?: LeadStatus,
+  ): Promise<Connection<Lead>> {
+    const page = pageRequest(first, after);
+    const rows = await context.dataSource.getRepository(Lead).find({
+      where: { lenderId: callingLender(context).id, ...(status ? { status } : {}) },
+      order: { createdAt: "DESC", id: "ASC" },
+      skip: page.skip,
+      take: page.take + 1,
+    });
+    return toConnection(rows, page);
+  }
+
+  @Query(_returns => Lead, { nullable: true, description: "Lender: one of its own leads." })
+  lead(@Arg("id", _type => ID) id: string, @Ctx() context: GatewayContext): Promise<Lead> {
+    return new LeadService(context.dataSource).getOwn(id, callingLender(context).id);
+  }
+
+  @Mutation(_returns => Offer, { description: "Lender: offer (or revise the offer) on an own lead." })
+  makeOffer(@Arg("input") input: MakeOfferInput, @Ctx() context: GatewayContext): Promise<Offer> {
+    return new LeadService(context.dataSource).makeOffer(callingLender(context), input, context.now);
+  }
+
+  @Mutation(_returns => Lead, { description: "Lender: report what became of a lead the applicant chose." })
+  reportOutcome(@Arg("input") input: ReportOutcomeInput, @Ctx() context: GatewayContext): Promise<Lead> {
+    return new LeadService(context.dataSource).reportOutcome(callingLender(context), input, context.now);
+  }
+
+  @FieldResolver(_returns => Lender)
+  async lender(@Root() lead: Lead, @Ctx() context: GatewayContext): Promise<Lender> {
+    const lender = await context.loaders.lender.load(lead.lenderId);
+    if (!lender) throw new Error("lead without lender");
+    return lender;
+  }
+
+  @FieldResolver(_returns => Application)
+  async application(@Root() lead: Lead, @Ctx() context: GatewayContext): Promise<Application> {
+    const application = await context.loaders.application.load(lead.applicationId);
+    if (!application) throw new Error("lead without application");
+    return application;
+  }
+
+  @FieldResolver(_returns => Offer, { nullable: true })
+  offer(@Root() lead: Lead, @Ctx() context: GatewayContext): Promise<Offer | null> {
+    return context.dataSource.getRepository(Offer).findOneBy({ leadId: lead.id });
+  }
+
+  @FieldResolver(_returns => Consent, { nullable: true, description: "The active consent for this lead's lender, else the latest." })
+  async consent(@Root() lead: Lead, @Ctx() context: GatewayContext): Promise<Consent | null> {
+    const consents = await context.dataSource.getRepository(Consent).find({
+      where: { applicationId: lead.applicationId, lenderId: lead.lenderId },
+      order: { grantedAt: "DESC", id: "ASC" },
+    });
+    return consents.find(consent => consent.status === ConsentStatus.ACTIVE) ?? consents[0] ?? null;
+  }
+}
+
+@Resolver(_of => Offer)
+export class OfferResolver {
+  @FieldResolver(_returns => Lead)
+  async lead(@Root() offer: Offer, @Ctx() context: GatewayContext): Promise<Lead> {
+    const lead = await context.dataSource.getRepository(Lead).findOneBy({ id: offer.leadId });
+    if (!lead) throw new Error("offer without lead");
+    return lead;
+  }
+}

@@ -1,0 +1,77 @@
+import { Field, ID, Int, ObjectType } from "type-graphql";
+import { Column, Entity, PrimaryColumn } from "typeorm";
+import { TIMESTAMP, jsonText } from "../common/columns";
+import { PiiCategory, decodeCategories } from "../privacy/pii-category";
+import { LenderStatus } from "./lender-status";
+
+@ObjectType({ description: "Which applications a lender wants as leads." })
+export class LenderCriteria {
+  @Field(_type => Int) minAmount: number;
+  @Field(_type => Int) maxAmount: number;
+  @Field(_type => Int) minTermMonths: number;
+  @Field(_type => Int) maxTermMonths: number;
+  @Field(_type => [String], { nullable: true, description: "Cities served; null means every city." })
+  cities: string[] | null;
+}
+
+@ObjectType({ description: "A partner lender." })
+@Entity("lenders")
+export class Lender {
+  @Field(_type => ID)
+  @PrimaryColumn({ type: "varchar", length: 36 })
+  id: string;
+
+  @Field()
+  @Column({ type: "varchar", length: 100 })
+  name: string;
+
+  @Field({ description: "The legal entity named to applicants in the consent notice." })
+  @Column({ name: "legal_name", type: "varchar", length: 200 })
+  legalName: string;
+
+  @Field()
+  @Column({ name: "contact_email", type: "varchar", length: 254 })
+  contactEmail: string;
+
+  @Field(_type => LenderStatus)
+  @Column({ type: "varchar", length: 16 })
+  status: LenderStatus;
+
+  /** Categories an admin allows this lender to ever receive; sorted comma list. */
+  @Column({ name: "permitted_categories", type: "varchar", length: 100, default: "" })
+  permittedCategoriesStored: string;
+
+  @Column({ name: "min_amount", type: "int" })
+  minAmount: number;
+
+  @Column({ name: "max_amount", type: "int" })
+  maxAmount: number;
+
+  @Column({ name: "min_term_months", type: "int" })
+  minTermMonths: number;
+
+  @Column({ name: "max_term_months", type: "int" })
+  maxTermMonths: number;
+
+  @Column({ type: "text", nullable: true, transformer: jsonText })
+  cities: string[] | null;
+
+  @Column({ name: "created_at", ...TIMESTAMP })
+  createdAt: Date;
+
+  @Field(_type => [PiiCategory])
+  get permittedCategories(): PiiCategory[] {
+    return decodeCategories(this.permittedCategoriesStored);
+  }
+
+  @Field(_type => LenderCriteria)
+  get criteria(): LenderCriteria {
+    return {
+      minAmount: this.minAmount,
+      maxAmount: this.maxAmount,
+      minTermMonths: this.minTermMonths,
+      maxTermMonths: this.maxTermMonths,
+      cities: this.cities,
+    };
+  }
+}

@@ -1,0 +1,27 @@
+import { ArrayMaxSize, IsNotEmpty, Max, MaxLength, Min } from "class-validator";
+import { Field, InputType, Int } from "type-graphql";
+
+export const LENDER_AMOUNT_LIMIT = 10_000_000;
+export const LENDER_TERM_LIMIT = 360;
+
+@InputType({ description: "Which applications become leads for the lender. No cities: every city." })
+export class LenderCriteriaInput {
+  @Field(_type => Int) @Min(1) @Max(LENDER_AMOUNT_LIMIT) minAmount: number;
+  @Field(_type => Int) @Min(1) @Max(LENDER_AMOUNT_LIMIT) maxAmount: number;
+  @Field(_type => Int) @Min(1) @Max(LENDER_TERM_LIMIT) minTermMonths: number;
+  @Field(_type => Int) @Min(1) @Max(LENDER_TERM_LIMIT) maxTermMonths: number;
+
+  @Field(_type => [String], { nullable: true })
+  @ArrayMaxSize(500)
+  @MaxLength(64, { each: true })
+  @IsNotEmpty({ each: true })
+  cities?: string[] | null;
+}
+
+@InputType()
+export class CreateLenderInput {
+  @Field() @IsNotEmpty() @MaxLength(100) name: string;
+  @Field() @IsNotEmpty() @MaxLength(200) legalName: string;
+  @Field() @IsNotEmpty() @MaxLength(254) contactEmail: string;
+  @Field(_type => LenderCriteriaInput) criteria: LenderCriteriaInput;
+}

@@ -1,0 +1,98 @@
+import { randomUUID } from "node:crypto";
+import { DataSource } from "typeorm";
+import { isPlausibleEmail } from "../applications/identity-validation";
+import { BadUserInputError, NotFoundError } from "../errors";
+import { PiiCategory, encodeCategories } from "../privacy/pii-category";
+import { ApiKey, IssuedApiKey } from "./api-key.entity";
+import { generateApiKey, hashApiKeySecret } from "./api-key-secret";
+import { LenderStatus } from "./lender-status";
+import { Lender } from "./lender.entity";
+import { CreateLenderInput } from "./lender.inputs";
+
+export class LenderService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async get(id: string): Promise<Lender> {
+    const lender = await this.dataSource.getRepository(Lender).findOneBy({ id });
+    if (!lender) throw new NotFoundError("Lender");
+    return lender;
+  }
+
+  /** A new lender is ACTIVE with no identity category permitted: an admin opens them explicitly. */
+  async create(input: CreateLenderInput, now: Date): Promise<Lender> {
+    const { criteria } = input;
+    if (!isPlausibleEmail(input.contactEmail)) throw new BadUserInputError("contactEmail", "is not an e-mail address");
+    if (criteria.minAmount > criteria.maxAmount) {
+      throw new BadUserInputError("criteria.minAmount", "must not exceed maxAmount");
+    }
+    if (criteria.minTermMonths > criteria.maxTermMonths) {
+      throw new BadUserInputError("criteria.minTermMonths", "must not exceed maxTermMonths");
+    }
+    const cities = criteria.cities ? [...new Set(criteria.cities.map(city => city.trim()))] : null;
+    if (cities && cities.some(city => city === "")) throw new BadUserInputError("criteria.cities", "must not hold blank names");
+    const lender = this.dataSource.getRepository(Lender).create({
+      id: randomUUID(),
+      name: input.name.trim(),
+      legalName: input.legalName.trim(),
+      contactEmail: input.contactEmail.trim(),
+      status: LenderStatus.ACTIVE,
+      permittedCategoriesStored: "",
+      minAmount: criteria.minAmount,
+      maxAmount: criteria.maxAmount,
+      minTermMonths: criteria.minTermMonths,
+      maxTermMonths: criteria.maxTermMonths,
+      cities: cities && cities.length > 0 ? cities : null,
+      createdAt: now,
+    });
+    await this.dataSource.getRepository(Lender).insert(lender);
+    return lender;
+  }
+
+  async setStatus(id: string, status: LenderStatus): Promise<Lender> {
+    const lender = await this.get(id);
+    await this.dataSource.getRepository(Lender).update({ id }, { status });
+    lender.status = status;
+    return lender;
+  }
+
+  async setPermittedCategories(id: string, categories: PiiCategory[]): Promise<Lender> {
+    const lender = await this.get(id);
+    const stored = encodeCategories(categories);
+    await this.dataSource.getRepository(Lender).update({ id }, { permittedCategoriesStored: stored });
+    lender.permittedCategoriesStored = stored;
+    return lender;
+  }
+
+  /** The credential is returned once; only the SHA-256 of its secret is kept. */
+  async issueApiKey(lenderId: string, label: string | null, now: Date): Promise<IssuedApiKey> {
+    await this.get(lenderId);
+    if (label !== null && label.length > 100) throw new BadUserInputError("label", "must be at most 100 characters");
+    const generated = generateApiKey();
+    const apiKey = this.dataSource.getRepository(ApiKey).create({
+      id: generated.id,
+      lenderId,
+      secretHash: hashApiKeySecret(generated.secret),
+      label,
+      createdAt: now,
+      lastUsedAt: null,
+      revokedAt: null,
+    });
+    await this.dataSource.getRepository(ApiKey).insert(apiKey);
+    return { secret: generated.credential, apiKey };
+  }
+
+  /** Takes effect on the next request: keys are looked up on every request, never cached. */
+  async revokeApiKey(id: string, now: Date): Promise<ApiKey> {
+    const apiKey = await this.dataSource.getRepository(ApiKey).findOneBy({ id });
+    if (!apiKey) throw new NotFoundError("API key");
+    if (apiKey.revokedAt === null) {
+      apiKey.revokedAt = now;
+      await this.dataSource.getRepository(ApiKey).update({ id }, { revokedAt: now });
+    }
+    return apiKey;
+  }
+
+  async listKeys(lenderId: string): Promise<ApiKey[]> {
+    return this.dataSource.getRepository(ApiKey).find({ where: { lenderId }, order: { createdAt: "ASC", id: "ASC" } });
+  }
+}

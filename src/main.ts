@@ -1,0 +1,33 @@
+import "reflect-metadata";
+import { ConfigError, loadConfig } from "./config";
+import { openDatabase } from "./database";
+import { createLogger } from "./logger";
+import { buildGatewaySchema } from "./schema";
+import { startGateway } from "./server";
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  if (config.usesGeneratedSecrets) logger.warn("using_generated_development_secrets", { file: ".dev-secrets.json" });
+  const dataSource = await openDatabase(config.database);
+  const schema = await buildGatewaySchema();
+  const gateway = await startGateway(config, dataSource, schema, logger);
+  logger.info("gateway_started", { port: gateway.port, database: config.database.kind, nodeEnv: config.nodeEnv });
+
+  const shutdown = async (signal: string) => {
+    logger.info("gateway_stopping", { signal });
+    await gateway.stop();
+    await dataSource.destroy();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  // Configuration errors are ours and carry no secrets; anything else is reported by name only.
+  const message = error instanceof ConfigError ? error.message : error instanceof Error ? error.name : "unknown error";
+  process.stderr.write(JSON.stringify({ level: "error", event: "gateway_failed_to_start", message }) + "\n");
+  if (!(error instanceof ConfigError) && error instanceof Error && error.stack) process.stderr.write(error.stack + "\n");
+  process.exit(1);
+});

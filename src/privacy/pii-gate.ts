@@ -1,0 +1,105 @@
+import DataLoader from "dataloader";
+import { DataSource, In } from "typeorm";
+import { AccessOutcome, PiiAccess } from "../audit/pii-access.entity";
+import { Principal } from "../auth/principal";
+import { Consent } from "../consents/consent.entity";
+import { ErrorCode, ForbiddenError, GatewayError } from "../errors";
+import { Lender } from "../lenders/lender.entity";
+import { AccessDecision, DenialReason, decideLenderAccess } from "./consent-policy";
+import { PiiCategory } from "./pii-category";
+
+/** What the gate needs to know about the object whose @pii field is being read. */
+export interface PiiSubject {
+  id: string;
+  applicationId: string;
+  applicantSubject: string;
+}
+
+/** How a permitted value leaves the server. */
+export type Disclosure = "plain" | "masked";
+
+interface LenderRead {
+  subject: PiiSubject;
+  field: string;
+  category: PiiCategory;
+}
+
+/**
+ * One per request. Lender reads of one response are decided together: one query for the
+ * consents of every application on the page, one multi-row insert into the access log,
+ * awaited before any value is released. Nothing outlives the request, so a withdrawal is
+ * seen by the next request.
+ */
+export class PiiGate {
+  private readonly lenderReads: DataLoader<LenderRead, AccessDecision, string> | null;
+
+  constructor(private readonly dataSource: DataSource, private readonly principal: Principal, private readonly now: Date) {
+    this.lenderReads =
+      principal.kind === "lender"
+        ? new DataLoader(reads => this.decideAndAudit(principal.lender, reads), {
+            cacheKeyFn: read => `${read.subject.applicationId}\u0000${read.field}`,
+          })
+        : null;
+  }
+
+  /** Resolves how the value may be disclosed, or throws FORBIDDEN with the reason. */
+  async authorize(subject: PiiSubject, field: string, category: PiiCategory): Promise<Disclosure> {
+    const principal = this.principal;
+    switch (principal.kind) {
+      case "applicant":
+        if (principal.subject === subject.applicantSubject) return "plain";
+        throw deniedError(DenialReason.NOT_OWNER);
+      case "admin":
+        return "masked";
+      case "lender": {
+        const decision = await this.lenderReads!.load({ subject, field, category });
+        if (decision.allowed) return "plain";
+        throw deniedError(decision.reason);
+      }
+      default: {
+        const unreachable: never = principal;
+        return unreachable;
+      }
+    }
+  }
+
+  private async decideAndAudit(lender: Lender, reads: readonly LenderRead[]): Promise<AccessDecision[]> {
+    const applicationIds = [...new Set(reads.map(read => read.subject.applicationId))];
+    const consents = await this.dataSource
+      .getRepository(Consent)
+      .findBy({ lenderId: lender.id, applicationId: In(applicationIds) });
+    const decisions = reads.map(read =>
+      decideLenderAccess(
+        lender,
+        read.category,
+        consents.filter(consent => consent.applicationId === read.subject.applicationId),
+        this.now,
+      ),
+    );
+    const records = reads.map((read, index) => {
+      const decision = decisions[index];
+      return this.dataSource.getRepository(PiiAccess).create({
+        at: this.now,
+        lenderId: lender.id,
+        applicantId: read.subject.id,
+        applicationId: read.subject.applicationId,
+        field: read.field,
+        category: read.category,
+        outcome: decision.allowed ? AccessOutcome.GRANTED : AccessOutcome.DENIED,
+        reason: decision.allowed ? null : decision.reason,
+        consentId: decision.consentId,
+      });
+    });
+    try {
+      await this.dataSource.getRepository(PiiAccess).insert(records);
+    } catch {
+      // Fail closed: a read that cannot be audited does not happen.
+      throw new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, "The read could not be audited, so the value was withheld");
+    }
+    return decisions;
+  }
+}
+
+function deniedError(reason: DenialReason): ForbiddenError {
+  return new ForbiddenError(`Identity field not available: ${reason}`, reason);
+}

@@ -1,0 +1,77 @@
+import { PiiCategory } from "../../src/privacy/pii-category";
+import { TestIdentity, uniqueIdentity } from "./identities";
+import { TestGateway } from "./gateway";
+
+export const CREATE_LENDER = `mutation($input: CreateLenderInput!) { createLender(input: $input) { id name status permittedCategories } }`;
+export const SET_PERMISSIONS = `mutation($id: ID!, $categories: [PiiCategory!]!) {
+  setFieldPermissions(lenderId: $id, categories: $categories) { id permittedCategories } }`;
+export const ISSUE_KEY = `mutation($id: ID!, $label: String) { issueApiKey(lenderId: $id, label: $label) { secret apiKey { id prefix label } } }`;
+export const SUBMIT = `mutation($input: SubmitApplicationInput!, $key: String!) {
+  submitApplication(input: $input, idempotencyKey: $key) { id status amount } }`;
+export const CHOOSE = `mutation($input: ChooseLenderInput!) {
+  chooseLender(input: $input) { id status categories grantedAt expiresAt } }`;
+export const WITHDRAW_CONSENT = `mutation($id: ID!) { withdrawConsent(consentId: $id) { id status endedAt } }`;
+export const LEADS_WITH_IDENTITY = `query { leads(first: 100) { edges { node { id status application { id applicant {
+  id city ageBand incomeBand fullName nationalId phone email } } } } } }`;
+
+export const ALL_CATEGORIES: PiiCategory[] = [PiiCategory.NAME, PiiCategory.NATIONAL_ID, PiiCategory.PHONE, PiiCategory.EMAIL];
+
+export interface TestLender {
+  id: string;
+  apiKey: string;
+  apiKeyId: string;
+}
+
+/** Fails the test with the response when GraphQL reported errors. */
+export function expectData<T = any>(result: { body: { data?: any; errors?: unknown[] }; text: string }): T {
+  if (result.body.errors && result.body.errors.length > 0) throw new Error(`unexpected errors: ${result.text}`);
+  return result.body.data as T;
+}
+
+export async function onboardLender(
+  gateway: TestGateway,
+  adminToken: string,
+  name: string,
+  permitted: PiiCategory[] = ALL_CATEGORIES,
+  criteria: Record<string, unknown> = { minAmount: 1000, maxAmount: 500000, minTermMonths: 1, maxTermMonths: 60 },
+): Promise<TestLender> {
+  const created = expectData(await gateway.request(CREATE_LENDER, {
+    input: { name, legalName: `${name} Consumer Finance Co., Ltd.`, contactEmail: `privacy@${name.toLowerCase()}.example`, criteria },
+  }, adminToken));
+  const id = created.createLender.id as string;
+  if (permitted.length > 0) expectData(await gateway.request(SET_PERMISSIONS, { id, categories: permitted }, adminToken));
+  const issued = expectData(await gateway.request(ISSUE_KEY, { id, label: "integration" }, adminToken));
+  return { id, apiKey: issued.issueApiKey.secret, apiKeyId: issued.issueApiKey.apiKey.id };
+}
+
+export function applicationInput(identity: TestIdentity = uniqueIdentity(), overrides: Record<string, unknown> = {}) {
+  return {
+    amount: 50000,
+    termMonths: 12,
+    purpose: "CONSUMPTION",
+    city: "北京",
+    monthlyIncome: 12000,
+    fullName: identity.fullName,
+    nationalId: identity.nationalId,
+    phone: identity.phone,
+    email: identity.email,
+    ...overrides,
+  };
+}
+
+export async function submitApplication(gateway: TestGateway, applicantToken: string, identity: TestIdentity, key = `key-${Math.random().toString(36).slice(2)}`) {
+  const data = expectData(await gateway.request(SUBMIT, { input: applicationInput(identity), key }, applicantToken));
+  return data.submitApplication.id as string;
+}
+
+export async function leadIdFor(gateway: TestGateway, lender: TestLender, applicationId: string): Promise<string> {
+  const data = expectData(await gateway.request(`query { leads(first: 100) { edges { node { id application { id } } } } }`, {}, lender.apiKey));
+  const edge = data.leads.edges.find((e: any) => e.node.application.id === applicationId);
+  if (!edge) throw new Error("lead not found for lender");
+  return edge.node.id;
+}
+
+export async function choose(gateway: TestGateway, applicantToken: string, applicationId: string, lenderId: string, categories: PiiCategory[]) {
+  const data = expectData(await gateway.request(CHOOSE, { input: { applicationId, lenderId, categories } }, applicantToken));
+  return data.chooseLender.id as string;
+}

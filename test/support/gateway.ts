@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DataSource } from "typeorm";
+import { signDevelopmentToken } from "../../src/auth/jwt";
+import { DatabaseTarget, GatewayConfig, loadConfig } from "../../src/config";
+import { openDatabase } from "../../src/database";
+import { createLogger } from "../../src/logger";
+import { buildGatewaySchema } from "../../src/schema";
+import { RunningGateway, startGateway } from "../../src/server";
+
+declare const __DATABASE_KIND__: "sqlite" | "mysql";
+
+/** A test secret, long enough for HS256; never a real one. */
+export const TEST_JWT_SECRET = "test-only-jwt-secret-0123456789abcdefghijklmnop";
+
+export interface GraphQLResult {
+  status: number;
+  body: { data?: Record<string, any> | null; errors?: Array<{ message: string; path?: (string | number)[]; extensions?: Record<string, any> }> };
+  /** The raw response text, for "appears nowhere in the response" assertions. */
+  text: string;
+}
+
+export interface TestGateway {
+  url: string;
+  dataSource: DataSource;
+  kind: "sqlite" | "mysql";
+  request(query: string, variables?: Record<string, unknown>, token?: string, headers?: Record<string, string>): Promise<GraphQLResult>;
+  token(role: "admin" | "applicant", subject: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+function databaseTarget(): { target: DatabaseTarget; cleanup: () => void } {
+  const kind = typeof __DATABASE_KIND__ === "string" ? __DATABASE_KIND__ : "sqlite";
+  if (kind === "mysql") {
+    const url = process.env.TEST_MYSQL_URL;
+    if (!url) throw new Error("TEST_MYSQL_URL is required for the mysql project");
+    return { target: { kind: "mysql", url }, cleanup: () => undefined };
+  }
+  const directory = mkdtempSync(join(tmpdir(), "gateway-test-"));
+  return { target: { kind: "sqlite", path: join(directory, "gateway.sqlite") }, cleanup: () => rmSync(directory, { recursive: true, force: true }) };
+}
+
+/**
+ * Starts the real gateway on a real database, on a loopback port. MySQL tests share one
+ * database, so each test file starts from empty tables (the suite runs in band).
+ */
+export async function startTestGateway(overrides: Record<string, string> = {}): Promise<TestGateway> {
+  const { target, cleanup } = databaseTarget();
+  if (target.kind === "mysql") {
+    const wipe = await openDatabase(target);
+    await wipe.dropDatabase();
+    await wipe.destroy();
+  }
+  const config: GatewayConfig = loadConfig({ NODE_ENV: "test", JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: "silent", ...overrides });
+  const dataSource = await openDatabase(target);
+  const schema = await buildGatewaySchema();
+  const running: RunningGateway = await startGateway(config, dataSource, schema, createLogger("silent"), 0, "127.0.0.1");
+  return {
+    url: running.url,
+    dataSource,
+    kind: target.kind,
+    async request(query, variables = {}, token, headers = {}) {
+      const response = await fetch(running.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      const text = await response.text();
+      return { status: response.status, body: JSON.parse(text), text };
+    },
+    token: (role, subject) => signDevelopmentToken(config.jwtSecret, role, subject),
+    async stop() {
+      await running.stop();
+      await dataSource.destroy();
+      cleanup();
+    },
+  };
+}
