@@ -75,6 +75,11 @@ function readOrGenerateDevSecrets(): { jwtSecret: string } {
   return generated;
 }
 
+/** Only the database part of the environment, for tools that need no secrets (the TypeORM CLI). */
+export function databaseTargetFromEnv(env: Environment = process.env): DatabaseTarget {
+  return parseDatabase(env.DATABASE_URL);
+}
+
 export function loadConfig(env: Environment = process.env): GatewayConfig {
   const nodeEnv = env.NODE_ENV === "production" ? "production" : env.NODE_ENV === "test" ? "test" : "development";
   let jwtSecret = env.JWT_SECRET;

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DataSource } from "typeorm";
-import { createDataSource } from "../ormconfig";
+import { createDataSource } from "./data-source";
 import { DatabaseTarget } from "./config";
 
 /** Connects and applies every pending migration; the server never starts on an old schema. */
