@@ -26,6 +26,23 @@ function failingFields(errors: readonly ValidationError[], prefix = ""): string[
   });
 }
 
+const VARIABLE_VALUE_ERROR = /^Variable "\$([_A-Za-z]\w*)" got invalid value /;
+const NAMED_FIELD_REASON = /; Field "([_A-Za-z]\w*)" (?:of required type|is not defined by type) /;
+
+/**
+ * graphql-js reports a variable it cannot coerce as `Variable "$input" got invalid value <value>
+ * at "input.amount"; <reason>`, and both the value and the reason may echo what was sent: a whole
+ * input with ID number and phone. Keeps only where it failed, relative to the variable
+ * (`amount`, `criteria.minAmount`), or the variable's name when the whole value is wrong.
+ */
+function variableCoercionField(message: string): { variable: string; field: string } | null {
+  const variable = VARIABLE_VALUE_ERROR.exec(message)?.[1];
+  if (!variable) return null;
+  const at = new RegExp(` at "${variable}((?:\\.[_A-Za-z]\\w*|\\[\\d+\\])*)"; `).exec(message)?.[1] ?? "";
+  const path = [at.replace(/^\./, ""), NAMED_FIELD_REASON.exec(message)?.[1]].filter(Boolean).join(".");
+  return { variable, field: path || variable };
+}
+
 /**
  * The single place where errors take their public shape. Our own errors keep code, message and
  * their extensions (reason, field); request errors keep Apollo's; anything else is an internal
@@ -49,6 +66,15 @@ export function createErrorFormatter(logger: Logger) {
       };
     }
     const code = formatted.extensions?.code;
+    const coercion = code === ErrorCode.BAD_USER_INPUT ? variableCoercionField(formatted.message) : null;
+    if (coercion) {
+      return {
+        ...base,
+        message: `Variable "$${coercion.variable}" has an invalid value` +
+          (coercion.field === coercion.variable ? "" : ` at "${coercion.field}"`),
+        extensions: { code: ErrorCode.BAD_USER_INPUT, field: coercion.field, fields: [coercion.field] },
+      };
+    }
     if (typeof code === "string" && REQUEST_ERROR_CODES.has(code)) {
       return { ...base, extensions: { code } };
     }

@@ -21,6 +21,9 @@ export class LenderService {
   /** A new lender is ACTIVE with no identity category permitted: an admin opens them explicitly. */
   async create(input: CreateLenderInput, now: Date): Promise<Lender> {
     const { criteria } = input;
+    // class-validator's @IsNotEmpty passes "   "; the stored value is trimmed, so check after trimming.
+    if (input.name.trim() === "") throw new BadUserInputError("name", "must not be blank");
+    if (input.legalName.trim() === "") throw new BadUserInputError("legalName", "must not be blank");
     if (!isPlausibleEmail(input.contactEmail)) throw new BadUserInputError("contactEmail", "is not an e-mail address");
     if (criteria.minAmount > criteria.maxAmount) {
       throw new BadUserInputError("criteria.minAmount", "must not exceed maxAmount");
