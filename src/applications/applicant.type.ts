@@ -8,7 +8,15 @@ import { Directive, Field, ID, ObjectType } from "type-graphql";
  */
 @ObjectType("Applicant", { description: "An applicant, seen through one application. Identity fields need consent." })
 export class ApplicantView {
-  @Field(_type => ID)
+  static idFor(applicationId: string): string {
+    return `applicant-of-${applicationId}`;
+  }
+
+  /**
+   * One id per application, never the person's: a lender that was given identity on one
+   * application must not be able to recognise the same person on a later, anonymized one.
+   */
+  @Field(_type => ID, { description: "Identifies the applicant of this application only; another application of the same person has another id." })
   id: string;
 
   @Field({ description: "City of the application." })
@@ -36,7 +44,8 @@ export class ApplicantView {
   @Directive("@pii(category: EMAIL)")
   email: string | null;
 
-  /** Not fields: what the access rule needs to decide. */
+  /** Not fields: what the access rule needs to decide and audit. */
+  applicantId: string;
   applicationId: string;
   applicantSubject: string;
 }

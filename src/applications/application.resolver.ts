@@ -68,7 +68,8 @@ export class ApplicationResolver {
     const record = await context.loaders.applicant.load(application.applicantId);
     if (!record) throw new Error("application without applicant");
     return Object.assign(new ApplicantView(), {
-      id: record.id,
+      id: ApplicantView.idFor(application.id),
+      applicantId: record.id,
       city: application.city,
       ageBand: application.ageBand,
       incomeBand: application.incomeBand,

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { DataSource, In, Not } from "typeorm";
 import { ApplicationStatus } from "../applications/application-enums";
 import { Application } from "../applications/application.entity";
+import { Consent } from "../consents/consent.entity";
+import { ConsentStatus } from "../consents/consent-status";
 import { DenialReason } from "../privacy/consent-policy";
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../errors";
 import { LenderStatus } from "../lenders/lender-status";
@@ -45,7 +47,11 @@ export class LeadService {
     });
   }
 
-  /** FUNDED closes the application and every other open lead on it. */
+  /**
+   * FUNDED closes the application and every other open lead on it, and terminates the other
+   * lenders' consents: the applicant's purpose is met, so they have no reason to read on.
+   * The funding lender keeps its consent; it needs the identity to service the loan.
+   */
   async reportOutcome(lender: Lender, input: ReportOutcomeInput, now: Date): Promise<Lead> {
     const lead = await this.getOwn(input.leadId, lender.id);
     const target = OUTCOME_STATUS[input.outcome];
@@ -66,6 +72,10 @@ export class LeadService {
         await manager.getRepository(Lead).update(
           { applicationId: lead.applicationId, id: Not(lead.id), status: In([LeadStatus.NEW, LeadStatus.OFFERED, LeadStatus.CHOSEN, LeadStatus.APPROVED]) },
           { status: LeadStatus.CLOSED, updatedAt: now },
+        );
+        await manager.getRepository(Consent).update(
+          { applicationId: lead.applicationId, lenderId: Not(lender.id), storedStatus: ConsentStatus.ACTIVE },
+          { storedStatus: ConsentStatus.TERMINATED, endedAt: now },
         );
       }
     });

@@ -10,7 +10,7 @@ import { PiiCategory } from "./pii-category";
 
 /** What the gate needs to know about the object whose @pii field is being read. */
 export interface PiiSubject {
-  id: string;
+  applicantId: string;
   applicationId: string;
   applicantSubject: string;
 }
@@ -81,7 +81,7 @@ export class PiiGate {
       return this.dataSource.getRepository(PiiAccess).create({
         at: this.now,
         lenderId: lender.id,
-        applicantId: read.subject.id,
+        applicantId: read.subject.applicantId,
         applicationId: read.subject.applicationId,
         field: read.field,
         category: read.category,

@@ -97,4 +97,15 @@ describe("the lead flow over HTTP", () => {
     expect(rows.filter((row: any) => row.lender.id === other.id).every((row: any) => row.reason === "NO_CONSENT")).toBe(true);
     for (const value of Object.values(identity)) expect(result.text).not.toContain(value);
   });
+
+  it("a lender cannot link two applications of the same person by the applicant's id", async () => {
+    const second = await submitApplication(gateway, alice, identity);
+    const data = expectData(await gateway.request(`query { leads(first: 100) { edges { node { application { id applicant { id } } } } } }`, {}, chosen.apiKey));
+    const idOf = (id: string) => data.leads.edges.find((e: any) => e.node.application.id === id)?.node.application.applicant.id;
+    expect(idOf(applicationId)).toEqual(expect.any(String));
+    expect(idOf(second)).toEqual(expect.any(String));
+    expect(idOf(second)).not.toBe(idOf(applicationId));
+    const [record] = await gateway.dataSource.query("SELECT id FROM applicants");
+    expect([idOf(applicationId), idOf(second)]).not.toContain(record.id);
+  });
 });

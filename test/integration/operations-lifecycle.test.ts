@@ -94,11 +94,19 @@ describe("the lead lifecycle", () => {
       expect(statusByLender(data.application)).toEqual({ [alpha.id]: "CHOSEN", [bravo.id]: "NEW", [charlie.id]: "NEW" });
     });
 
+
     it("FUNDED without fundedAmount, or APPROVED with one, is BAD_USER_INPUT", async () => {
       const missing = await gateway.request(OUTCOME, { input: { leadId: leads[alpha.id], outcome: "FUNDED" } }, alpha.apiKey);
       expect(codes(missing)).toEqual(["BAD_USER_INPUT"]);
       const extra = await gateway.request(OUTCOME, { input: { leadId: leads[alpha.id], outcome: "APPROVED", fundedAmount: 5 } }, alpha.apiKey);
       expect(codes(extra)).toEqual(["BAD_USER_INPUT"]);
+    });
+
+    it("the applicant may choose a second lender, which then reads what was consented", async () => {
+      await choose(gateway, alice, applicationId, bravo.id, [PiiCategory.PHONE]);
+      const lead = expectData(await gateway.request(LEAD_WITH_PHONE, { id: leads[bravo.id] }, bravo.apiKey)).lead;
+      expect(lead).toMatchObject({ status: "CHOSEN", consent: { status: "ACTIVE" } });
+      expect(lead.application.applicant.phone).toBe(identity.phone);
     });
 
     it("APPROVED, then FUNDED with fundedAmount", async () => {
@@ -115,6 +123,14 @@ describe("the lead lifecycle", () => {
       expect(data.application.status).toBe("CLOSED");
       expect(statusByLender(data.application)).toEqual({ [alpha.id]: "FUNDED", [bravo.id]: "CLOSED", [charlie.id]: "CLOSED" });
       expect(expectData(await gateway.request(LEAD, { id: leads[bravo.id] }, bravo.apiKey)).lead.status).toBe("CLOSED");
+    });
+
+    it("funding terminates the other lenders' consents: their next identity read is CONSENT_TERMINATED", async () => {
+      const result = await gateway.request(LEAD_WITH_PHONE, { id: leads[bravo.id] }, bravo.apiKey);
+      expect(result.body.data?.lead.consent).toMatchObject({ status: "TERMINATED", endedAt: expect.any(String) });
+      expect(result.body.data?.lead.application.applicant.phone).toBeNull();
+      expect((result.body.errors ?? []).map(error => error.extensions)).toEqual([{ code: "FORBIDDEN", reason: "CONSENT_TERMINATED" }]);
+      expect(result.text).not.toContain(identity.phone);
     });
 
     it("a closed lead takes no offer and the closed application no new choice (BAD_USER_INPUT)", async () => {
