@@ -2,9 +2,11 @@ import { Column, Entity, PrimaryColumn } from "typeorm";
 import { TIMESTAMP } from "../common/columns";
 
 /**
- * A person, keyed by the `sub` of their applicant token. Identity values live only here and
- * leave the server only through the @pii fields of `Applicant` (src/privacy decides).
- * Deliberately not an @ObjectType: the GraphQL `Applicant` is `ApplicantView`.
+ * A person, keyed by the `sub` of their applicant token. Identity values live only here, sealed
+ * with AES-256-GCM (src/privacy/encryption.ts; see src/applications/applicant-identity-store.ts),
+ * and leave the server only through the @pii fields of `Applicant`, opened after src/privacy
+ * allowed the read. Null after erasure. Deliberately not an @ObjectType: the GraphQL
+ * `Applicant` is `ApplicantView`.
  */
 @Entity("applicants")
 export class ApplicantRecord {
@@ -14,17 +16,25 @@ export class ApplicantRecord {
   @Column({ type: "varchar", length: 128 })
   subject: string;
 
-  @Column({ name: "full_name", type: "varchar", length: 100 })
-  fullName: string;
+  @Column({ name: "full_name", type: "text", nullable: true })
+  fullNameSealed: string | null;
 
-  @Column({ name: "national_id", type: "varchar", length: 18 })
-  nationalId: string;
+  @Column({ name: "national_id", type: "text", nullable: true })
+  nationalIdSealed: string | null;
 
-  @Column({ type: "varchar", length: 11 })
-  phone: string;
+  /** HMAC-SHA-256 of the normalized ID number under a key derived from PII_ENCRYPTION_KEY. */
+  @Column({ name: "national_id_hash", type: "varchar", length: 64, nullable: true })
+  nationalIdHash: string | null;
 
-  @Column({ type: "varchar", length: 254, nullable: true })
-  email: string | null;
+  @Column({ name: "phone", type: "text", nullable: true })
+  phoneSealed: string | null;
+
+  @Column({ name: "email", type: "text", nullable: true })
+  emailSealed: string | null;
+
+  /** When the identity values were destroyed (by the applicant or the retention job). */
+  @Column({ name: "erased_at", ...TIMESTAMP, nullable: true })
+  erasedAt: Date | null;
 
   @Column({ name: "created_at", ...TIMESTAMP })
   createdAt: Date;

@@ -1,4 +1,7 @@
 import { Directive, Field, ID, ObjectType } from "type-graphql";
+import { PiiKeyring } from "../privacy/encryption";
+import { ApplicantRecord } from "./applicant.entity";
+import { IdentityField, openIdentityField } from "./applicant-identity-store";
 
 /**
  * The applicant as reached through one application. Which identity fields resolve depends on
@@ -28,24 +31,40 @@ export class ApplicantView {
   @Field(_type => String, { nullable: true, description: "Derived from monthly income, e.g. `6000_9999` (CNY)." })
   incomeBand: string | null;
 
+  // Identity getters decrypt. @pii enforcement calls them only after the gate allowed the read,
+  // so a denied read never decrypts anything.
   @Field(_type => String, { nullable: true })
   @Directive("@pii(category: NAME)")
-  fullName: string | null;
+  get fullName(): string | null {
+    return this.open("fullName");
+  }
 
   @Field(_type => String, { nullable: true, description: "Resident ID number (GB 11643-1999)." })
   @Directive("@pii(category: NATIONAL_ID)")
-  nationalId: string | null;
+  get nationalId(): string | null {
+    return this.open("nationalId");
+  }
 
   @Field(_type => String, { nullable: true, description: "Mainland mobile number, 11 digits." })
   @Directive("@pii(category: PHONE)")
-  phone: string | null;
+  get phone(): string | null {
+    return this.open("phone");
+  }
 
   @Field(_type => String, { nullable: true })
   @Directive("@pii(category: EMAIL)")
-  email: string | null;
+  get email(): string | null {
+    return this.open("email");
+  }
 
-  /** Not fields: what the access rule needs to decide and audit. */
+  /** Not fields: what the access rule needs to decide and audit, and the sealed values. */
   applicantId: string;
   applicationId: string;
   applicantSubject: string;
+  record: ApplicantRecord;
+  keyring: PiiKeyring;
+
+  private open(field: IdentityField): string | null {
+    return openIdentityField(this.keyring, this.record, field);
+  }
 }

@@ -53,4 +53,8 @@ export class Application {
   @Field()
   @Column({ name: "created_at", ...TIMESTAMP })
   createdAt: Date;
+
+  /** When it was withdrawn or funded; the retention period counts from here. */
+  @Column({ name: "closed_at", ...TIMESTAMP, nullable: true })
+  closedAt: Date | null;
 }

@@ -11,12 +11,7 @@ import { ApplicationService } from "./application.service";
 export const ApplicationConnection = connectionType(Application, "Application");
 
 function service(context: GatewayContext): ApplicationService {
-  return new ApplicationService(context.dataSource, context.fingerprintKey);
-}
-
-/** A lender sees only its own rows beneath an application; applicants and admins see all. */
-function lenderScope(context: GatewayContext): { lenderId?: string } {
-  return context.principal.kind === "lender" ? { lenderId: context.principal.lender.id } : {};
+  return new ApplicationService(context.dataSource, context.fingerprintKey, context.piiKeyring);
 }
 
 @Resolver(_of => Application)
@@ -67,34 +62,27 @@ export class ApplicationResolver {
   async applicant(@Root() application: Application, @Ctx() context: GatewayContext): Promise<ApplicantView> {
     const record = await context.loaders.applicant.load(application.applicantId);
     if (!record) throw new Error("application without applicant");
+    // Identity stays sealed here; the view opens a value only when its @pii field resolves.
     return Object.assign(new ApplicantView(), {
       id: ApplicantView.idFor(application.id),
       applicantId: record.id,
       city: application.city,
       ageBand: application.ageBand,
       incomeBand: application.incomeBand,
-      fullName: record.fullName,
-      nationalId: record.nationalId,
-      phone: record.phone,
-      email: record.email,
       applicationId: application.id,
       applicantSubject: record.subject,
+      record,
+      keyring: context.piiKeyring,
     });
   }
 
   @FieldResolver(_returns => [Lead], { description: "A lender sees only its own lead here." })
   leads(@Root() application: Application, @Ctx() context: GatewayContext): Promise<Lead[]> {
-    return context.dataSource.getRepository(Lead).find({
-      where: { applicationId: application.id, ...lenderScope(context) },
-      order: { createdAt: "ASC", id: "ASC" },
-    });
+    return context.loaders.leadsOfApplication.load(application.id);
   }
 
   @FieldResolver(_returns => [Consent], { description: "A lender sees only consents given to it." })
   consents(@Root() application: Application, @Ctx() context: GatewayContext): Promise<Consent[]> {
-    return context.dataSource.getRepository(Consent).find({
-      where: { applicationId: application.id, ...lenderScope(context) },
-      order: { grantedAt: "ASC", id: "ASC" },
-    });
+    return context.loaders.consentsOfApplication.load(application.id);
   }
 }

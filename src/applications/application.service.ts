@@ -1,15 +1,17 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { DataSource, EntityManager, In, Not } from "typeorm";
 import { Principal } from "../auth/principal";
-import { Consent } from "../consents/consent.entity";
-import { ConsentStatus } from "../consents/consent-status";
+import { endConsents } from "../consents/consent-lifecycle";
+import { ConsentEndReason } from "../consents/consent-status";
 import { BadUserInputError, IdempotencyConflictError, NotFoundError } from "../errors";
 import { Lead } from "../leads/lead.entity";
 import { LeadStatus } from "../leads/lead-status";
 import { lenderMatches } from "../leads/matching";
 import { LenderStatus } from "../lenders/lender-status";
 import { Lender } from "../lenders/lender.entity";
+import { PiiKeyring } from "../privacy/encryption";
 import { ApplicantRecord } from "./applicant.entity";
+import { IdentityValues, sealIdentity } from "./applicant-identity-store";
 import { normalizeSubmission } from "./applicant-identity";
 import { ApplicationStatus } from "./application-enums";
 import { Application } from "./application.entity";
@@ -18,7 +20,11 @@ import { SubmitApplicationInput } from "./application.inputs";
 const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export class ApplicationService {
-  constructor(private readonly dataSource: DataSource, private readonly fingerprintKey: Buffer) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly fingerprintKey: Buffer,
+    private readonly keyring: PiiKeyring,
+  ) {}
 
   /**
    * Row scope for applications: the owning applicant or an admin; anyone else is told it does
@@ -63,6 +69,7 @@ export class ApplicationService {
           idempotencyKey,
           requestFingerprint: fingerprint,
           createdAt: now,
+          closedAt: null,
         });
         await manager.getRepository(Application).insert(application);
         const lenders = await manager.getRepository(Lender).findBy({ status: LenderStatus.ACTIVE });
@@ -92,21 +99,21 @@ export class ApplicationService {
     return existing;
   }
 
-  /** The latest submission's identity is the applicant's identity on file. */
-  private async upsertApplicant(
-    manager: EntityManager,
-    subject: string,
-    identity: { fullName: string; nationalId: string; phone: string; email: string | null },
-    now: Date,
-  ): Promise<ApplicantRecord> {
+  /**
+   * The latest submission's identity is the applicant's identity on file, sealed before it is
+   * written (src/privacy/encryption.ts). A submission after an erasure starts a new record of
+   * identity, so `erasedAt` is cleared.
+   */
+  private async upsertApplicant(manager: EntityManager, subject: string, identity: IdentityValues, now: Date): Promise<ApplicantRecord> {
     const repository = manager.getRepository(ApplicantRecord);
     const existing = await repository.findOneBy({ subject });
-    const values = { fullName: identity.fullName, nationalId: identity.nationalId, phone: identity.phone, email: identity.email };
+    const id = existing?.id ?? randomUUID();
+    const values = { ...sealIdentity(this.keyring, id, identity), erasedAt: null };
     if (existing) {
-      await repository.update({ id: existing.id }, { ...values, updatedAt: now });
+      await repository.update({ id }, { ...values, updatedAt: now });
       return { ...existing, ...values, updatedAt: now };
     }
-    const created = repository.create({ id: randomUUID(), subject, ...values, createdAt: now, updatedAt: now });
+    const created = repository.create({ id, subject, ...values, createdAt: now, updatedAt: now });
     await repository.insert(created);
     return created;
   }
@@ -119,15 +126,12 @@ export class ApplicationService {
       throw new BadUserInputError("id", `an application that is ${application.status} cannot be withdrawn`);
     }
     await this.dataSource.transaction(async manager => {
-      await manager.getRepository(Application).update({ id }, { status: ApplicationStatus.WITHDRAWN });
+      await manager.getRepository(Application).update({ id }, { status: ApplicationStatus.WITHDRAWN, closedAt: now });
       await manager.getRepository(Lead).update(
         { applicationId: id, status: Not(In([LeadStatus.DECLINED, LeadStatus.FUNDED, LeadStatus.CLOSED])) },
         { status: LeadStatus.CLOSED, updatedAt: now },
       );
-      await manager.getRepository(Consent).update(
-        { applicationId: id, storedStatus: ConsentStatus.ACTIVE },
-        { storedStatus: ConsentStatus.TERMINATED, endedAt: now },
-      );
+      await endConsents(manager, { applicationIds: [id] }, ConsentEndReason.APPLICATION_WITHDRAWN, now);
     });
     application.status = ApplicationStatus.WITHDRAWN;
     return application;

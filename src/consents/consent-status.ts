@@ -18,4 +18,49 @@ registerEnumType(ConsentStatus, {
 export const CONSENT_PURPOSE = "third_party_sharing";
 
 /** Bumped whenever the wording or content of the consent notice changes. */
-export const CONSENT_NOTICE_VERSION = "2026-11-28.1";
+export const CONSENT_NOTICE_VERSION = "2026-11-28.2";
+
+/**
+ * The consent lifecycle in one place. A consent is ACTIVE from the applicant's choice until
+ * exactly one ending, which is final (a new choice makes a new consent):
+ *
+ *   ACTIVE -> WITHDRAWN   by the applicant (GDPR 7(3), PIPL 15: as easy as granting)
+ *   ACTIVE -> EXPIRED     by the system, CONSENT_TTL_DAYS after it was granted
+ *   ACTIVE -> TERMINATED  by the system: application withdrawn or funded by another lender,
+ *                         lender offboarded, applicant erased
+ *
+ * Every ending records who ended it, why and when. Lender suspension is not an ending: it is
+ * reversible and is enforced by the access rule itself (LENDER_SUSPENDED).
+ */
+export enum ConsentEndedBy {
+  APPLICANT = "APPLICANT",
+  SYSTEM = "SYSTEM",
+}
+
+export enum ConsentEndReason {
+  APPLICANT_WITHDREW = "APPLICANT_WITHDREW",
+  TTL_ELAPSED = "TTL_ELAPSED",
+  APPLICATION_WITHDRAWN = "APPLICATION_WITHDRAWN",
+  FUNDED_BY_ANOTHER_LENDER = "FUNDED_BY_ANOTHER_LENDER",
+  LENDER_OFFBOARDED = "LENDER_OFFBOARDED",
+  APPLICANT_ERASED = "APPLICANT_ERASED",
+}
+
+registerEnumType(ConsentEndedBy, { name: "ConsentEndedBy", description: "Who ended a consent." });
+registerEnumType(ConsentEndReason, { name: "ConsentEndReason", description: "Why a consent ended." });
+
+type Ending = { status: Exclude<ConsentStatus, ConsentStatus.ACTIVE>; endedBy: ConsentEndedBy };
+
+/** Each reason maps to exactly one final state and one actor: the whole transition table. */
+export const CONSENT_ENDINGS: Record<ConsentEndReason, Ending> = {
+  [ConsentEndReason.APPLICANT_WITHDREW]: { status: ConsentStatus.WITHDRAWN, endedBy: ConsentEndedBy.APPLICANT },
+  [ConsentEndReason.TTL_ELAPSED]: { status: ConsentStatus.EXPIRED, endedBy: ConsentEndedBy.SYSTEM },
+  [ConsentEndReason.APPLICATION_WITHDRAWN]: { status: ConsentStatus.TERMINATED, endedBy: ConsentEndedBy.SYSTEM },
+  [ConsentEndReason.FUNDED_BY_ANOTHER_LENDER]: { status: ConsentStatus.TERMINATED, endedBy: ConsentEndedBy.SYSTEM },
+  [ConsentEndReason.LENDER_OFFBOARDED]: { status: ConsentStatus.TERMINATED, endedBy: ConsentEndedBy.SYSTEM },
+  [ConsentEndReason.APPLICANT_ERASED]: { status: ConsentStatus.TERMINATED, endedBy: ConsentEndedBy.SYSTEM },
+};
+
+export function canMoveConsent(from: ConsentStatus, to: ConsentStatus): boolean {
+  return from === ConsentStatus.ACTIVE && to !== ConsentStatus.ACTIVE;
+}

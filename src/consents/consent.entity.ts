@@ -2,16 +2,12 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryColumn } from "typeorm";
 import { TIMESTAMP, jsonText } from "../common/columns";
 import { PiiCategory, decodeCategories } from "../privacy/pii-category";
-import { ConsentStatus } from "./consent-status";
+import { ConsentEndReason, ConsentEndedBy, ConsentStatus } from "./consent-status";
+import { ConsentNotice } from "./consent-notice";
 
-/** What the applicant was shown when they chose the lender, kept word for word. */
-export interface ConsentNotice {
-  recipientLegalName: string;
-  recipientContact: string;
-  purpose: string;
-  categories: PiiCategory[];
-  noticeVersion: string;
-}
+/** Stored notice: consents granted before the notice grew hold only the first five fields. */
+export type StoredConsentNotice = Pick<ConsentNotice, "recipientLegalName" | "recipientContact" | "purpose" | "categories" | "noticeVersion">
+  & Partial<Pick<ConsentNotice, "retention" | "howToWithdraw" | "text">>;
 
 @ObjectType({ description: "An applicant's consent that one lender may read some identity categories for one application." })
 @Entity("consents")
@@ -41,12 +37,20 @@ export class Consent {
   @Column({ name: "expires_at", ...TIMESTAMP })
   expiresAt: Date;
 
-  @Field(_type => Date, { nullable: true })
   @Column({ name: "ended_at", ...TIMESTAMP, nullable: true })
-  endedAt: Date | null;
+  endedAtStored: Date | null;
 
-  @Column({ type: "text", transformer: jsonText })
-  notice: ConsentNotice;
+  @Column({ name: "ended_by", type: "varchar", length: 16, nullable: true })
+  endedByStored: ConsentEndedBy | null;
+
+  @Column({ name: "end_reason", type: "varchar", length: 32, nullable: true })
+  endReasonStored: ConsentEndReason | null;
+
+  @Column({ name: "notice_version", type: "varchar", length: 32, nullable: true })
+  noticeVersionStored: string | null;
+
+  @Column({ name: "notice", type: "text", transformer: jsonText })
+  noticeStored: StoredConsentNotice;
 
   @Field(_type => [PiiCategory])
   get categories(): PiiCategory[] {
@@ -56,6 +60,36 @@ export class Consent {
   @Field(_type => ConsentStatus)
   get status(): ConsentStatus {
     return effectiveConsentStatus(this, new Date());
+  }
+
+  @Field(_type => Date, { nullable: true, description: "When it ended; for an expiry, its expiry time." })
+  get endedAt(): Date | null {
+    return this.endedAtStored ?? (this.lazilyExpired ? this.expiresAt : null);
+  }
+
+  @Field(_type => ConsentEndedBy, { nullable: true })
+  get endedBy(): ConsentEndedBy | null {
+    return this.endedByStored ?? (this.lazilyExpired ? ConsentEndedBy.SYSTEM : null);
+  }
+
+  @Field(_type => ConsentEndReason, { nullable: true })
+  get endReason(): ConsentEndReason | null {
+    return this.endReasonStored ?? (this.lazilyExpired ? ConsentEndReason.TTL_ELAPSED : null);
+  }
+
+  @Field({ description: "The notice version the applicant was shown." })
+  get noticeVersion(): string {
+    return this.noticeVersionStored ?? this.noticeStored.noticeVersion;
+  }
+
+  @Field(_type => ConsentNotice, { description: "The notice as the applicant was shown it." })
+  get notice(): ConsentNotice {
+    return Object.assign(new ConsentNotice(), { retention: "", howToWithdraw: "", text: "", ...this.noticeStored });
+  }
+
+  /** Past its time but not yet marked by the retention job. */
+  private get lazilyExpired(): boolean {
+    return this.storedStatus === ConsentStatus.ACTIVE && effectiveConsentStatus(this, new Date()) === ConsentStatus.EXPIRED;
   }
 }
 

@@ -1,23 +1,41 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Application } from "../applications/application.entity";
 import { ApplicationService } from "../applications/application.service";
 import { GatewayContext } from "../context";
 import { Lender } from "../lenders/lender.entity";
+import { PiiCategory } from "../privacy/pii-category";
+import { ConsentNotice } from "./consent-notice";
 import { Consent } from "./consent.entity";
 import { ChooseLenderInput } from "./consent.inputs";
 import { ConsentService } from "./consent.service";
 
 function service(context: GatewayContext): ConsentService {
-  return new ConsentService(context.dataSource, new ApplicationService(context.dataSource, context.fingerprintKey));
+  return new ConsentService(context.dataSource, new ApplicationService(context.dataSource, context.fingerprintKey, context.piiKeyring));
+}
+
+function terms(context: GatewayContext) {
+  return { consentTtlDays: context.consentTtlDays, retentionDays: context.retentionDays };
 }
 
 @Resolver(_of => Consent)
 export class ConsentResolver {
+  @Query(_returns => ConsentNotice, {
+    description: "Applicant: the notice to show before chooseLender for these arguments; the consent stores it word for word.",
+  })
+  consentNotice(
+    @Arg("applicationId", _type => ID) applicationId: string,
+    @Arg("lenderId", _type => ID) lenderId: string,
+    @Arg("categories", _type => [PiiCategory]) categories: PiiCategory[],
+    @Ctx() context: GatewayContext,
+  ): Promise<ConsentNotice> {
+    return service(context).notice(context.principal, applicationId, lenderId, categories, terms(context));
+  }
+
   @Mutation(_returns => Consent, {
     description: "Applicant: choose a lender, consenting that it may read these identity categories for this application.",
   })
   chooseLender(@Arg("input") input: ChooseLenderInput, @Ctx() context: GatewayContext): Promise<Consent> {
-    return service(context).choose(context.principal, input, context.now, context.consentTtlDays);
+    return service(context).choose(context.principal, input, context.now, terms(context));
   }
 
   @Mutation(_returns => Consent, { description: "Applicant: withdraw a consent; the lender's next request reads nothing." })

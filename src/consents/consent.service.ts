@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { DataSource } from "typeorm";
 import { ApplicationStatus } from "../applications/application-enums";
+import { Application } from "../applications/application.entity";
 import { ApplicationService } from "../applications/application.service";
 import { Principal } from "../auth/principal";
 import { BadUserInputError, NotFoundError } from "../errors";
@@ -9,49 +10,56 @@ import { LeadStatus, canMoveLead } from "../leads/lead-status";
 import { LenderStatus } from "../lenders/lender-status";
 import { Lender } from "../lenders/lender.entity";
 import { PiiCategory, encodeCategories } from "../privacy/pii-category";
-import { CONSENT_NOTICE_VERSION, CONSENT_PURPOSE, ConsentStatus } from "./consent-status";
+import { endConsents } from "./consent-lifecycle";
+import { ConsentNotice, buildConsentNotice } from "./consent-notice";
+import { CONSENT_NOTICE_VERSION, ConsentEndReason, ConsentStatus } from "./consent-status";
 import { Consent, effectiveConsentStatus } from "./consent.entity";
 import { ChooseLenderInput } from "./consent.inputs";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+export interface ConsentTerms {
+  consentTtlDays: number;
+  retentionDays: number;
+}
+
 export class ConsentService {
   constructor(private readonly dataSource: DataSource, private readonly applications: ApplicationService) {}
 
+  /** The notice for (application, lender, categories), exactly as chooseLender will store it. */
+  async notice(principal: Principal, applicationId: string, lenderId: string, categories: PiiCategory[], terms: ConsentTerms): Promise<ConsentNotice> {
+    if (categories.length === 0) throw new BadUserInputError("categories", "must name at least one category");
+    const { lender } = await this.choosable(principal, applicationId, lenderId);
+    return this.noticeFor(lender, categories, terms);
+  }
+
   /**
-   * The applicant chooses a lender that has a lead on the application. The consent keeps a
-   * snapshot of the notice (recipient, contact, purpose, categories, version) as shown.
+   * The applicant chooses a lender that has a lead on the application. The consent keeps the
+   * notice (recipient, contact, purpose, categories, retention, withdrawal, version) as shown.
    */
-  async choose(principal: Principal, input: ChooseLenderInput, now: Date, ttlDays: number): Promise<Consent> {
-    const application = await this.applications.getVisible(input.applicationId, principal);
-    if (application.status !== ApplicationStatus.SUBMITTED) {
-      throw new BadUserInputError("applicationId", `the application is ${application.status}`);
+  async choose(principal: Principal, input: ChooseLenderInput, now: Date, terms: ConsentTerms): Promise<Consent> {
+    const { application, lead, lender } = await this.choosable(principal, input.applicationId, input.lenderId);
+    if (input.noticeVersion !== undefined && input.noticeVersion !== null && input.noticeVersion !== CONSENT_NOTICE_VERSION) {
+      throw new BadUserInputError("noticeVersion", "the notice changed since it was shown; show the current consentNotice");
     }
-    const categories = [...new Set(input.categories)].sort() as PiiCategory[];
-    const lead = await this.dataSource.getRepository(Lead).findOneBy({ applicationId: application.id, lenderId: input.lenderId });
-    if (!lead) throw new NotFoundError("Lead for this lender on this application");
-    const lender = await this.dataSource.getRepository(Lender).findOneByOrFail({ id: input.lenderId });
-    if (lender.status !== LenderStatus.ACTIVE) throw new BadUserInputError("lenderId", "this lender is suspended");
     const existing = await this.dataSource.getRepository(Consent).findBy({ applicationId: application.id, lenderId: lender.id });
     if (existing.some(consent => effectiveConsentStatus(consent, now) === ConsentStatus.ACTIVE)) {
       throw new BadUserInputError("lenderId", "an active consent for this lender exists; withdraw it to grant another");
     }
+    const notice = this.noticeFor(lender, input.categories, terms);
     const consent = this.dataSource.getRepository(Consent).create({
       id: randomUUID(),
       applicationId: application.id,
       lenderId: lender.id,
-      categoriesStored: encodeCategories(categories),
+      categoriesStored: encodeCategories(notice.categories),
       storedStatus: ConsentStatus.ACTIVE,
       grantedAt: now,
-      expiresAt: new Date(now.getTime() + ttlDays * DAY_MS),
-      endedAt: null,
-      notice: {
-        recipientLegalName: lender.legalName,
-        recipientContact: lender.contactEmail,
-        purpose: CONSENT_PURPOSE,
-        categories,
-        noticeVersion: CONSENT_NOTICE_VERSION,
-      },
+      expiresAt: new Date(now.getTime() + terms.consentTtlDays * DAY_MS),
+      endedAtStored: null,
+      endedByStored: null,
+      endReasonStored: null,
+      noticeVersionStored: notice.noticeVersion,
+      noticeStored: { ...notice },
     });
     await this.dataSource.transaction(async manager => {
       await manager.getRepository(Consent).insert(consent);
@@ -68,15 +76,35 @@ export class ConsentService {
     if (!consent) throw new NotFoundError("Consent");
     try {
       await this.applications.getVisible(consent.applicationId, principal);
-    } catch {
-      throw new NotFoundError("Consent");
+    } catch (error) {
+      // Only "not yours" becomes NOT_FOUND; a database outage must stay retryable.
+      if (error instanceof NotFoundError) throw new NotFoundError("Consent");
+      throw error;
     }
     if (effectiveConsentStatus(consent, now) !== ConsentStatus.ACTIVE) return consent;
-    await this.dataSource.getRepository(Consent).update(
-      { id: consent.id, storedStatus: ConsentStatus.ACTIVE },
-      { storedStatus: ConsentStatus.WITHDRAWN, endedAt: now },
-    );
-    return Object.assign(consent, { storedStatus: ConsentStatus.WITHDRAWN, endedAt: now });
+    await this.dataSource.transaction(manager => endConsents(manager, { ids: [consent.id] }, ConsentEndReason.APPLICANT_WITHDREW, now));
+    return (await this.dataSource.getRepository(Consent).findOneBy({ id: consent.id }))!;
+  }
+
+  private async choosable(principal: Principal, applicationId: string, lenderId: string): Promise<{ application: Application; lead: Lead; lender: Lender }> {
+    const application = await this.applications.getVisible(applicationId, principal);
+    if (application.status !== ApplicationStatus.SUBMITTED) {
+      throw new BadUserInputError("applicationId", `the application is ${application.status}`);
+    }
+    const lead = await this.dataSource.getRepository(Lead).findOneBy({ applicationId: application.id, lenderId });
+    if (!lead) throw new NotFoundError("Lead for this lender on this application");
+    const lender = await this.dataSource.getRepository(Lender).findOneByOrFail({ id: lenderId });
+    if (lender.status !== LenderStatus.ACTIVE) throw new BadUserInputError("lenderId", "this lender is suspended");
+    return { application, lead, lender };
+  }
+
+  private noticeFor(lender: Lender, categories: PiiCategory[], terms: ConsentTerms): ConsentNotice {
+    return buildConsentNotice({
+      recipientLegalName: lender.legalName,
+      recipientContact: lender.contactEmail,
+      categories,
+      consentTtlDays: terms.consentTtlDays,
+      retentionDays: terms.retentionDays,
+    });
   }
 }
-

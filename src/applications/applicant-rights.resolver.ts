@@ -1,0 +1,51 @@
+import { Ctx, Mutation, Query, Resolver } from "type-graphql";
+import { In } from "typeorm";
+import { PiiAccess } from "../audit/pii-access.entity";
+import { Consent } from "../consents/consent.entity";
+import { GatewayContext } from "../context";
+import { ApplicantRecord } from "./applicant.entity";
+import { eraseApplicant } from "./applicant-erasure";
+import { ErasureReport, MyData } from "./applicant-rights.types";
+import { Application } from "./application.entity";
+
+function subjectOf(context: GatewayContext): string {
+  if (context.principal.kind !== "applicant") throw new Error("unreachable: shield admits applicants only");
+  return context.principal.subject;
+}
+
+/** The applicant's rights over its own data: a copy (PIPL 45) and erasure (PIPL 47). myAccessLog is in src/audit. */
+@Resolver()
+export class ApplicantRightsResolver {
+  @Query(_returns => MyData, { description: "Applicant: a copy of everything held about me: applications, identity, consents with notices, access log." })
+  async myData(@Ctx() context: GatewayContext): Promise<MyData> {
+    const subject = subjectOf(context);
+    const source = context.dataSource;
+    const applicant = await source.getRepository(ApplicantRecord).findOneBy({ subject });
+    const copy: MyData = Object.assign(new MyData(), {
+      subject, generatedAt: context.now, identityErasedAt: applicant?.erasedAt ?? null,
+      applications: [] as Application[], consents: [] as Consent[], accessLog: [] as PiiAccess[],
+    });
+    if (!applicant) return copy;
+    copy.applications = await source.getRepository(Application).find({ where: { applicantId: applicant.id }, order: { createdAt: "DESC", id: "ASC" } });
+    const applicationIds = copy.applications.map(application => application.id);
+    copy.consents = applicationIds.length === 0 ? [] : await source.getRepository(Consent).find({
+      where: { applicationId: In(applicationIds) }, order: { grantedAt: "ASC", id: "ASC" },
+    });
+    copy.accessLog = await source.getRepository(PiiAccess).find({ where: { applicantId: applicant.id }, order: { seq: "DESC" } });
+    return copy;
+  }
+
+  @Mutation(_returns => ErasureReport, {
+    description: "Applicant: erase my identity. Values are destroyed, open applications withdrawn, leads closed, consents TERMINATED; " +
+      "the access log keeps ids and categories. Idempotent.",
+  })
+  async eraseMyData(@Ctx() context: GatewayContext): Promise<ErasureReport> {
+    const subject = subjectOf(context);
+    const counts = await context.dataSource.transaction(async manager => {
+      const applicant = await manager.getRepository(ApplicantRecord).findOneBy({ subject });
+      if (!applicant) return { erasedAt: context.now, alreadyErased: true, applicationsWithdrawn: 0, consentsTerminated: 0, leadsClosed: 0 };
+      return eraseApplicant(manager, applicant, context.now);
+    });
+    return Object.assign(new ErasureReport(), counts);
+  }
+}

@@ -1,0 +1,26 @@
+import { DataSource } from "typeorm";
+import { Logger } from "../logger";
+import { runRetention } from "./retention.service";
+
+/**
+ * Runs retention every `intervalMinutes` inside the server. Several gateway instances may all
+ * run it: every step is conditional on the row still being in the state it selected, so
+ * concurrent runs do the work once. The timer never keeps the process alive.
+ */
+export function scheduleRetention(dataSource: DataSource, intervalMinutes: number, retentionDays: number, logger: Logger): { stop(): void } {
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      logger.info("retention_run", { ...(await runRetention(dataSource, new Date(), retentionDays)) });
+    } catch (error) {
+      logger.error("retention_failed", { errorName: error instanceof Error ? error.name : typeof error });
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), intervalMinutes * 60_000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
