@@ -28,13 +28,20 @@ export class ApiKey {
   @Column({ name: "created_at", ...TIMESTAMP })
   createdAt: Date;
 
-  @Field(_type => Date, { nullable: true })
+  @Field(_type => Date, {
+    nullable: true,
+    description: "When the key was last used, to within a minute: written on the first use after the value is a minute old.",
+  })
   @Column({ name: "last_used_at", ...TIMESTAMP, nullable: true })
   lastUsedAt: Date | null;
 
   @Field(_type => Date, { nullable: true })
   @Column({ name: "revoked_at", ...TIMESTAMP, nullable: true })
   revokedAt: Date | null;
+
+  @Field(_type => Date, { nullable: true, description: "From this instant the key is refused; set at issue or by rotation (end of grace)." })
+  @Column({ name: "expires_at", ...TIMESTAMP, nullable: true })
+  expiresAt: Date | null;
 }
 
 @ObjectType({ description: "A newly issued key: the only time its secret is ever shown." })

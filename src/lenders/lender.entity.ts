@@ -59,6 +59,10 @@ export class Lender {
   @Column({ name: "created_at", ...TIMESTAMP })
   createdAt: Date;
 
+  /** Applicant field reads per UTC day set by an admin; null: LENDER_DAILY_READ_BUDGET. Shown to admins only. */
+  @Column({ name: "daily_read_budget", type: "int", nullable: true })
+  dailyReadBudget: number | null;
+
   @Field(_type => [PiiCategory])
   get permittedCategories(): PiiCategory[] {
     return decodeCategories(this.permittedCategoriesStored);

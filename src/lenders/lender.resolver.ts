@@ -61,8 +61,9 @@ export class LenderResolver {
     @Arg("lenderId", _type => ID) lenderId: string,
     @Ctx() context: GatewayContext,
     @Arg("label", _type => String, { nullable: true }) label?: string,
+    @Arg("expiresAt", _type => Date, { nullable: true, description: "Optional: the key is refused from this instant." }) expiresAt?: Date,
   ): Promise<IssuedApiKey> {
-    return new LenderService(context.dataSource).issueApiKey(lenderId, label ?? null, context.now);
+    return new LenderService(context.dataSource).issueApiKey(lenderId, label ?? null, context.now, expiresAt ?? null);
   }
 
   @Mutation(_returns => ApiKey, { description: "Admin: revoke a key; its next request is UNAUTHENTICATED." })

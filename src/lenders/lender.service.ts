@@ -67,9 +67,10 @@ export class LenderService {
   }
 
   /** The credential is returned once; only the SHA-256 of its secret is kept. */
-  async issueApiKey(lenderId: string, label: string | null, now: Date): Promise<IssuedApiKey> {
+  async issueApiKey(lenderId: string, label: string | null, now: Date, expiresAt: Date | null = null): Promise<IssuedApiKey> {
     await this.get(lenderId);
     if (label !== null && label.length > 100) throw new BadUserInputError("label", "must be at most 100 characters");
+    if (expiresAt !== null && expiresAt.getTime() <= now.getTime()) throw new BadUserInputError("expiresAt", "must be in the future");
     const generated = generateApiKey();
     const apiKey = this.dataSource.getRepository(ApiKey).create({
       id: generated.id,
@@ -79,6 +80,7 @@ export class LenderService {
       createdAt: now,
       lastUsedAt: null,
       revokedAt: null,
+      expiresAt,
     });
     await this.dataSource.getRepository(ApiKey).insert(apiKey);
     return { secret: generated.credential, apiKey };

@@ -1,0 +1,14 @@
+/**
+ * Fixed-window counters shared by every gateway instance that uses the same store. Callers put
+ * the window in the key (`reads:<lender>:2026-11-30`); a counter disappears after `ttlMs`.
+ */
+export interface CounterStore {
+  /**
+   * Atomically adds `amount` when the total stays within `limit` and answers true; otherwise
+   * counts nothing and answers false.
+   */
+  consume(key: string, amount: number, limit: number, ttlMs: number, now: Date): Promise<boolean>;
+  /** The current total, 0 when the counter does not exist. */
+  read(key: string, now: Date): Promise<number>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,15 @@
+import { ErrorCode, GatewayError } from "../errors";
+
+/** Which quota refused: the public `extensions.reason` of a RATE_LIMITED error. */
+export enum QuotaReason {
+  /** Too many requests with one API key in the current minute. */
+  REQUEST_RATE = "REQUEST_RATE",
+  /** The lender's identity reads for the current UTC day are used up. */
+  DAILY_READ_BUDGET = "DAILY_READ_BUDGET",
+}
+
+export class RateLimitedError extends GatewayError {
+  constructor(reason: QuotaReason, retryAfterSeconds: number, httpStatus?: number) {
+    super(ErrorCode.RATE_LIMITED, `Quota exceeded: ${reason}`, { reason, retryAfterSeconds }, httpStatus);
+  }
+}
