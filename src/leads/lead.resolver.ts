@@ -1,8 +1,9 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { ApplicantRecord } from "../applications/applicant.entity";
 import { Application } from "../applications/application.entity";
 import { Connection, connectionType, pageRequest, toConnection } from "../common/connection";
 import { Consent } from "../consents/consent.entity";
-import { ConsentStatus } from "../consents/consent-status";
+import { consentKey } from "../consents/consent.loaders";
 import { GatewayContext } from "../context";
 import { Lender } from "../lenders/lender.entity";
 import { Lead } from "./lead.entity";
@@ -28,12 +29,24 @@ export class LeadResolver {
     @Arg("status", _type => LeadStatus, { nullable: true }) status?: LeadStatus,
   ): Promise<Connection<Lead>> {
     const page = pageRequest(first, after);
-    const rows = await context.dataSource.getRepository(Lead).find({
-      where: { lenderId: callingLender(context).id, ...(status ? { status } : {}) },
-      order: { createdAt: "DESC", id: "ASC" },
-      skip: page.skip,
-      take: page.take + 1,
-    });
+    const lender = callingLender(context);
+    // The page's applications and their applicants come in the same statement (a lead has
+    // exactly one of each): a page costs one query here however many rows it holds, and
+    // Lead.application / Application.applicant read the primed loaders. Identity stays sealed
+    // until the gate allows a field.
+    const query = context.dataSource
+      .getRepository(Lead)
+      .createQueryBuilder("lead")
+      .innerJoinAndMapOne("lead.joinedApplication", Application, "application", "application.id = lead.applicationId")
+      .innerJoinAndMapOne("application.joinedApplicant", ApplicantRecord, "applicant", "applicant.id = application.applicantId")
+      .where("lead.lenderId = :lenderId", { lenderId: lender.id });
+    if (status) query.andWhere("lead.status = :status", { status });
+    const rows = await query.orderBy("lead.createdAt", "DESC").addOrderBy("lead.id", "ASC").offset(page.skip).limit(page.take + 1).getMany();
+    context.loaders.lender.prime(lender.id, lender);
+    for (const row of rows as Array<Lead & { joinedApplication: Application & { joinedApplicant: ApplicantRecord } }>) {
+      context.loaders.application.prime(row.applicationId, row.joinedApplication);
+      context.loaders.applicant.prime(row.joinedApplication.applicantId, row.joinedApplication.joinedApplicant);
+    }
     return toConnection(rows, page);
   }
 
@@ -68,16 +81,12 @@ export class LeadResolver {
 
   @FieldResolver(_returns => Offer, { nullable: true })
   offer(@Root() lead: Lead, @Ctx() context: GatewayContext): Promise<Offer | null> {
-    return context.dataSource.getRepository(Offer).findOneBy({ leadId: lead.id });
+    return context.loaders.offerOfLead.load(lead.id);
   }
 
   @FieldResolver(_returns => Consent, { nullable: true, description: "The active consent for this lead's lender, else the latest." })
-  async consent(@Root() lead: Lead, @Ctx() context: GatewayContext): Promise<Consent | null> {
-    const consents = await context.dataSource.getRepository(Consent).find({
-      where: { applicationId: lead.applicationId, lenderId: lead.lenderId },
-      order: { grantedAt: "DESC", id: "ASC" },
-    });
-    return consents.find(consent => consent.status === ConsentStatus.ACTIVE) ?? consents[0] ?? null;
+  consent(@Root() lead: Lead, @Ctx() context: GatewayContext): Promise<Consent | null> {
+    return context.loaders.consentOfLead.load(consentKey(lead.applicationId, lead.lenderId));
   }
 }
 
@@ -85,7 +94,7 @@ export class LeadResolver {
 export class OfferResolver {
   @FieldResolver(_returns => Lead)
   async lead(@Root() offer: Offer, @Ctx() context: GatewayContext): Promise<Lead> {
-    const lead = await context.dataSource.getRepository(Lead).findOneBy({ id: offer.leadId });
+    const lead = await context.loaders.lead.load(offer.leadId);
     if (!lead) throw new Error("offer without lead");
     return lead;
   }

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { DataSource, In, Not } from "typeorm";
 import { ApplicationStatus } from "../applications/application-enums";
 import { Application } from "../applications/application.entity";
-import { Consent } from "../consents/consent.entity";
-import { ConsentStatus } from "../consents/consent-status";
+import { endConsents } from "../consents/consent-lifecycle";
+import { ConsentEndReason } from "../consents/consent-status";
 import { DenialReason } from "../privacy/consent-policy";
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../errors";
 import { LenderStatus } from "../lenders/lender-status";
@@ -68,15 +68,12 @@ export class LeadService {
     await this.dataSource.transaction(async manager => {
       await manager.getRepository(Lead).update({ id: lead.id }, { status: target, fundedAmount, updatedAt: now });
       if (target === LeadStatus.FUNDED) {
-        await manager.getRepository(Application).update({ id: lead.applicationId }, { status: ApplicationStatus.CLOSED });
+        await manager.getRepository(Application).update({ id: lead.applicationId }, { status: ApplicationStatus.CLOSED, closedAt: now });
         await manager.getRepository(Lead).update(
           { applicationId: lead.applicationId, id: Not(lead.id), status: In([LeadStatus.NEW, LeadStatus.OFFERED, LeadStatus.CHOSEN, LeadStatus.APPROVED]) },
           { status: LeadStatus.CLOSED, updatedAt: now },
         );
-        await manager.getRepository(Consent).update(
-          { applicationId: lead.applicationId, lenderId: Not(lender.id), storedStatus: ConsentStatus.ACTIVE },
-          { storedStatus: ConsentStatus.TERMINATED, endedAt: now },
-        );
+        await endConsents(manager, { applicationIds: [lead.applicationId], exceptLenderId: lender.id }, ConsentEndReason.FUNDED_BY_ANOTHER_LENDER, now);
       }
     });
     return Object.assign(lead, { status: target, fundedAmount, updatedAt: now });

@@ -1,0 +1,159 @@
+import { IncomingMessage, Server, createServer } from "node:http";
+import { AddressInfo } from "node:net";
+import { createPool } from "mysql2/promise";
+import { apiKeySecretMatches, parseApiKey } from "../src/lenders/api-key-secret";
+import { DatabaseTarget } from "../src/config";
+import { Consent } from "../src/consents/consent.entity";
+import { LenderStatus } from "../src/lenders/lender-status";
+import { decideLenderAccess } from "../src/privacy/consent-policy";
+import { PiiCategory, decodeCategories } from "../src/privacy/pii-category";
+import { IdentityOpener } from "./floor-identity";
+
+/**
+ * Row 4, the floor: what any server must pay for the scenario. A bare `node:http` handler runs
+ * the same statements as the gateway (key with its lender, the page of leads with their
+ * applications, the applicants, the consents, one multi-row access-log insert) straight through
+ * the driver, applies the same pure access rule and serialises the same JSON. No GraphQL, no ORM.
+ */
+type Row = Record<string, any>;
+
+// better-sqlite3 ships no type declarations; only what is used here is typed.
+interface SqliteStatement { all(...params: unknown[]): unknown[]; run(...params: unknown[]): unknown }
+interface SqliteDatabase { prepare(sql: string): SqliteStatement; close(): void }
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Database: new (path: string) => SqliteDatabase = require("better-sqlite3");
+
+interface Driver {
+  all(sql: string, params: unknown[]): Promise<Row[]>;
+  run(sql: string, params: unknown[]): Promise<void>;
+  /** How the driver wants a timestamp parameter. */
+  timestamp(date: Date): unknown;
+  date(value: unknown): Date;
+  close(): Promise<void>;
+}
+
+const FIELDS: Array<[string, PiiCategory]> = [
+  ["fullName", PiiCategory.NAME], ["nationalId", PiiCategory.NATIONAL_ID], ["phone", PiiCategory.PHONE], ["email", PiiCategory.EMAIL],
+];
+
+function sqliteDriver(path: string): Driver {
+  const database = new Database(path);
+  const statements = new Map<string, SqliteStatement>();
+  const prepared = (sql: string) => {
+    let statement = statements.get(sql);
+    if (!statement) statements.set(sql, (statement = database.prepare(sql)));
+    return statement;
+  };
+  return {
+    all: async (sql, params) => prepared(sql).all(...params) as Row[],
+    run: async (sql, params) => void prepared(sql).run(...params),
+    // The text form TypeORM writes for DATETIME(3) on SQLite.
+    timestamp: date => date.toISOString().replace("T", " ").replace("Z", ""),
+    date: value => new Date(`${String(value).replace(" ", "T")}Z`),
+    close: async () => void database.close(),
+  };
+}
+
+function mysqlDriver(url: string): Driver {
+  const pool = createPool({ uri: url, timezone: "Z", connectionLimit: 10, dateStrings: false });
+  return {
+    all: async (sql, params) => (await pool.query(sql, params))[0] as Row[],
+    run: async (sql, params) => void (await pool.query(sql, params)),
+    timestamp: date => date,
+    date: value => (value instanceof Date ? value : new Date(String(value))),
+    close: () => pool.end(),
+  };
+}
+
+const placeholders = (count: number) => new Array(count).fill("?").join(", ");
+
+async function readJson(request: IncomingMessage): Promise<any> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+}
+
+export interface FloorServer {
+  url: string;
+  statements(): number;
+  stop(): Promise<void>;
+}
+
+export async function startFloorServer(target: DatabaseTarget, openIdentity: IdentityOpener): Promise<FloorServer> {
+  const driver = target.kind === "sqlite" ? sqliteDriver(target.path) : mysqlDriver(target.url);
+  let statements = 0;
+  const all = (sql: string, params: unknown[]) => (statements++, driver.all(sql, params));
+  const run = (sql: string, params: unknown[]) => (statements++, driver.run(sql, params));
+
+  async function page(authorization: string | undefined, first: number): Promise<unknown> {
+    const parsed = parseApiKey(/^Bearer (\S+)$/.exec(authorization ?? "")?.[1] ?? "");
+    if (!parsed) return null;
+    const [key] = await all(
+      "SELECT k.id, k.secret_hash, k.revoked_at, k.last_used_at, l.id AS lender_id, l.status, l.permitted_categories " +
+        "FROM api_keys k INNER JOIN lenders l ON l.id = k.lender_id WHERE k.id = ?", [parsed.id]);
+    if (!key || !apiKeySecretMatches(parsed.secret, key.secret_hash) || key.revoked_at !== null) return null;
+    const now = new Date();
+    if (key.last_used_at === null || now.getTime() - driver.date(key.last_used_at).getTime() >= 60_000) {
+      await run("UPDATE api_keys SET last_used_at = ? WHERE id = ?", [driver.timestamp(now), key.id]);
+    }
+    const lender = { id: key.lender_id as string, status: key.status as LenderStatus, permittedCategories: decodeCategories(key.permitted_categories) };
+    const leads = await all(
+      "SELECT le.id, le.status, le.application_id, a.applicant_id, a.amount, a.term_months, a.city FROM leads le " +
+        "INNER JOIN applications a ON a.id = le.application_id WHERE le.lender_id = ? ORDER BY le.created_at DESC, le.id ASC LIMIT ? OFFSET 0",
+      [lender.id, first + 1]);
+    const visible = leads.slice(0, first);
+    const applicantIds = [...new Set(visible.map(lead => lead.applicant_id as string))];
+    const applicationIds = visible.map(lead => lead.application_id as string);
+    const applicants = new Map((await all(
+      `SELECT * FROM applicants WHERE id IN (${placeholders(applicantIds.length)})`, applicantIds)).map(row => [row.id, row]));
+    const consentRows = await all(
+      `SELECT id, application_id, lender_id, categories, status, granted_at, expires_at FROM consents WHERE lender_id = ? AND application_id IN (${placeholders(applicationIds.length)})`,
+      [lender.id, ...applicationIds]);
+    const consents = consentRows.map(row => ({
+      id: row.id, applicationId: row.application_id, lenderId: row.lender_id, categories: decodeCategories(row.categories),
+      storedStatus: row.status, grantedAt: driver.date(row.granted_at), expiresAt: driver.date(row.expires_at),
+    }) as unknown as Consent);
+    const audit: unknown[] = [];
+    let rows = 0;
+    const edges = visible.map(lead => {
+      const own = consents.filter(consent => consent.applicationId === lead.application_id);
+      const record = applicants.get(lead.applicant_id);
+      const applicant: Record<string, unknown> = { city: lead.city };
+      for (const [field, category] of FIELDS) {
+        const decision = decideLenderAccess(lender, category, own, now);
+        audit.push(driver.timestamp(now), lender.id, lead.applicant_id, lead.application_id, field, category,
+          decision.allowed ? "GRANTED" : "DENIED", decision.allowed ? null : decision.reason, decision.consentId);
+        rows++;
+        applicant[field] = decision.allowed ? openIdentity(record, field) : null;
+      }
+      return { node: { id: lead.id, status: lead.status, application: { id: lead.application_id, amount: lead.amount, termMonths: lead.term_months, applicant } } };
+    });
+    if (rows > 0) {
+      await run("INSERT INTO pii_access_log (at, lender_id, applicant_id, application_id, field, category, outcome, reason, consent_id) VALUES " +
+        new Array(rows).fill("(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", "), audit);
+    }
+    return { data: { leads: { edges } } };
+  }
+
+  const server: Server = createServer((request, response) => {
+    readJson(request)
+      .then(body => page(request.headers.authorization, Number(body?.variables?.first ?? 20)))
+      .then(result => {
+        response.writeHead(result ? 200 : 401, { "content-type": "application/json; charset=utf-8" });
+        response.end(JSON.stringify(result ?? { errors: [{ message: "unauthenticated" }] }));
+      })
+      .catch(() => {
+        response.writeHead(500).end();
+      });
+  });
+  await new Promise<void>(resolve => server.listen(0, "127.0.0.1", () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
+    statements: () => statements,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>(resolve => server.close(() => resolve()));
+      await driver.close();
+    },
+  };
+}

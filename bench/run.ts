@@ -1,0 +1,191 @@
+import "reflect-metadata";
+import { ChildProcess, fork } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../src/config";
+import { openDatabase } from "../src/database";
+import { createLogger } from "../src/logger";
+import { buildGatewaySchema } from "../src/schema";
+import { startGateway } from "../src/server";
+import { writeBarChart } from "./bench-chart";
+import { checkLeadsPage, leadsPageBody } from "./bench-query";
+import { seedThroughApi } from "./bench-seed";
+import { BenchOptions, RowNumber, UsageError, parseOptions } from "./options";
+import { RowResult, renderReport } from "./report";
+
+// autocannon ships no type declarations; only the fields read below are typed.
+type Autocannon = (options: Record<string, unknown>) => Promise<{
+  requests: { average: number; total: number; sent: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  mismatches: number;
+  errors: number;
+  timeouts: number;
+}>;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon: Autocannon = require("autocannon");
+
+export const ROW_NAMES: Record<RowNumber, string> = {
+  1: "full gateway",
+  2: "no @pii enforcement, no audit",
+  3: "shield rule per identity field",
+  4: "floor: bare node:http + driver",
+};
+const PROBE_PAGE_SIZES = [10, 50, 100];
+const RESULTS = join(__dirname, "results");
+
+interface RowProcess {
+  child: ChildProcess;
+  url: string;
+  statements(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+function startRow(row: RowNumber, env: NodeJS.ProcessEnv, options: BenchOptions): Promise<RowProcess> {
+  const profile = options.cpuProf ? ["--cpu-prof", "--cpu-prof-dir", join(__dirname, "profiles", `row-${row}`)] : [];
+  const child = fork(join(__dirname, "row-server.ts"), [String(row)], {
+    env,
+    execArgv: ["-r", "ts-node/register/transpile-only", ...profile],
+  });
+  const next = <T>(type: string) =>
+    new Promise<T>((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`row ${row} exited with ${code}`));
+      const onMessage = (message: any) => {
+        if (message.type === "failed") reject(new Error(`row ${row} failed to start: ${message.message}`));
+        else if (message.type === type) {
+          child.off("message", onMessage);
+          child.off("exit", onExit);
+          resolve(message as T);
+        }
+      };
+      child.on("message", onMessage);
+      child.once("exit", onExit);
+    });
+  return next<{ url: string }>("ready").then(({ url }) => ({
+    child,
+    url,
+    async statements() {
+      const reply = next<{ statements: number }>("count");
+      child.send({ type: "count" });
+      return (await reply).statements;
+    },
+    stop: () =>
+      new Promise<void>(resolve => {
+        child.once("exit", () => resolve());
+        child.send({ type: "stop" });
+      }),
+  }));
+}
+
+/** The statement count once the server has gone quiet (no statement for half a second). */
+async function settled(row: RowProcess): Promise<number> {
+  let last = await row.statements();
+  for (;;) {
+    await new Promise(resolve => setTimeout(resolve, 500));
+    const now = await row.statements();
+    if (now === last) return now;
+    last = now;
+  }
+}
+
+async function probe(row: RowProcess, apiKey: string, first: number): Promise<{ statements: number; body: string }> {
+  const before = await row.statements();
+  const response = await fetch(row.url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+    body: leadsPageBody(first),
+  });
+  const body = await response.text();
+  const problem = checkLeadsPage(body, first);
+  if (problem) throw new Error(`page of ${first}: ${problem}`);
+  return { statements: (await row.statements()) - before, body };
+}
+
+async function measureRow(rowNumber: RowNumber, env: NodeJS.ProcessEnv, apiKey: string, options: BenchOptions): Promise<RowResult> {
+  const row = await startRow(rowNumber, env, options);
+  try {
+    await probe(row, apiKey, 1); // a first use may record the key's lastUsedAt: not what a page costs
+    const statementsAtPageSize: Record<number, number> = {};
+    for (const size of PROBE_PAGE_SIZES) statementsAtPageSize[size] = (await probe(row, apiKey, size)).statements;
+    // Every answer under load must be this checked page, byte for byte, or it counts as failed.
+    const expectBody = (await probe(row, apiKey, options.pageSize)).body;
+    const load = {
+      url: row.url,
+      method: "POST",
+      connections: options.connections,
+      headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+      body: leadsPageBody(options.pageSize),
+      expectBody,
+    };
+    if (options.warmup > 0) await autocannon({ ...load, duration: options.warmup });
+    const before = await settled(row);
+    const result = await autocannon({ ...load, duration: options.duration });
+    // Requests still in flight when autocannon stops are sent but not counted as answered:
+    // wait for the server to finish them and divide by what was sent.
+    const statements = (await settled(row)) - before;
+    return {
+      row: rowNumber,
+      name: ROW_NAMES[rowNumber],
+      requestsPerSecond: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      statementsPerRequest: result.requests.sent > 0 ? statements / result.requests.sent : 0,
+      statementsAtPageSize,
+      failures: result.non2xx + result.errors + result.timeouts + result.mismatches,
+    };
+  } finally {
+    await row.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const scratch = mkdtempSync(join(tmpdir(), "gateway-bench-"));
+  // The benchmark's own secrets, new each run; it seeds the data it reads.
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: process.env.DATABASE_URL || `sqlite:${join(scratch, "bench.sqlite")}`,
+    JWT_SECRET: randomBytes(48).toString("base64url"),
+    PII_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    LOG_LEVEL: "silent",
+    // Quotas stay on (their statements are part of the cost) but at their maxima, so that no
+    // row is measured answering RATE_LIMITED.
+    LENDER_REQUESTS_PER_MINUTE: "1000000",
+    LENDER_DAILY_READ_BUDGET: "100000000",
+  };
+  const config = loadConfig(env);
+  if (config.nodeEnv === "production") throw new UsageError("The benchmark refuses NODE_ENV=production: rows 2 and 3 switch off the access rule.");
+  const kind = config.database.kind;
+  process.stdout.write(`Seeding ${options.applications} applications on ${kind}…\n`);
+  const seedSource = await openDatabase(config.database);
+  await seedSource.dropDatabase(); // a fresh database each run: the benchmark WIPES the one it is given
+  await seedSource.destroy();
+  const dataSource = await openDatabase(config.database);
+  const gateway = await startGateway(config, dataSource, await buildGatewaySchema(), createLogger("silent"), 0, "127.0.0.1");
+  const seeded = await seedThroughApi(gateway.url, config, options.applications);
+  await gateway.stop();
+  await dataSource.destroy();
+
+  const results: RowResult[] = [];
+  for (const row of options.rows) {
+    process.stdout.write(`Row ${row} (${ROW_NAMES[row]}): ${options.duration} s with ${options.connections} connections…\n`);
+    results.push(await measureRow(row, env, seeded.apiKey, options));
+  }
+  const report = renderReport(results, { options, database: kind, cores: cpus().length, cpu: cpus()[0]?.model ?? "unknown", node: process.version });
+  process.stdout.write(`\n${report}\n`);
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(join(RESULTS, "latest.md"), report + "\n");
+  writeFileSync(join(RESULTS, `latest-${kind}.md`), report + "\n");
+  const bars = results.map(result => ({ label: `${result.row} ${result.name}`, value: result.requestsPerSecond }));
+  const title = `requests/s, page of ${options.pageSize} leads with identity, ${kind}, ${cpus().length} cores`;
+  writeBarChart(join(RESULTS, "throughput.png"), title, bars, "req/s");
+  writeBarChart(join(RESULTS, `throughput-${kind}.png`), title, bars, "req/s");
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(error instanceof UsageError ? 2 : 1);
+});
