@@ -1,0 +1,74 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+/**
+ * The gateway's Prometheus metrics, one registry per process. Every label value comes from a
+ * closed set (schema field names, error codes, denial reasons, categories): nothing a client
+ * sends, no identity and no key material can become a label, and the series count stays bounded.
+ */
+export const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry, prefix: "gateway_" });
+
+/** Requests to /graphql by operation (root field) and outcome (`ok` or the first error code). */
+export const graphqlRequests = new Counter({
+  name: "gateway_graphql_requests_total",
+  help: "GraphQL requests by operation and outcome",
+  labelNames: ["operation", "outcome"] as const,
+  registers: [metricsRegistry],
+});
+
+/** Seconds from receiving a /graphql request to its response being written. */
+export const graphqlRequestDuration = new Histogram({
+  name: "gateway_graphql_request_duration_seconds",
+  help: "GraphQL request latency in seconds by operation and outcome",
+  labelNames: ["operation", "outcome"] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [metricsRegistry],
+});
+
+/** Lender reads of identity fields, as decided and audited by the PII gate. */
+export const identityReads = new Counter({
+  name: "gateway_identity_reads_total",
+  help: "Lender reads of identity fields by outcome (GRANTED/DENIED), denial reason and category",
+  labelNames: ["outcome", "reason", "category"] as const,
+  registers: [metricsRegistry],
+});
+
+/** Identity reads withheld because their audit record could not be written. */
+export const identityAuditFailures = new Counter({
+  name: "gateway_identity_audit_failures_total",
+  help: "Batches of identity reads withheld because the access log write failed",
+  registers: [metricsRegistry],
+});
+
+/**
+ * Refusals by a quota (`RATE_LIMITED`), by the error's `extensions.reason` (REQUEST_RATE,
+ * DAILY_READ_BUDGET). Counted from the response by the request metrics, so the quota code need
+ * not know about metrics; never labelled with a key, id or address.
+ */
+export const quotaRejections = new Counter({
+  name: "gateway_quota_rejections_total",
+  help: "Requests or identity reads rejected by a quota, by reason",
+  labelNames: ["reason"] as const,
+  registers: [metricsRegistry],
+});
+
+/** Reasons a quota may give; anything else is counted as `other`, so the label stays bounded. */
+const QUOTA_REASON = /^[A-Z][A-Z_]{0,39}$/;
+
+export function countQuotaRejection(reason: unknown): void {
+  quotaRejections.inc({ reason: typeof reason === "string" && QUOTA_REASON.test(reason) ? reason : "other" });
+}
+
+/** Requests that failed because the database was unreachable (`SERVICE_UNAVAILABLE`). */
+export const databaseUnavailable = new Counter({
+  name: "gateway_database_unavailable_total",
+  help: "Requests or probes that found the database unreachable",
+  registers: [metricsRegistry],
+});
+
+/** Counts one audited batch of lender reads; `reason` is `none` for a granted read. */
+export function countIdentityReads(reads: ReadonlyArray<{ category: string; allowed: boolean; reason?: string }>): void {
+  for (const read of reads) {
+    identityReads.inc({ outcome: read.allowed ? "GRANTED" : "DENIED", reason: read.allowed ? "none" : read.reason ?? "unknown", category: read.category });
+  }
+}
