@@ -2,6 +2,8 @@ import { hkdfSync, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { LogLevel, isLogLevel } from "./logger";
+import { PII_KEY_BYTES, PiiKeyring } from "./privacy/encryption";
+import { QueryLimits } from "./limits/query-limit-rules";
 
 /** Where development secrets are generated; ignored by git, never used in production. */
 const DEV_SECRETS_FILE = ".dev-secrets.json";
@@ -21,6 +23,16 @@ export interface GatewayConfig {
   /** Key for the HMAC that fingerprints submissions (idempotency), derived from JWT_SECRET. */
   readonly requestFingerprintKey: Buffer;
   readonly logLevel: LogLevel;
+  /** Seconds a SIGTERM/SIGINT waits for in-flight requests before closing their connections. */
+  readonly shutdownGraceSeconds: number;
+  /** Keys for identity values at rest: PII_ENCRYPTION_KEY seals, it and PII_ENCRYPTION_KEYS_OLD open. */
+  readonly piiKeyring: PiiKeyring;
+  /** Days after an application closed before the retention job erases its applicant's identity. */
+  readonly retentionDays: number;
+  /** Minutes between in-server retention runs; null: run only through `npm run retention`. */
+  readonly retentionIntervalMinutes: number | null;
+  /** Harvest-proofing (issue 4): query limits, quotas, JWT claims. Defaults in README "Security model". */
+  readonly security: SecurityConfig;
   /** Whether secrets came from the generated development file. */
   readonly usesGeneratedSecrets: boolean;
 }
@@ -56,23 +68,90 @@ function parseInteger(name: string, raw: string | undefined, fallback: number, m
   return value;
 }
 
+export interface SecurityConfig {
+  readonly queryLimits: QueryLimits;
+  /** Bytes; a larger request body is refused before parsing (HTTP 413). */
+  readonly maxBodyBytes: number;
+  /** Requests per minute per lender API key. */
+  readonly lenderRequestsPerMinute: number;
+  /** Applicant field reads per lender per UTC day, unless an admin set the lender's own budget. */
+  readonly defaultDailyReadBudget: number;
+  /** Shared quota counters in Redis; null: counters in the database. */
+  readonly redisUrl: string | null;
+  readonly redisKeyPrefix: string;
+  /** When set, a JWT must carry exactly this `iss` / `aud`. */
+  readonly jwtIssuer: string | null;
+  readonly jwtAudience: string | null;
+}
+
+function parseOptional(raw: string | undefined): string | null {
+  return raw === undefined || raw.trim() === "" ? null : raw.trim();
+}
+
+function parseSecurity(env: Environment): SecurityConfig {
+  const redisUrl = parseOptional(env.REDIS_URL);
+  if (redisUrl !== null && !/^rediss?:\/\/./.test(redisUrl)) throw new ConfigError("REDIS_URL must start with redis:// or rediss://");
+  return Object.freeze({
+    queryLimits: Object.freeze({
+      maxDepth: parseInteger("MAX_QUERY_DEPTH", env.MAX_QUERY_DEPTH, 8, 1, 100),
+      maxAliases: parseInteger("MAX_QUERY_ALIASES", env.MAX_QUERY_ALIASES, 15, 0, 1000),
+      maxDirectivesPerField: parseInteger("MAX_DIRECTIVES_PER_FIELD", env.MAX_DIRECTIVES_PER_FIELD, 3, 0, 100),
+      maxFieldRepeats: parseInteger("MAX_FIELD_REPEATS", env.MAX_FIELD_REPEATS, 5, 1, 1000),
+      maxTokens: parseInteger("MAX_QUERY_TOKENS", env.MAX_QUERY_TOKENS, 2000, 10, 1000000),
+      maxCost: parseInteger("MAX_QUERY_COST", env.MAX_QUERY_COST, 20000, 1, 100000000),
+    }),
+    maxBodyBytes: parseInteger("MAX_BODY_BYTES", env.MAX_BODY_BYTES, 1024 * 1024, 1024, 100 * 1024 * 1024),
+    lenderRequestsPerMinute: parseInteger("LENDER_REQUESTS_PER_MINUTE", env.LENDER_REQUESTS_PER_MINUTE, 600, 1, 1000000),
+    defaultDailyReadBudget: parseInteger("LENDER_DAILY_READ_BUDGET", env.LENDER_DAILY_READ_BUDGET, 5000, 0, 100000000),
+    redisUrl,
+    redisKeyPrefix: parseOptional(env.REDIS_KEY_PREFIX) ?? "gateway:",
+    jwtIssuer: parseOptional(env.JWT_ISSUER),
+    jwtAudience: parseOptional(env.JWT_AUDIENCE),
+  });
+}
+
 function parseLogLevel(raw: string | undefined): LogLevel {
   if (raw === undefined || raw === "") return "info";
   if (!isLogLevel(raw)) throw new ConfigError("LOG_LEVEL must be debug, info, warn, error or silent");
   return raw;
 }
 
-function readOrGenerateDevSecrets(): { jwtSecret: string } {
+interface DevSecrets {
+  jwtSecret: string;
+  piiEncryptionKey: string;
+}
+
+/** Reads the development secrets, generating (and keeping) whichever is missing. */
+function readOrGenerateDevSecrets(): DevSecrets {
   const path = resolve(DEV_SECRETS_FILE);
-  if (existsSync(path)) {
-    const parsed = JSON.parse(readFileSync(path, "utf8")) as { jwtSecret?: unknown };
-    if (typeof parsed.jwtSecret === "string" && parsed.jwtSecret.length >= 32) {
-      return { jwtSecret: parsed.jwtSecret };
-    }
-  }
-  const generated = { jwtSecret: randomBytes(48).toString("base64url") };
+  const parsed = existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Partial<Record<keyof DevSecrets, unknown>>) : {};
+  const jwtSecret = typeof parsed.jwtSecret === "string" && parsed.jwtSecret.length >= 32 ? parsed.jwtSecret : null;
+  const piiEncryptionKey = typeof parsed.piiEncryptionKey === "string" ? parsed.piiEncryptionKey : null;
+  if (jwtSecret !== null && piiEncryptionKey !== null) return { jwtSecret, piiEncryptionKey };
+  // Keep what exists: a new JWT secret only logs people out, but a new PII key would make
+  // every stored identity value unreadable.
+  const generated = {
+    jwtSecret: jwtSecret ?? randomBytes(48).toString("base64url"),
+    piiEncryptionKey: piiEncryptionKey ?? randomBytes(PII_KEY_BYTES).toString("base64"),
+  };
   writeFileSync(path, JSON.stringify(generated, null, 2) + "\n", { mode: 0o600 });
   return generated;
+}
+
+function decodeKey(name: string, raw: string): Buffer {
+  const trimmed = raw.trim();
+  const key = Buffer.from(trimmed, "base64");
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed) || key.length !== PII_KEY_BYTES) {
+    throw new ConfigError(`${name} must be ${PII_KEY_BYTES} bytes, base64-encoded (e.g. \`openssl rand -base64 32\`)`);
+  }
+  return key;
+}
+
+function parseKeyring(current: string, oldList: string | undefined): PiiKeyring {
+  const currentKey = decodeKey("PII_ENCRYPTION_KEY", current);
+  const oldKeys = (oldList ?? "").split(",").map(entry => entry.trim()).filter(entry => entry !== "")
+    .map(entry => decodeKey("PII_ENCRYPTION_KEYS_OLD", entry));
+  return new PiiKeyring(currentKey, oldKeys);
 }
 
 /** Only the database part of the environment, for tools that need no secrets (the TypeORM CLI). */
@@ -83,12 +162,20 @@ export function databaseTargetFromEnv(env: Environment = process.env): DatabaseT
 export function loadConfig(env: Environment = process.env): GatewayConfig {
   const nodeEnv = env.NODE_ENV === "production" ? "production" : env.NODE_ENV === "test" ? "test" : "development";
   let jwtSecret = env.JWT_SECRET;
+  let piiEncryptionKey = env.PII_ENCRYPTION_KEY;
   let usesGeneratedSecrets = false;
   if (jwtSecret === undefined || jwtSecret === "") {
     if (nodeEnv === "production") {
       throw new ConfigError("JWT_SECRET is required when NODE_ENV=production");
     }
     jwtSecret = readOrGenerateDevSecrets().jwtSecret;
+    usesGeneratedSecrets = true;
+  }
+  if (piiEncryptionKey === undefined || piiEncryptionKey === "") {
+    if (nodeEnv === "production") {
+      throw new ConfigError("PII_ENCRYPTION_KEY is required when NODE_ENV=production");
+    }
+    piiEncryptionKey = readOrGenerateDevSecrets().piiEncryptionKey;
     usesGeneratedSecrets = true;
   }
   // HS256 needs at least 256 bits of key; a short secret is a guessable one.
@@ -103,6 +190,13 @@ export function loadConfig(env: Environment = process.env): GatewayConfig {
     consentTtlDays: parseInteger("CONSENT_TTL_DAYS", env.CONSENT_TTL_DAYS, 30, 1, 3650),
     requestFingerprintKey: Buffer.from(hkdfSync("sha256", jwtSecret, "", "lead-gateway/request-fingerprint", 32)),
     logLevel: parseLogLevel(env.LOG_LEVEL),
+    shutdownGraceSeconds: parseInteger("SHUTDOWN_GRACE_SECONDS", env.SHUTDOWN_GRACE_SECONDS, 25, 0, 3600),
+    piiKeyring: parseKeyring(piiEncryptionKey, env.PII_ENCRYPTION_KEYS_OLD),
+    retentionDays: parseInteger("RETENTION_DAYS", env.RETENTION_DAYS, 365, 1, 36500),
+    retentionIntervalMinutes: env.RETENTION_INTERVAL_MINUTES === undefined || env.RETENTION_INTERVAL_MINUTES === ""
+      ? null
+      : parseInteger("RETENTION_INTERVAL_MINUTES", env.RETENTION_INTERVAL_MINUTES, 60, 1, 10080),
+    security: parseSecurity(env),
     usesGeneratedSecrets,
   });
 }

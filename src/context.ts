@@ -4,11 +4,14 @@ import { ApplicantRecord } from "./applications/applicant.entity";
 import { Application } from "./applications/application.entity";
 import { Principal } from "./auth/principal";
 import { GatewayConfig } from "./config";
+import { ConsentLoaders, createConsentLoaders } from "./consents/consent.loaders";
+import { LeadLoaders, createLeadLoaders } from "./leads/lead.loaders";
 import { Lender } from "./lenders/lender.entity";
+import { PiiKeyring } from "./privacy/encryption";
 import { PiiGate } from "./privacy/pii-gate";
 
 /** Per-request loaders: they batch within one request and are dropped with it (no cross-request cache). */
-export interface Loaders {
+export interface Loaders extends LeadLoaders, ConsentLoaders {
   lender: DataLoader<string, Lender | null>;
   application: DataLoader<string, Application | null>;
   applicant: DataLoader<string, ApplicantRecord | null>;
@@ -23,8 +26,12 @@ export interface GatewayContext {
   /** The request's start: every time-based decision in it uses this instant. */
   now: Date;
   consentTtlDays: number;
+  /** Days after an application closes before its applicant's identity is erased (shown in consent notices). */
+  retentionDays: number;
   /** HMAC key for submission fingerprints (idempotency). */
   fingerprintKey: Buffer;
+  /** Seals identity values on write; opens them only inside @pii fields, after the gate. */
+  piiKeyring: PiiKeyring;
 }
 
 function byIdLoader<T extends ObjectLiteral & { id: string }>(repository: Repository<T>): DataLoader<string, T | null> {
@@ -35,12 +42,17 @@ function byIdLoader<T extends ObjectLiteral & { id: string }>(repository: Reposi
   });
 }
 
+/** A lender sees only its own rows beneath an application; applicants and admins see all. */
+function lenderScopeOf(principal: Principal): string | undefined {
+  return principal.kind === "lender" ? principal.lender.id : undefined;
+}
+
 export function createContext(
   dataSource: DataSource,
   principal: Principal,
   requestId: string,
   now: Date,
-  config: Pick<GatewayConfig, "consentTtlDays" | "requestFingerprintKey">,
+  config: Pick<GatewayConfig, "consentTtlDays" | "requestFingerprintKey" | "piiKeyring" | "retentionDays">,
 ): GatewayContext {
   return {
     requestId,
@@ -48,12 +60,16 @@ export function createContext(
     dataSource,
     now,
     consentTtlDays: config.consentTtlDays,
+    retentionDays: config.retentionDays,
     fingerprintKey: config.requestFingerprintKey,
+    piiKeyring: config.piiKeyring,
     piiGate: new PiiGate(dataSource, principal, now),
     loaders: {
       lender: byIdLoader(dataSource.getRepository(Lender)),
       application: byIdLoader(dataSource.getRepository(Application)),
       applicant: byIdLoader(dataSource.getRepository(ApplicantRecord)),
+      ...createLeadLoaders(dataSource, lenderScopeOf(principal)),
+      ...createConsentLoaders(dataSource, lenderScopeOf(principal)),
     },
   };
 }

@@ -8,6 +8,8 @@ export enum ErrorCode {
   NOT_FOUND = "NOT_FOUND",
   IDEMPOTENCY_CONFLICT = "IDEMPOTENCY_CONFLICT",
   RATE_LIMITED = "RATE_LIMITED",
+  /** The database is unreachable; retry (a submission with the same idempotency key). */
+  SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE",
   INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR",
 }
 
@@ -51,5 +53,12 @@ export class IdempotencyConflictError extends GatewayError {
       ErrorCode.IDEMPOTENCY_CONFLICT,
       "This idempotencyKey was already used with a different payload",
     );
+  }
+}
+
+/** The database could not be reached: fail fast with a code clients can retry on. */
+export class ServiceUnavailableError extends GatewayError {
+  constructor() {
+    super(ErrorCode.SERVICE_UNAVAILABLE, "The service is temporarily unavailable; retry later", {}, 503);
   }
 }

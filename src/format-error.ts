@@ -2,8 +2,10 @@ import { ApolloServerErrorCode, unwrapResolverError } from "@apollo/server/error
 import { GraphQLFormattedError } from "graphql";
 import { ArgumentValidationError } from "type-graphql";
 import { ValidationError } from "class-validator";
-import { ErrorCode, GatewayError } from "./errors";
+import { isDatabaseUnavailable } from "./common/database-availability";
+import { ErrorCode, GatewayError, ServiceUnavailableError } from "./errors";
 import { Logger } from "./logger";
+import { databaseUnavailable } from "./metrics/metrics";
 
 /** Apollo's own codes that describe the request, not our internals: passed through as they are. */
 const REQUEST_ERROR_CODES = new Set<string>([
@@ -76,7 +78,15 @@ export function createErrorFormatter(logger: Logger) {
       };
     }
     if (typeof code === "string" && REQUEST_ERROR_CODES.has(code)) {
-      return { ...base, extensions: { code } };
+      // A query limit (src/limits) names itself: reason and limit, so the client can fix its query.
+      const { reason, limit } = formatted.extensions ?? {};
+      return { ...base, extensions: { code, ...(typeof reason === "string" ? { reason, limit } : {}) } };
+    }
+    if (isDatabaseUnavailable(original)) {
+      databaseUnavailable.inc();
+      logger.warn("database_unavailable", { path: formatted.path });
+      const unavailable = new ServiceUnavailableError();
+      return { ...base, message: unavailable.message, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
     }
     logger.error("internal_error", {
       errorName: original instanceof Error ? original.name : typeof original,

@@ -2,6 +2,8 @@ import "reflect-metadata";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./database";
 import { createLogger } from "./logger";
+import { installGracefulShutdown } from "./operations/graceful-shutdown";
+import { scheduleRetention } from "./retention/retention-schedule";
 import { buildGatewaySchema } from "./schema";
 import { startGateway } from "./server";
 
@@ -13,15 +15,11 @@ async function main(): Promise<void> {
   const schema = await buildGatewaySchema();
   const gateway = await startGateway(config, dataSource, schema, logger);
   logger.info("gateway_started", { port: gateway.port, database: config.database.kind, nodeEnv: config.nodeEnv });
+  if (config.retentionIntervalMinutes !== null) {
+    scheduleRetention(dataSource, config.retentionIntervalMinutes, config.retentionDays, logger);
+  }
 
-  const shutdown = async (signal: string) => {
-    logger.info("gateway_stopping", { signal });
-    await gateway.stop();
-    await dataSource.destroy();
-    process.exit(0);
-  };
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
-  process.once("SIGINT", () => void shutdown("SIGINT"));
+  installGracefulShutdown({ gateway, dataSource, logger, graceSeconds: config.shutdownGraceSeconds });
 }
 
 main().catch((error: unknown) => {

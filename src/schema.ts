@@ -1,6 +1,7 @@
 import { GraphQLSchema, specifiedDirectives } from "graphql";
 import { DateTimeResolver } from "graphql-scalars";
 import { buildSchema } from "type-graphql";
+import { ApplicantRightsResolver } from "./applications/applicant-rights.resolver";
 import { ApplicationResolver } from "./applications/application.resolver";
 import { AuditResolver } from "./audit/audit.resolver";
 import { applyOperationPermissions } from "./auth/permissions";
@@ -8,6 +9,8 @@ import { ViewerResolver } from "./auth/viewer.resolver";
 import { ConsentResolver } from "./consents/consent.resolver";
 import { LeadResolver, OfferResolver } from "./leads/lead.resolver";
 import { LenderResolver } from "./lenders/lender.resolver";
+import { ApiKeyResolver } from "./lenders/api-key.resolver";
+import { QuotaResolver } from "./quotas/quota.resolver";
 import { enforcePii } from "./privacy/pii-enforcement";
 import { withPiiDirective } from "./privacy/pii-directive";
 import { assertPiiPolicy } from "./privacy/pii-schema-check";
@@ -15,7 +18,8 @@ import { assertPiiPolicy } from "./privacy/pii-schema-check";
 /** The schema as published: types, resolvers and the @pii directive, before any enforcement. */
 export async function buildContractSchema(): Promise<GraphQLSchema> {
   const built = await buildSchema({
-    resolvers: [ViewerResolver, ApplicationResolver, LeadResolver, OfferResolver, ConsentResolver, LenderResolver, AuditResolver],
+    resolvers: [ViewerResolver, ApplicationResolver, LeadResolver, OfferResolver, ConsentResolver, LenderResolver, AuditResolver, ApplicantRightsResolver,
+      QuotaResolver, ApiKeyResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     directives: [...specifiedDirectives],
     validate: true,

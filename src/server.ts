@@ -6,10 +6,20 @@ import { IncomingMessage, Server, ServerResponse, createServer } from "node:http
 import { AddressInfo } from "node:net";
 import { DataSource } from "typeorm";
 import { authenticate } from "./auth/authenticate";
+import { rethrowUnavailable } from "./common/database-availability";
 import { GatewayConfig } from "./config";
 import { GatewayContext, createContext } from "./context";
+import { hardenedApolloOptions, hardeningPlugins } from "./limits/apollo-hardening";
+import { QuotaService } from "./quotas/quota.service";
+import { registerQuotaService, unregisterQuotaService } from "./quotas/quota-registry";
 import { createErrorFormatter } from "./format-error";
 import { Logger } from "./logger";
+import { requestLogPlugin } from "./logging/request-log.plugin";
+import { metricsRegistry } from "./metrics/metrics";
+import { trackDatabasePool } from "./metrics/pool-metrics";
+import { RequestObservation, observeContext, requestMetricsPlugin } from "./metrics/request-metrics";
+import { HttpDrain } from "./operations/http-drain";
+import { createReadinessCheck } from "./operations/readiness";
 
 /** Bytes; a GraphQL request larger than this is refused before parsing. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -17,20 +27,23 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export interface RunningGateway {
   url: string;
   port: number;
-  stop(): Promise<void>;
+  /** Stops accepting, waits up to `graceMs` for in-flight requests, then closes every connection. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 class BodyTooLargeError extends Error {}
 
-function readBody(request: IncomingMessage): Promise<string> {
+function readBody(request: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > limit) {
         reject(new BodyTooLargeError());
-        request.destroy();
+        // Stop keeping the body but let the client read the 413 (the socket closes after it).
+        request.removeAllListeners("data");
+        request.resume();
         return;
       }
       chunks.push(chunk);
@@ -60,10 +73,13 @@ export async function startGateway(
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    ...hardenedApolloOptions(config.security),
     formatError: createErrorFormatter(logger),
-    plugins: production ? [ApolloServerPluginLandingPageDisabled()] : [],
+    plugins: [requestMetricsPlugin, requestLogPlugin(logger), ...hardeningPlugins(config.security), ...(production ? [ApolloServerPluginLandingPageDisabled()] : [])],
   });
   await apollo.start();
+  const quotas = await QuotaService.start(config.security, dataSource, logger);
+  registerQuotaService(dataSource, quotas);
 
   async function handleGraphQL(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const headers = new HeaderMap();
@@ -72,7 +88,7 @@ export async function startGateway(
     }
     let body: unknown = undefined;
     if (request.method === "POST") {
-      const raw = await readBody(request);
+      const raw = await readBody(request, config.security.maxBodyBytes);
       if ((headers.get("content-type") ?? "").includes("application/json")) {
         try {
           body = raw === "" ? undefined : JSON.parse(raw);
@@ -86,12 +102,14 @@ export async function startGateway(
     }
     const requestId = randomUUID();
     const started = Date.now();
+    const observation = new RequestObservation();
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? "GET", headers, search: url.search, body },
       context: async () => {
         const now = new Date();
-        const principal = await authenticate(request.headers.authorization, config, dataSource, now);
-        return createContext(dataSource, principal, requestId, now, config);
+        const principal = await authenticate(request.headers.authorization, config, dataSource, now).catch(rethrowUnavailable);
+        await quotas.admitRequest(principal, now).catch(error => observation.refused(error));
+        return observeContext(createContext(dataSource, principal, requestId, now, config), observation);
       },
     });
     for (const [name, value] of result.headers) response.setHeader(name, value);
@@ -104,6 +122,7 @@ export async function startGateway(
       response.end();
     }
     logger.debug("graphql_request", { requestId, status: response.statusCode, durationMs: Date.now() - started });
+    observation.finish(response.statusCode);
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -112,12 +131,17 @@ export async function startGateway(
       if (url.pathname === "/graphql") return await handleGraphQL(request, response, url);
       if (url.pathname === "/healthz") return sendJson(response, 200, { status: "ok" });
       if (url.pathname === "/readyz") {
-        await dataSource.query("SELECT 1");
-        return sendJson(response, 200, { status: "ready" });
+        const report = await checkReadiness();
+        return sendJson(response, report.status === "ready" ? 200 : 503, report);
+      }
+      if (url.pathname === "/metrics") {
+        response.writeHead(200, { "content-type": metricsRegistry.contentType });
+        return void response.end(await metricsRegistry.metrics());
       }
       sendJson(response, 404, { error: "not found" });
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
+        response.setHeader("connection", "close");
         return sendJson(response, 413, { errors: [{ message: "Request body too large", extensions: { code: "BAD_REQUEST" } }] });
       }
       logger.error("http_error", { path: url.pathname, errorName: error instanceof Error ? error.name : typeof error });
@@ -126,7 +150,13 @@ export async function startGateway(
     }
   }
 
-  const server: Server = createServer((request, response) => void handle(request, response));
+  const server: Server = createServer((request, response) => {
+    drain.track(request, response);
+    void handle(request, response);
+  });
+  const drain = new HttpDrain(server);
+  const checkReadiness = createReadinessCheck(dataSource, () => drain.isDraining);
+  const untrackPool = trackDatabasePool(dataSource);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve());
@@ -135,11 +165,13 @@ export async function startGateway(
   return {
     url: `http://127.0.0.1:${actualPort}/graphql`,
     port: actualPort,
-    async stop() {
-      const closed = new Promise<void>(resolve => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
+    async stop(graceMs = 0) {
+      const { completed, abandoned } = await drain.drain(graceMs);
+      if (!completed) logger.warn("shutdown_grace_expired", { abandonedRequests: abandoned });
+      untrackPool();
       await apollo.stop();
+      unregisterQuotaService(dataSource);
+      await quotas.close();
     },
   };
 }

@@ -24,7 +24,7 @@ export async function authenticate(
   if (!match) throw new UnauthenticatedError();
   const credential = match[1];
   if (credential.startsWith("lk_")) return authenticateApiKey(credential, dataSource, now);
-  const principal = await principalFromJwt(credential, config.jwtSecret);
+  const principal = await principalFromJwt(credential, config.jwtSecret, config.security);
   if (!principal) throw new UnauthenticatedError();
   return principal;
 }
@@ -32,11 +32,30 @@ export async function authenticate(
 async function authenticateApiKey(credential: string, dataSource: DataSource, now: Date): Promise<Principal> {
   const parsed = parseApiKey(credential);
   if (!parsed) throw new UnauthenticatedError();
-  const key = await dataSource.getRepository(ApiKey).findOneBy({ id: parsed.id });
+  // The key and its lender in one statement: authentication is on every request's bill.
+  const key = (await dataSource
+    .getRepository(ApiKey)
+    .createQueryBuilder("key")
+    .innerJoinAndMapOne("key.lender", Lender, "lender", "lender.id = key.lenderId")
+    .where("key.id = :id", { id: parsed.id })
+    .getOne()) as (ApiKey & { lender: Lender }) | null;
   const matches = apiKeySecretMatches(parsed.secret, key?.secretHash ?? DUMMY_HASH);
   if (!key || !matches || key.revokedAt !== null) throw new UnauthenticatedError();
-  const lender = await dataSource.getRepository(Lender).findOneBy({ id: key.lenderId });
-  if (!lender) throw new UnauthenticatedError();
-  await dataSource.getRepository(ApiKey).update({ id: key.id }, { lastUsedAt: now });
-  return { kind: "lender", lender, apiKeyId: key.id };
+  // Expired (set at issue, or by rotation when the grace period ends): the same answer as revoked.
+  if (key.expiresAt !== null && key.expiresAt.getTime() <= now.getTime()) throw new UnauthenticatedError();
+  if (lastUsedIsStale(key, now)) {
+    await dataSource.getRepository(ApiKey).update({ id: key.id }, { lastUsedAt: now });
+  }
+  return { kind: "lender", lender: key.lender, apiKeyId: key.id };
+}
+
+/**
+ * Seconds. `lastUsedAt` means "used at this instant or up to this long after it": the column
+ * is written on the first use after it went stale, decided from the row just read, so a busy
+ * key costs no write per request.
+ */
+export const LAST_USED_RESOLUTION_SECONDS = 60;
+
+function lastUsedIsStale(key: Pick<ApiKey, "lastUsedAt">, now: Date): boolean {
+  return key.lastUsedAt === null || now.getTime() - key.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_SECONDS * 1000;
 }

@@ -4,11 +4,26 @@ import { Principal } from "./principal";
 const ROLE_CLAIMS = ["applicant", "admin"] as const;
 type RoleClaim = (typeof ROLE_CLAIMS)[number];
 
-/** Verifies an HS256 token; anything but a well-formed applicant or admin token yields null. */
-export async function principalFromJwt(token: string, secret: Uint8Array): Promise<Principal | null> {
+/** Claims a token must carry when configured (JWT_ISSUER, JWT_AUDIENCE); null: not checked. */
+export interface ExpectedClaims {
+  jwtIssuer: string | null;
+  jwtAudience: string | null;
+}
+
+/**
+ * Verifies an HS256 token; anything but a well-formed applicant or admin token yields null:
+ * `alg: none` or any other algorithm, a wrong signature, an expired `exp`, a wrong `iss`/`aud`
+ * (when configured), a missing subject, a missing or unknown role.
+ */
+export async function principalFromJwt(token: string, secret: Uint8Array, expected?: ExpectedClaims): Promise<Principal | null> {
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(token, secret, { algorithms: ["HS256"], requiredClaims: ["sub"] }));
+    ({ payload } = await jwtVerify(token, secret, {
+      algorithms: ["HS256"],
+      requiredClaims: ["sub"],
+      ...(expected?.jwtIssuer ? { issuer: expected.jwtIssuer } : {}),
+      ...(expected?.jwtAudience ? { audience: expected.jwtAudience } : {}),
+    }));
   } catch {
     return null;
   }
@@ -25,13 +40,16 @@ export async function signDevelopmentToken(
   subject: string,
   /** Lifetime, e.g. "12h". */
   expiresIn = "12h",
+  claims?: ExpectedClaims,
 ): Promise<string> {
-  return new SignJWT({ role })
+  const token = new SignJWT({ role })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(subject)
     .setIssuedAt()
-    .setExpirationTime(expiresIn)
-    .sign(secret);
+    .setExpirationTime(expiresIn);
+  if (claims?.jwtIssuer) token.setIssuer(claims.jwtIssuer);
+  if (claims?.jwtAudience) token.setAudience(claims.jwtAudience);
+  return token.sign(secret);
 }
 
 export function isRoleClaim(value: string): value is RoleClaim {

@@ -18,7 +18,7 @@ async function main(args: string[]): Promise<void> {
     process.stderr.write("refusing to mint tokens with NODE_ENV=production\n");
     process.exit(2);
   }
-  process.stdout.write((await signDevelopmentToken(config.jwtSecret, role, subject, option("expires") ?? "12h")) + "\n");
+  process.stdout.write((await signDevelopmentToken(config.jwtSecret, role, subject, option("expires") ?? "12h", config.security)) + "\n");
 }
 
 void main(process.argv.slice(2));

@@ -1,12 +1,16 @@
 import DataLoader from "dataloader";
 import { DataSource, In } from "typeorm";
-import { AccessOutcome, PiiAccess } from "../audit/pii-access.entity";
+import { AccessRecord, writeAccessLog } from "../audit/access-log-writer";
+import { AccessOutcome } from "../audit/pii-access.entity";
 import { Principal } from "../auth/principal";
 import { Consent } from "../consents/consent.entity";
-import { ErrorCode, ForbiddenError, GatewayError } from "../errors";
+import { isDatabaseUnavailable } from "../common/database-availability";
+import { ErrorCode, ForbiddenError, GatewayError, ServiceUnavailableError } from "../errors";
 import { Lender } from "../lenders/lender.entity";
+import { countIdentityReads, identityAuditFailures } from "../metrics/metrics";
 import { AccessDecision, DenialReason, decideLenderAccess } from "./consent-policy";
 import { PiiCategory } from "./pii-category";
+import { quotaServiceFor } from "../quotas/quota-registry";
 
 /** What the gate needs to know about the object whose @pii field is being read. */
 export interface PiiSubject {
@@ -64,6 +68,8 @@ export class PiiGate {
   }
 
   private async decideAndAudit(lender: Lender, reads: readonly LenderRead[]): Promise<AccessDecision[]> {
+    // The daily read budget (src/quotas): past it, RATE_LIMITED at every field of the batch.
+    await quotaServiceFor(this.dataSource)?.chargeIdentityReads(lender, reads.length, this.now);
     const applicationIds = [...new Set(reads.map(read => read.subject.applicationId))];
     const consents = await this.dataSource
       .getRepository(Consent)
@@ -76,9 +82,9 @@ export class PiiGate {
         this.now,
       ),
     );
-    const records = reads.map((read, index) => {
+    const records = reads.map((read, index): AccessRecord => {
       const decision = decisions[index];
-      return this.dataSource.getRepository(PiiAccess).create({
+      return {
         at: this.now,
         lenderId: lender.id,
         applicantId: read.subject.applicantId,
@@ -88,14 +94,17 @@ export class PiiGate {
         outcome: decision.allowed ? AccessOutcome.GRANTED : AccessOutcome.DENIED,
         reason: decision.allowed ? null : decision.reason,
         consentId: decision.consentId,
-      });
+      };
     });
     try {
-      await this.dataSource.getRepository(PiiAccess).insert(records);
-    } catch {
+      await writeAccessLog(this.dataSource, records);
+    } catch (error) {
       // Fail closed: a read that cannot be audited does not happen.
+      identityAuditFailures.inc();
+      if (isDatabaseUnavailable(error)) throw new ServiceUnavailableError();
       throw new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, "The read could not be audited, so the value was withheld");
     }
+    countIdentityReads(reads.map((read, index) => ({ category: read.category, ...decisions[index] })));
     return decisions;
   }
 }

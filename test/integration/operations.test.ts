@@ -106,6 +106,27 @@ const OPERATIONS: Operation[] = [
     field: "revokeApiKey", allowed: ["admin"],
     document: "mutation($id: ID!) { revokeApiKey(id: $id) { id } }", variables: f => ({ id: f.scratch.apiKeyId }),
   },
+  {
+    field: "rotateApiKey", allowed: ["admin"],
+    document: "mutation($id: ID!) { rotateApiKey(id: $id) { apiKey { id } } }", variables: f => ({ id: f.kilo.apiKeyId }),
+  },
+  {
+    field: "setLenderReadBudget", allowed: ["admin"],
+    document: "mutation($id: ID!) { setLenderReadBudget(lenderId: $id, dailyReadBudget: 1000) { id } }", variables: f => ({ id: f.scratch.id }),
+  },
+  {
+    field: "lenderAnomalies", allowed: ["admin"],
+    document: "query($from: DateTime!, $to: DateTime!) { lenderAnomalies(from: $from, to: $to, threshold: 0) { lender { id } deniedReads } }",
+    variables: () => ({ from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 3_600_000).toISOString() }),
+  },
+  {
+    field: "consentNotice", allowed: ["applicant"],
+    document: "query($a: ID!, $l: ID!) { consentNotice(applicationId: $a, lenderId: $l, categories: [PHONE]) { noticeVersion } }",
+    variables: f => ({ a: f.applicationId, l: f.kilo.id }),
+  },
+  { field: "myData", allowed: ["applicant"], document: "query { myData { subject } }" },
+  // Last: erasing withdraws the applicant's applications, which the cases above still use.
+  { field: "eraseMyData", allowed: ["applicant"], document: "mutation { eraseMyData { erasedAt } }" },
 ];
 
 const codes = (result: GraphQLResult) => (result.body.errors ?? []).map(error => error.extensions?.code);

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DataSource } from "typeorm";
 import { signDevelopmentToken } from "../../src/auth/jwt";
+import { StatementCounter } from "../../src/common/statement-counter";
 import { DatabaseTarget, GatewayConfig, loadConfig } from "../../src/config";
 import { openDatabase } from "../../src/database";
 import { createLogger } from "../../src/logger";
@@ -14,6 +15,9 @@ declare const __DATABASE_KIND__: "sqlite" | "mysql";
 /** A test secret, long enough for HS256; never a real one. */
 export const TEST_JWT_SECRET = "test-only-jwt-secret-0123456789abcdefghijklmnop";
 
+/** A test key for identity values at rest (32 bytes, base64); never a real one. */
+export const TEST_PII_ENCRYPTION_KEY = Buffer.from("test-only-pii-key-0123456789abcd").toString("base64");
+
 export interface GraphQLResult {
   status: number;
   body: { data?: Record<string, any> | null; errors?: Array<{ message: string; path?: (string | number)[]; extensions?: Record<string, any> }> };
@@ -24,6 +28,8 @@ export interface GraphQLResult {
 export interface TestGateway {
   url: string;
   dataSource: DataSource;
+  /** Counts the SQL statements the gateway sends; `statements.measure(() => request(...))`. */
+  statements: StatementCounter;
   kind: "sqlite" | "mysql";
   request(query: string, variables?: Record<string, unknown>, token?: string, headers?: Record<string, string>): Promise<GraphQLResult>;
   token(role: "admin" | "applicant", subject: string): Promise<string>;
@@ -52,13 +58,17 @@ export async function startTestGateway(overrides: Record<string, string> = {}): 
     await wipe.dropDatabase();
     await wipe.destroy();
   }
-  const config: GatewayConfig = loadConfig({ NODE_ENV: "test", JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: "silent", ...overrides });
-  const dataSource = await openDatabase(target);
+  const config: GatewayConfig = loadConfig({
+    NODE_ENV: "test", JWT_SECRET: TEST_JWT_SECRET, PII_ENCRYPTION_KEY: TEST_PII_ENCRYPTION_KEY, LOG_LEVEL: "silent", ...overrides,
+  });
+  const statements = new StatementCounter();
+  const dataSource = await openDatabase(target, statements);
   const schema = await buildGatewaySchema();
   const running: RunningGateway = await startGateway(config, dataSource, schema, createLogger("silent"), 0, "127.0.0.1");
   return {
     url: running.url,
     dataSource,
+    statements,
     kind: target.kind,
     async request(query, variables = {}, token, headers = {}) {
       const response = await fetch(running.url, {
