@@ -27,10 +27,10 @@ export const CONSENT_NOTICE_VERSION = "2026-11-28.2";
  *   ACTIVE -> WITHDRAWN   by the applicant (GDPR 7(3), PIPL 15: as easy as granting)
  *   ACTIVE -> EXPIRED     by the system, CONSENT_TTL_DAYS after it was granted
  *   ACTIVE -> TERMINATED  by the system: application withdrawn or funded by another lender,
- *                         lender offboarded, applicant erased
+ *                         lender suspended or offboarded, applicant erased
  *
- * Every ending records who ended it, why and when. Lender suspension is not an ending: it is
- * reversible and is enforced by the access rule itself (LENDER_SUSPENDED).
+ * Every ending records who ended it, why and when. A suspension ends the lender's consents for
+ * good: reactivating the lender does not revive them, the applicant has to choose it again.
  */
 export enum ConsentEndedBy {
   APPLICANT = "APPLICANT",
@@ -42,6 +42,7 @@ export enum ConsentEndReason {
   TTL_ELAPSED = "TTL_ELAPSED",
   APPLICATION_WITHDRAWN = "APPLICATION_WITHDRAWN",
   FUNDED_BY_ANOTHER_LENDER = "FUNDED_BY_ANOTHER_LENDER",
+  LENDER_SUSPENDED = "LENDER_SUSPENDED",
   LENDER_OFFBOARDED = "LENDER_OFFBOARDED",
   APPLICANT_ERASED = "APPLICANT_ERASED",
 }
@@ -57,6 +58,7 @@ export const CONSENT_ENDINGS: Record<ConsentEndReason, Ending> = {
   [ConsentEndReason.TTL_ELAPSED]: { status: ConsentStatus.EXPIRED, endedBy: ConsentEndedBy.SYSTEM },
   [ConsentEndReason.APPLICATION_WITHDRAWN]: { status: ConsentStatus.TERMINATED, endedBy: ConsentEndedBy.SYSTEM },
   [ConsentEndReason.FUNDED_BY_ANOTHER_LENDER]: { status: ConsentStatus.TERMINATED, endedBy: ConsentEndedBy.SYSTEM },
+  [ConsentEndReason.LENDER_SUSPENDED]: { status: ConsentStatus.TERMINATED, endedBy: ConsentEndedBy.SYSTEM },
   [ConsentEndReason.LENDER_OFFBOARDED]: { status: ConsentStatus.TERMINATED, endedBy: ConsentEndedBy.SYSTEM },
   [ConsentEndReason.APPLICANT_ERASED]: { status: ConsentStatus.TERMINATED, endedBy: ConsentEndedBy.SYSTEM },
 };

@@ -44,7 +44,7 @@ export class LenderResolver {
     @Arg("status", _type => LenderStatus) status: LenderStatus,
     @Ctx() context: GatewayContext,
   ): Promise<Lender> {
-    return new LenderService(context.dataSource).setStatus(lenderId, status);
+    return new LenderService(context.dataSource).setStatus(lenderId, status, context.now);
   }
 
   @Mutation(_returns => Lender, { description: "Admin: the identity categories this lender may ever receive (replaces the set)." })

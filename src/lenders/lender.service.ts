@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { DataSource } from "typeorm";
 import { isPlausibleEmail } from "../applications/identity-validation";
+import { endConsents } from "../consents/consent-lifecycle";
+import { ConsentEndReason } from "../consents/consent-status";
 import { BadUserInputError, NotFoundError } from "../errors";
 import { PiiCategory, encodeCategories } from "../privacy/pii-category";
 import { ApiKey, IssuedApiKey } from "./api-key.entity";
@@ -51,9 +53,13 @@ export class LenderService {
     return lender;
   }
 
-  async setStatus(id: string, status: LenderStatus): Promise<Lender> {
+  /** Suspending also terminates the lender's active consents (PIPL: the recipient lost its standing). */
+  async setStatus(id: string, status: LenderStatus, now: Date): Promise<Lender> {
     const lender = await this.get(id);
-    await this.dataSource.getRepository(Lender).update({ id }, { status });
+    await this.dataSource.transaction(async manager => {
+      await manager.getRepository(Lender).update({ id }, { status });
+      if (status === LenderStatus.SUSPENDED) await endConsents(manager, { lenderId: id }, ConsentEndReason.LENDER_SUSPENDED, now);
+    });
     lender.status = status;
     return lender;
   }

@@ -1,14 +1,12 @@
 import { Connection, createConnection } from "mysql2/promise";
 import { GatewayProcess, startGatewayProcess, token } from "./support/gateway-process";
 import { PrivateMariaDb, freePort, startPrivateMariaDb } from "./support/private-mariadb";
-import { eventually, onboardLenderOver, readiness } from "./support/scenario";
+import { eventually, onboardLenderOver, readiness, sleep, sleepRandomly } from "./support/scenario";
 import { Acknowledged, checkAcknowledged, runSetWorkload } from "./support/set-workload";
 
 const CRASHES = 3;
 const CLIENTS = 6;
 const LENDERS = 2;
-const randomBetween = (low: number, high: number) => low + Math.random() * (high - low);
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 /**
  * MariaDB itself is killed with SIGKILL mid-load (a private instance with the durability
@@ -39,10 +37,10 @@ describe("MariaDB SIGKILLed under load", () => {
       url, clients: CLIENTS, lenderId: lenders[0].id, running: () => loading, deadline: Date.now() + 120_000,
     });
     for (let round = 0; round < CRASHES; round += 1) {
-      await sleep(randomBetween(500, 1500));
+      await sleepRandomly(500, 1500);
       await database.kill("SIGKILL");
       await eventually("/readyz turns red", 15_000, async () => (await readiness(url)).status === 503);
-      await sleep(randomBetween(0, 500));
+      await sleepRandomly(0, 500);
       await database.start();
       await eventually("/readyz turns green", 30_000, async () => (await readiness(url)).status === 200);
     }

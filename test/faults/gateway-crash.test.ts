@@ -1,14 +1,12 @@
 import { Connection, createConnection } from "mysql2/promise";
 import { GatewayProcess, startGatewayProcess, token } from "./support/gateway-process";
 import { PrivateMariaDb, freePort, startPrivateMariaDb } from "./support/private-mariadb";
-import { onboardLenderOver } from "./support/scenario";
+import { onboardLenderOver, sleep, sleepRandomly } from "./support/scenario";
 import { Acknowledged, checkAcknowledged, runSetWorkload } from "./support/set-workload";
 
 const CRASHES = 4;
 const CLIENTS = 6;
 const LENDERS = 2;
-const randomBetween = (low: number, high: number) => low + Math.random() * (high - low);
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 /**
  * The gateway process is killed with SIGKILL at random moments under load and restarted; the
@@ -41,11 +39,11 @@ describe("gateway SIGKILLed under load", () => {
     });
     let kills = 0;
     for (let round = 0; round < CRASHES; round += 1) {
-      await sleep(randomBetween(400, 1500));
+      await sleepRandomly(400, 1500);
       const exit = await gateway.kill("SIGKILL");
       expect(exit.signal).toBe("SIGKILL");
       kills += 1;
-      await sleep(randomBetween(0, 500));
+      await sleepRandomly(0, 500);
       gateway = await startGatewayProcess(database.url, port);
     }
     await sleep(1000);

@@ -18,7 +18,8 @@ const FIELDS: ReadonlyArray<[Field, PiiCategory]> = [
 ];
 
 type Reason =
-  | "NO_CONSENT" | "CONSENT_WITHDRAWN" | "CONSENT_EXPIRED" | "CATEGORY_NOT_CONSENTED" | "PARTNER_NOT_PERMITTED" | "LENDER_SUSPENDED";
+  | "NO_CONSENT" | "CONSENT_WITHDRAWN" | "CONSENT_EXPIRED" | "CATEGORY_NOT_CONSENTED" | "PARTNER_NOT_PERMITTED" | "LENDER_SUSPENDED"
+  | "CONSENT_TERMINATED";
 /** A lender cell: the plain value (audited GRANTED), FORBIDDEN with a reason (audited DENIED), or no request at all. */
 type LenderCell = "VALUE" | Reason | "UNAUTHENTICATED";
 type LenderKey = "consented" | "unconsented" | "withdrawn" | "expired" | "partial" | "narrowed" | "suspended" | "revoked";
@@ -131,12 +132,14 @@ describe("authorization matrix: every @pii field of Applicant × every persona",
       cells: nameAndPhoneOnly("PARTNER_NOT_PERMITTED"),
       arrange: () => asAdmin(SET_PERMISSIONS, { id: lenders.narrowed.id, categories: [PiiCategory.NAME, PiiCategory.PHONE] }),
     },
+    { persona: "before its suspension", lender: "suspended", cells: every("VALUE") },
     {
       persona: "suspended after the consent was granted", lender: "suspended", cells: every("LENDER_SUSPENDED"),
       arrange: () => asAdmin(SET_STATUS, { id: lenders.suspended.id, status: "SUSPENDED" }),
     },
     {
-      persona: "reactivated after suspension", lender: "suspended", cells: every("VALUE"),
+      // Suspension terminated the consent: reactivation does not bring it back; the applicant must choose again.
+      persona: "reactivated after suspension", lender: "suspended", cells: every("CONSENT_TERMINATED"),
       arrange: () => asAdmin(SET_STATUS, { id: lenders.suspended.id, status: "ACTIVE" }),
     },
     { persona: "before its API key is revoked", lender: "revoked", cells: every("VALUE") },

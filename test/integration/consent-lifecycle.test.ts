@@ -147,6 +147,23 @@ describe("the consent lifecycle over HTTP", () => {
       expect(funder.lead.application.applicant.phone).toBe(identity.phone);
     });
 
+    it("TERMINATED by the system when the lender is suspended; reactivation does not revive it", async () => {
+      const sierra = await onboardLender(gateway, admin, "Sierra");
+      const identity = uniqueIdentity();
+      const applicationId = await submitApplication(gateway, alice, identity);
+      expectData(await gateway.request(CHOOSE, { input: { applicationId, lenderId: sierra.id, categories: [PiiCategory.PHONE] } }, alice));
+      const lead = await leadIdFor(gateway, sierra, applicationId);
+      expect(expectData(await gateway.request(LENDER_READ, { id: lead }, sierra.apiKey)).lead.application.applicant.phone).toBe(identity.phone);
+      const setStatus = "mutation($id: ID!, $s: LenderStatus!) { setLenderStatus(lenderId: $id, status: $s) { status } }";
+      expectData(await gateway.request(setStatus, { id: sierra.id, s: "SUSPENDED" }, admin));
+      expect(await consentOf(applicationId, sierra.id)).toMatchObject({ status: "TERMINATED", endedBy: "SYSTEM", endReason: "LENDER_SUSPENDED" });
+      expect(phoneReason(await gateway.request(LENDER_READ, { id: lead }, sierra.apiKey))).toBe("LENDER_SUSPENDED");
+      expectData(await gateway.request(setStatus, { id: sierra.id, s: "ACTIVE" }, admin));
+      const after = await gateway.request(LENDER_READ, { id: lead }, sierra.apiKey);
+      expect(phoneReason(after)).toBe("CONSENT_TERMINATED");
+      expect(after.text).not.toContain(identity.phone);
+    });
+
     it("an ended consent is final: choosing the lender again makes a new ACTIVE consent, the old one keeps its ending", async () => {
       const { applicationId, consentId, alphaLead, identity } = await chosen();
       expectData(await gateway.request(WITHDRAW, { id: consentId }, alice));

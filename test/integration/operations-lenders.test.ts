@@ -97,7 +97,7 @@ describe("admin lender management", () => {
       expect(lenderIds).not.toContain(sierra.id);
     });
 
-    it("a SUSPENDED lender reads no identity, even with an active consent (LENDER_SUSPENDED)", async () => {
+    it("a SUSPENDED lender reads no identity, even with a consent granted before (LENDER_SUSPENDED)", async () => {
       const result = await gateway.request(PHONE_ONLY, { lead: sierraLead }, sierra.apiKey);
       expect(result.body.data?.lead.application.applicant.phone).toBeNull();
       expect(reasonsByField(result)).toEqual({ phone: "LENDER_SUSPENDED" });
@@ -112,13 +112,15 @@ describe("admin lender management", () => {
       expect(result.body.errors?.map(error => [error.extensions?.code, error.extensions?.reason])).toEqual([["FORBIDDEN", "LENDER_SUSPENDED"]]);
     });
 
-    it("ACTIVE again: later submissions make leads for it and the consent works again", async () => {
+    it("ACTIVE again: later submissions make leads for it, but the suspension ended the old consent for good", async () => {
       const reactivated = expectData(await gateway.request(SET_STATUS, { id: sierra.id, status: "ACTIVE" }, admin));
       expect(reactivated.setLenderStatus.status).toBe("ACTIVE");
       const { lenderIds } = await submitAndListLenders();
       expect(lenderIds).toEqual(expect.arrayContaining([sierra.id, control.id]));
-      const data = expectData(await gateway.request(PHONE_ONLY, { lead: sierraLead }, sierra.apiKey));
-      expect(data.lead.application.applicant.phone).toBe(earlier.identity.phone);
+      const result = await gateway.request(PHONE_ONLY, { lead: sierraLead }, sierra.apiKey);
+      expect(result.body.data?.lead.application.applicant.phone).toBeNull();
+      expect(reasonsByField(result)).toEqual({ phone: "CONSENT_TERMINATED" });
+      expect(result.text).not.toContain(earlier.identity.phone);
     });
 
     it("an unknown lender id is NOT_FOUND", async () => {

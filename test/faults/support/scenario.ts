@@ -57,3 +57,12 @@ export async function within<T, F>(work: Promise<T>, ms: number, fallback: F): P
     clearTimeout(timer);
   }
 }
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, ms));
+}
+
+/** Sleeps a random time in [lowMs, highMs): faults land at unpredictable moments of the load. */
+export function sleepRandomly(lowMs: number, highMs: number): Promise<void> {
+  return sleep(lowMs + Math.random() * (highMs - lowMs));
+}
