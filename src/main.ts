@@ -15,11 +15,13 @@ async function main(): Promise<void> {
   const schema = await buildGatewaySchema();
   const gateway = await startGateway(config, dataSource, schema, logger);
   logger.info("gateway_started", { port: gateway.port, database: config.database.kind, nodeEnv: config.nodeEnv });
-  if (config.retentionIntervalMinutes !== null) {
-    scheduleRetention(dataSource, config.retentionIntervalMinutes, config.retentionDays, logger);
-  }
+  const retention = config.retentionIntervalMinutes === null
+    ? null
+    : scheduleRetention(dataSource, config.retentionIntervalMinutes, config.retentionDays, logger);
 
-  installGracefulShutdown({ gateway, dataSource, logger, graceSeconds: config.shutdownGraceSeconds });
+  installGracefulShutdown({
+    gateway, dataSource, logger, graceSeconds: config.shutdownGraceSeconds, beforePoolClose: () => retention?.stop(),
+  });
 }
 
 main().catch((error: unknown) => {
