@@ -21,7 +21,7 @@ export interface ErasureCounts {
 const ERASED_FINGERPRINT = "erased";
 
 /**
- * Erases one applicant (PIPL 47, GDPR 17), in the caller's transaction: identity values and
+ * Erases one identity row (PIPL 47, GDPR 17) and its applications, in the caller's transaction: identity values and
  * their hash are destroyed, open applications are withdrawn, leads closed, active consents
  * TERMINATED. The access log keeps its rows (ids, categories, decisions; it never held values)
  * because it is the applicant's and the regulator's record of what happened. Idempotent: a
@@ -56,19 +56,49 @@ export async function eraseApplicant(manager: EntityManager, applicant: Applican
   return { erasedAt, alreadyErased, applicationsWithdrawn: open.length, consentsTerminated, leadsClosed };
 }
 
-/** Ids of applicants not yet erased whose every application closed before `closedBefore`. */
-export async function applicantsDueForErasure(manager: EntityManager, closedBefore: Date): Promise<string[]> {
+/**
+ * Erases a person: every identity row of the subject (one per application), in the caller's
+ * transaction. `erasedAt` is the latest erasure of any row, so a repeat reports the same time
+ * as `myData.identityErasedAt`; `alreadyErased` only if no row held identity any more.
+ */
+export async function eraseSubject(manager: EntityManager, subject: string, now: Date): Promise<ErasureCounts> {
+  const records = await manager.getRepository(ApplicantRecord).find({ where: { subject }, order: { id: "ASC" } });
+  const total: ErasureCounts = { erasedAt: now, alreadyErased: true, applicationsWithdrawn: 0, consentsTerminated: 0, leadsClosed: 0 };
+  let latest: Date | null = null;
+  for (const record of records) {
+    const counts = await eraseApplicant(manager, record, now);
+    total.alreadyErased &&= counts.alreadyErased;
+    total.applicationsWithdrawn += counts.applicationsWithdrawn;
+    total.consentsTerminated += counts.consentsTerminated;
+    total.leadsClosed += counts.leadsClosed;
+    if (latest === null || counts.erasedAt.getTime() > latest.getTime()) latest = counts.erasedAt;
+  }
+  return { ...total, erasedAt: latest ?? now };
+}
+
+/** When the subject's identity was erased: null while any of its rows still holds identity. */
+export function identityErasedAt(records: ApplicantRecord[]): Date | null {
+  if (records.length === 0 || records.some(record => record.erasedAt === null)) return null;
+  return new Date(Math.max(...records.map(record => record.erasedAt!.getTime())));
+}
+
+/**
+ * Subjects with identity still on file whose every application (of all their identity rows)
+ * closed before `closedBefore`: retention counts from the person's last application, as before
+ * identity was kept per application.
+ */
+export async function subjectsDueForErasure(manager: EntityManager, closedBefore: Date): Promise<string[]> {
   const applications = await manager.getRepository(Application).createQueryBuilder("application")
-    .innerJoin(ApplicantRecord, "applicant", "applicant.id = application.applicant_id AND applicant.erased_at IS NULL")
-    .select(["application.id", "application.applicantId", "application.status", "application.closedAt", "application.createdAt"])
-    .getMany();
+    .innerJoinAndMapOne("application.identity", ApplicantRecord, "applicant", "applicant.id = application.applicant_id")
+    .select(["application.id", "application.applicantSubject", "application.status", "application.closedAt", "application.createdAt", "applicant.id", "applicant.erasedAt"])
+    .getMany() as Array<Application & { identity: ApplicantRecord }>;
   const keep = new Set<string>();
   const candidates = new Set<string>();
   for (const application of applications) {
-    candidates.add(application.applicantId);
+    if (application.identity.erasedAt === null) candidates.add(application.applicantSubject);
     // Closed before closed_at existed: its creation time is the earliest it can have closed.
     const closedAt = application.closedAt ?? application.createdAt;
-    if (application.status === ApplicationStatus.SUBMITTED || closedAt.getTime() >= closedBefore.getTime()) keep.add(application.applicantId);
+    if (application.status === ApplicationStatus.SUBMITTED || closedAt.getTime() >= closedBefore.getTime()) keep.add(application.applicantSubject);
   }
-  return [...candidates].filter(id => !keep.has(id)).sort();
+  return [...candidates].filter(subject => !keep.has(subject)).sort();
 }

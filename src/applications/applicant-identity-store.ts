@@ -44,7 +44,10 @@ export function openIdentityField(keyring: PiiKeyring, record: ApplicantRecord, 
   return keyring.openNullable(stored, where(field, record.id));
 }
 
-/** Applicants holding this resident ID number, found by its keyed hash: nothing is decrypted. */
+/**
+ * Identity rows holding this resident ID number, found by its keyed hash: nothing is decrypted.
+ * One row per application, so one person (subject) may appear several times; group by `subject`.
+ */
 export function applicantsWithNationalId(
   source: DataSource | EntityManager,
   keyring: PiiKeyring,

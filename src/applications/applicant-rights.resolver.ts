@@ -4,7 +4,7 @@ import { PiiAccess } from "../audit/pii-access.entity";
 import { Consent } from "../consents/consent.entity";
 import { GatewayContext } from "../context";
 import { ApplicantRecord } from "./applicant.entity";
-import { eraseApplicant } from "./applicant-erasure";
+import { eraseSubject, identityErasedAt } from "./applicant-erasure";
 import { ErasureReport, MyData } from "./applicant-rights.types";
 import { Application } from "./application.entity";
 
@@ -20,18 +20,19 @@ export class ApplicantRightsResolver {
   async myData(@Ctx() context: GatewayContext): Promise<MyData> {
     const subject = subjectOf(context);
     const source = context.dataSource;
-    const applicant = await source.getRepository(ApplicantRecord).findOneBy({ subject });
+    // One identity row per application: the copy covers all of them.
+    const records = await source.getRepository(ApplicantRecord).find({ where: { subject }, select: { id: true, erasedAt: true } });
     const copy: MyData = Object.assign(new MyData(), {
-      subject, generatedAt: context.now, identityErasedAt: applicant?.erasedAt ?? null,
+      subject, generatedAt: context.now, identityErasedAt: identityErasedAt(records),
       applications: [] as Application[], consents: [] as Consent[], accessLog: [] as PiiAccess[],
     });
-    if (!applicant) return copy;
-    copy.applications = await source.getRepository(Application).find({ where: { applicantId: applicant.id }, order: { createdAt: "DESC", id: "ASC" } });
+    if (records.length === 0) return copy;
+    copy.applications = await source.getRepository(Application).find({ where: { applicantSubject: subject }, order: { createdAt: "DESC", id: "ASC" } });
     const applicationIds = copy.applications.map(application => application.id);
     copy.consents = applicationIds.length === 0 ? [] : await source.getRepository(Consent).find({
       where: { applicationId: In(applicationIds) }, order: { grantedAt: "ASC", id: "ASC" },
     });
-    copy.accessLog = await source.getRepository(PiiAccess).find({ where: { applicantId: applicant.id }, order: { seq: "DESC" } });
+    copy.accessLog = await source.getRepository(PiiAccess).find({ where: { applicantId: In(records.map(record => record.id)) }, order: { seq: "DESC" } });
     return copy;
   }
 
@@ -41,11 +42,7 @@ export class ApplicantRightsResolver {
   })
   async eraseMyData(@Ctx() context: GatewayContext): Promise<ErasureReport> {
     const subject = subjectOf(context);
-    const counts = await context.dataSource.transaction(async manager => {
-      const applicant = await manager.getRepository(ApplicantRecord).findOneBy({ subject });
-      if (!applicant) return { erasedAt: context.now, alreadyErased: true, applicationsWithdrawn: 0, consentsTerminated: 0, leadsClosed: 0 };
-      return eraseApplicant(manager, applicant, context.now);
-    });
+    const counts = await context.dataSource.transaction(manager => eraseSubject(manager, subject, context.now));
     return Object.assign(new ErasureReport(), counts);
   }
 }

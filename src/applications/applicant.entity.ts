@@ -2,7 +2,10 @@ import { Column, Entity, PrimaryColumn } from "typeorm";
 import { TIMESTAMP } from "../common/columns";
 
 /**
- * A person, keyed by the `sub` of their applicant token. Identity values live only here, sealed
+ * The identity one applicant submitted with ONE application: every submission writes a new row,
+ * so what is read through application X is exactly what was submitted with X, never a later
+ * submission's values (DESIGN.md: identity resolves per application). `subject` (the `sub` of
+ * the applicant token) is shared by all rows of one person. Identity values live only here, sealed
  * with AES-256-GCM (src/privacy/encryption.ts; see src/applications/applicant-identity-store.ts),
  * and leave the server only through the @pii fields of `Applicant`, opened after src/privacy
  * allowed the read. Null after erasure. Deliberately not an @ObjectType: the GraphQL

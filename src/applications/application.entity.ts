@@ -10,8 +10,16 @@ export class Application {
   @PrimaryColumn({ type: "varchar", length: 36 })
   id: string;
 
+  /** The identity submitted with this application (one applicants row per application, never shared). */
   @Column({ name: "applicant_id", type: "varchar", length: 36 })
   applicantId: string;
+
+  /**
+   * The token subject of the person who submitted it (pseudonymous, not identity): row scope,
+   * and with `idempotencyKey` the unique index that makes submission idempotent per person.
+   */
+  @Column({ name: "applicant_subject", type: "varchar", length: 128 })
+  applicantSubject: string;
 
   @Field(_type => Int, { description: "Whole CNY." })
   @Column({ type: "int" })

@@ -24,10 +24,8 @@ export class ApplicationResolver {
   ): Promise<Connection<Application>> {
     const page = pageRequest(first, after);
     if (context.principal.kind !== "applicant") return toConnection([], page);
-    const applicant = await service(context).applicantOf(context.principal.subject);
-    if (!applicant) return toConnection([], page);
     const rows = await context.dataSource.getRepository(Application).find({
-      where: { applicantId: applicant.id },
+      where: { applicantSubject: context.principal.subject },
       order: { createdAt: "DESC", id: "ASC" },
       skip: page.skip,
       take: page.take + 1,
@@ -62,6 +60,7 @@ export class ApplicationResolver {
   async applicant(@Root() application: Application, @Ctx() context: GatewayContext): Promise<ApplicantView> {
     const record = await context.loaders.applicant.load(application.applicantId);
     if (!record) throw new Error("application without applicant");
+    // The record is the identity submitted with THIS application (its own row, never shared).
     // Identity stays sealed here; the view opens a value only when its @pii field resolves.
     return Object.assign(new ApplicantView(), {
       id: ApplicantView.idFor(application.id),

@@ -34,15 +34,15 @@ export class ApplicationService {
     const application = await this.dataSource.getRepository(Application).findOneBy({ id });
     if (!application) throw new NotFoundError("Application");
     if (principal.kind === "admin") return application;
-    if (principal.kind === "applicant" && (await this.ownerSubject(application)) === principal.subject) return application;
+    if (principal.kind === "applicant" && application.applicantSubject === principal.subject) return application;
     throw new NotFoundError("Application");
   }
 
-  async applicantOf(subject: string): Promise<ApplicantRecord | null> {
-    return this.dataSource.getRepository(ApplicantRecord).findOneBy({ subject });
-  }
-
-  /** Idempotent per (applicant, key): a retry returns the first result; another payload conflicts. */
+  /**
+   * Idempotent per (applicant subject, key): a retry returns the first result; another payload
+   * conflicts. Concurrent first attempts are settled by the unique (applicant_subject,
+   * idempotency_key) index: the losers roll back, their identity row with them.
+   */
   async submit(subject: string, input: SubmitApplicationInput, idempotencyKey: string, now: Date): Promise<Application> {
     if (!IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
       throw new BadUserInputError("idempotencyKey", "must be 1-128 characters of letters, digits and . _ : -");
@@ -54,10 +54,11 @@ export class ApplicationService {
     if (replay) return replay;
     try {
       return await this.dataSource.transaction(async manager => {
-        const applicant = await this.upsertApplicant(manager, subject, submission, now);
+        const applicant = await this.insertIdentity(manager, subject, submission, now);
         const application = manager.getRepository(Application).create({
           id: randomUUID(),
           applicantId: applicant.id,
+          applicantSubject: subject,
           amount: submission.amount,
           termMonths: submission.termMonths,
           purpose: input.purpose,
@@ -91,29 +92,21 @@ export class ApplicationService {
   }
 
   private async findReplay(subject: string, idempotencyKey: string, fingerprint: string): Promise<Application | null> {
-    const applicant = await this.applicantOf(subject);
-    if (!applicant) return null;
-    const existing = await this.dataSource.getRepository(Application).findOneBy({ applicantId: applicant.id, idempotencyKey });
+    const existing = await this.dataSource.getRepository(Application).findOneBy({ applicantSubject: subject, idempotencyKey });
     if (!existing) return null;
     if (existing.requestFingerprint !== fingerprint) throw new IdempotencyConflictError();
     return existing;
   }
 
   /**
-   * The latest submission's identity is the applicant's identity on file, sealed before it is
-   * written (src/privacy/encryption.ts). A submission after an erasure starts a new record of
-   * identity, so `erasedAt` is cleared.
+   * Every submission's identity is a new row, sealed before it is written (src/privacy/encryption.ts)
+   * and bound to that row's id. Never an update of an earlier row: a lender that was given the
+   * identity of an earlier application must keep seeing exactly that, not this submission's.
    */
-  private async upsertApplicant(manager: EntityManager, subject: string, identity: IdentityValues, now: Date): Promise<ApplicantRecord> {
+  private async insertIdentity(manager: EntityManager, subject: string, identity: IdentityValues, now: Date): Promise<ApplicantRecord> {
     const repository = manager.getRepository(ApplicantRecord);
-    const existing = await repository.findOneBy({ subject });
-    const id = existing?.id ?? randomUUID();
-    const values = { ...sealIdentity(this.keyring, id, identity), erasedAt: null };
-    if (existing) {
-      await repository.update({ id }, { ...values, updatedAt: now });
-      return { ...existing, ...values, updatedAt: now };
-    }
-    const created = repository.create({ id, subject, ...values, createdAt: now, updatedAt: now });
+    const id = randomUUID();
+    const created = repository.create({ id, subject, ...sealIdentity(this.keyring, id, identity), erasedAt: null, createdAt: now, updatedAt: now });
     await repository.insert(created);
     return created;
   }
@@ -135,10 +128,5 @@ export class ApplicationService {
     });
     application.status = ApplicationStatus.WITHDRAWN;
     return application;
-  }
-
-  private async ownerSubject(application: Application): Promise<string | null> {
-    const applicant = await this.dataSource.getRepository(ApplicantRecord).findOneBy({ id: application.applicantId });
-    return applicant?.subject ?? null;
   }
 }

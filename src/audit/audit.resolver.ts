@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
-import { Between, FindOptionsWhere, LessThan, MoreThanOrEqual } from "typeorm";
+import { Between, FindOptionsWhere, In, LessThan, MoreThanOrEqual } from "typeorm";
 import { ApplicantRecord } from "../applications/applicant.entity";
 import { Connection, connectionType, pageRequest, toConnection } from "../common/connection";
 import { GatewayContext } from "../context";
@@ -27,10 +27,13 @@ export class AuditResolver {
   ): Promise<Connection<PiiAccess>> {
     const page = pageRequest(first, after);
     if (context.principal.kind !== "applicant") return toConnection([], page);
-    const applicant = await context.dataSource.getRepository(ApplicantRecord).findOneBy({ subject: context.principal.subject });
-    if (!applicant) return toConnection([], page);
+    // Reads through every application of this person: one identity row per application.
+    const records = await context.dataSource.getRepository(ApplicantRecord).find({
+      where: { subject: context.principal.subject }, select: { id: true },
+    });
+    if (records.length === 0) return toConnection([], page);
     const rows = await context.dataSource.getRepository(PiiAccess).find({
-      where: { applicantId: applicant.id },
+      where: { applicantId: In(records.map(record => record.id)) },
       order: { seq: "DESC" },
       skip: page.skip,
       take: page.take + 1,

@@ -91,9 +91,12 @@ describe("submitApplication idempotency over HTTP", () => {
     expect(new Set(ids).size).toBe(1);
 
     const after = await writtenRows();
-    const applicant = after.applicants.find(row => row.subject === subject)!;
-    expect(after.applicants).toHaveLength(alreadyOnFile ? before.applicants.length : before.applicants.length + 1);
-    expect(after.applications.filter(row => row.applicantId === applicant.id && row.idempotencyKey === "double-click").map(row => row.id))
+    // One identity row per application: exactly one new row, the losers' rolled back with them.
+    expect(after.applicants).toHaveLength(before.applicants.length + 1);
+    const application = after.applications.find(row => row.id === ids[0])!;
+    expect(after.applicants.filter(row => row.subject === subject && !before.applicants.some(old => old.id === row.id)).map(row => row.id))
+      .toEqual([application.applicantId]);
+    expect(after.applications.filter(row => row.applicantSubject === subject && row.idempotencyKey === "double-click").map(row => row.id))
       .toEqual([ids[0]]);
     expect(after.applications).toHaveLength(before.applications.length + 1);
     expect(after.leads).toHaveLength(before.leads.length + lenders.length);
