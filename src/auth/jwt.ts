@@ -12,15 +12,16 @@ export interface ExpectedClaims {
 
 /**
  * Verifies an HS256 token; anything but a well-formed applicant or admin token yields null:
- * `alg: none` or any other algorithm, a wrong signature, an expired `exp`, a wrong `iss`/`aud`
- * (when configured), a missing subject, a missing or unknown role.
+ * `alg: none` or any other algorithm, a wrong signature, a missing or expired `exp` (a token
+ * without one would never expire), a wrong `iss`/`aud` (when configured), a missing subject,
+ * a missing or unknown role.
  */
 export async function principalFromJwt(token: string, secret: Uint8Array, expected?: ExpectedClaims): Promise<Principal | null> {
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, secret, {
       algorithms: ["HS256"],
-      requiredClaims: ["sub"],
+      requiredClaims: ["sub", "exp"],
       ...(expected?.jwtIssuer ? { issuer: expected.jwtIssuer } : {}),
       ...(expected?.jwtAudience ? { audience: expected.jwtAudience } : {}),
     }));

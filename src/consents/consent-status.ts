@@ -26,8 +26,9 @@ export const CONSENT_NOTICE_VERSION = "2026-11-28.2";
  *
  *   ACTIVE -> WITHDRAWN   by the applicant (GDPR 7(3), PIPL 15: as easy as granting)
  *   ACTIVE -> EXPIRED     by the system, CONSENT_TTL_DAYS after it was granted
- *   ACTIVE -> TERMINATED  by the system: application withdrawn or funded by another lender,
- *                         lender suspended or offboarded, applicant erased
+ *   ACTIVE -> TERMINATED  by the system: application withdrawn, funded by another lender or
+ *                         funded by this one (the application closed: the purpose, to assess and
+ *                         offer the loan, is met), lender suspended or offboarded, applicant erased
  *
  * Every ending records who ended it, why and when. A suspension ends the lender's consents for
  * good: reactivating the lender does not revive them, the applicant has to choose it again.
@@ -42,6 +43,7 @@ export enum ConsentEndReason {
   TTL_ELAPSED = "TTL_ELAPSED",
   APPLICATION_WITHDRAWN = "APPLICATION_WITHDRAWN",
   FUNDED_BY_ANOTHER_LENDER = "FUNDED_BY_ANOTHER_LENDER",
+  APPLICATION_CLOSED = "APPLICATION_CLOSED",
   LENDER_SUSPENDED = "LENDER_SUSPENDED",
   LENDER_OFFBOARDED = "LENDER_OFFBOARDED",
   APPLICANT_ERASED = "APPLICANT_ERASED",
@@ -58,6 +60,7 @@ export const CONSENT_ENDINGS: Record<ConsentEndReason, Ending> = {
   [ConsentEndReason.TTL_ELAPSED]: { status: ConsentStatus.EXPIRED, endedBy: ConsentEndedBy.SYSTEM },
   [ConsentEndReason.APPLICATION_WITHDRAWN]: { status: ConsentStatus.TERMINATED, endedBy: ConsentEndedBy.SYSTEM },
   [ConsentEndReason.FUNDED_BY_ANOTHER_LENDER]: { status: ConsentStatus.TERMINATED, endedBy: ConsentEndedBy.SYSTEM },
+  [ConsentEndReason.APPLICATION_CLOSED]: { status: ConsentStatus.TERMINATED, endedBy: ConsentEndedBy.SYSTEM },
   [ConsentEndReason.LENDER_SUSPENDED]: { status: ConsentStatus.TERMINATED, endedBy: ConsentEndedBy.SYSTEM },
   [ConsentEndReason.LENDER_OFFBOARDED]: { status: ConsentStatus.TERMINATED, endedBy: ConsentEndedBy.SYSTEM },
   [ConsentEndReason.APPLICANT_ERASED]: { status: ConsentStatus.TERMINATED, endedBy: ConsentEndedBy.SYSTEM },

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { DataSource } from "typeorm";
+import { DataSource, EntityManager, In } from "typeorm";
 import { ApplicationStatus } from "../applications/application-enums";
 import { Application } from "../applications/application.entity";
 import { ApplicationService } from "../applications/application.service";
@@ -17,6 +17,14 @@ import { Consent, effectiveConsentStatus } from "./consent.entity";
 import { ChooseLenderInput } from "./consent.inputs";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+const LEAD_STATES_THAT_CAN_BE_CHOSEN = Object.values(LeadStatus).filter(status => canMoveLead(status, LeadStatus.CHOSEN));
+
+/** Reads the application row locked for this transaction where the driver can (MySQL/MariaDB). */
+async function lockApplication(manager: EntityManager, id: string): Promise<Application> {
+  const lock = manager.connection.options.type === "mysql" ? { lock: { mode: "pessimistic_write" as const } } : {};
+  return manager.getRepository(Application).findOneOrFail({ where: { id }, ...lock });
+}
 
 export interface ConsentTerms {
   consentTtlDays: number;
@@ -42,10 +50,6 @@ export class ConsentService {
     if (input.noticeVersion !== undefined && input.noticeVersion !== null && input.noticeVersion !== CONSENT_NOTICE_VERSION) {
       throw new BadUserInputError("noticeVersion", "the notice changed since it was shown; show the current consentNotice");
     }
-    const existing = await this.dataSource.getRepository(Consent).findBy({ applicationId: application.id, lenderId: lender.id });
-    if (existing.some(consent => effectiveConsentStatus(consent, now) === ConsentStatus.ACTIVE)) {
-      throw new BadUserInputError("lenderId", "an active consent for this lender exists; withdraw it to grant another");
-    }
     const notice = this.noticeFor(lender, input.categories, terms);
     const consent = this.dataSource.getRepository(Consent).create({
       id: randomUUID(),
@@ -62,10 +66,21 @@ export class ConsentService {
       noticeStored: { ...notice },
     });
     await this.dataSource.transaction(async manager => {
-      await manager.getRepository(Consent).insert(consent);
-      if (canMoveLead(lead.status, LeadStatus.CHOSEN)) {
-        await manager.getRepository(Lead).update({ id: lead.id }, { status: LeadStatus.CHOSEN, updatedAt: now });
+      // Checked again under a lock of the application row (MySQL; SQLite serialises writers), so
+      // a concurrent withdrawal, erasure or second choice cannot leave an ACTIVE consent behind.
+      const current = await lockApplication(manager, application.id);
+      if (current.status !== ApplicationStatus.SUBMITTED) {
+        throw new BadUserInputError("applicationId", `the application is ${current.status}`);
       }
+      const existing = await manager.getRepository(Consent).findBy({ applicationId: application.id, lenderId: lender.id });
+      if (existing.some(other => effectiveConsentStatus(other, now) === ConsentStatus.ACTIVE)) {
+        throw new BadUserInputError("lenderId", "an active consent for this lender exists; withdraw it to grant another");
+      }
+      await manager.getRepository(Consent).insert(consent);
+      await manager.getRepository(Lead).update(
+        { id: lead.id, status: In(LEAD_STATES_THAT_CAN_BE_CHOSEN) },
+        { status: LeadStatus.CHOSEN, updatedAt: now },
+      );
     });
     return consent;
   }

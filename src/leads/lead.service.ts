@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { DataSource, In, Not } from "typeorm";
+import { DataSource, EntityManager, In, Not } from "typeorm";
 import { ApplicationStatus } from "../applications/application-enums";
 import { Application } from "../applications/application.entity";
 import { endConsents } from "../consents/consent-lifecycle";
-import { ConsentEndReason } from "../consents/consent-status";
+import { ConsentEndReason, ConsentStatus } from "../consents/consent-status";
+import { Consent, effectiveConsentStatus } from "../consents/consent.entity";
 import { DenialReason } from "../privacy/consent-policy";
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../errors";
 import { LenderStatus } from "../lenders/lender-status";
@@ -42,15 +43,17 @@ export class LeadService {
       const offer = existing ? Object.assign(existing, terms) : offers.create({ id: randomUUID(), leadId: lead.id, ...terms, createdAt: now });
       if (existing) await offers.update({ id: existing.id }, terms);
       else await offers.insert(offer);
-      await manager.getRepository(Lead).update({ id: lead.id }, { status: LeadStatus.OFFERED, updatedAt: now });
+      await moveLead(manager, lead, LeadStatus.OFFERED, { updatedAt: now });
       return offer;
     });
   }
 
   /**
-   * FUNDED closes the application and every other open lead on it, and terminates the other
-   * lenders' consents: the applicant's purpose is met, so they have no reason to read on.
-   * The funding lender keeps its consent; it needs the identity to service the loan.
+   * FUNDED closes the application and every other open lead on it, and ends every consent on
+   * it: the purpose the applicant agreed to (assess and offer the loan) is met, and the notice
+   * promised reads stop when the application closes. APPROVED and FUNDED need an ACTIVE lender
+   * holding an active consent, so a lender the applicant walked away from cannot close the
+   * application under the lender it chose instead; DECLINED is always accepted.
    */
   async reportOutcome(lender: Lender, input: ReportOutcomeInput, now: Date): Promise<Lead> {
     const lead = await this.getOwn(input.leadId, lender.id);
@@ -65,8 +68,9 @@ export class LeadService {
     if (input.outcome !== LeadOutcome.FUNDED && fundedAmount !== null) {
       throw new BadUserInputError("fundedAmount", "is only for the FUNDED outcome");
     }
+    if (input.outcome !== LeadOutcome.DECLINED) await this.assertMayAdvance(lender, lead, now);
     await this.dataSource.transaction(async manager => {
-      await manager.getRepository(Lead).update({ id: lead.id }, { status: target, fundedAmount, updatedAt: now });
+      await moveLead(manager, lead, target, { fundedAmount, updatedAt: now });
       if (target === LeadStatus.FUNDED) {
         await manager.getRepository(Application).update({ id: lead.applicationId }, { status: ApplicationStatus.CLOSED, closedAt: now });
         await manager.getRepository(Lead).update(
@@ -74,11 +78,39 @@ export class LeadService {
           { status: LeadStatus.CLOSED, updatedAt: now },
         );
         await endConsents(manager, { applicationIds: [lead.applicationId], exceptLenderId: lender.id }, ConsentEndReason.FUNDED_BY_ANOTHER_LENDER, now);
+        await endConsents(manager, { applicationIds: [lead.applicationId], lenderId: lender.id }, ConsentEndReason.APPLICATION_CLOSED, now);
       }
     });
     return Object.assign(lead, { status: target, fundedAmount, updatedAt: now });
   }
+
+  private async assertMayAdvance(lender: Lender, lead: Lead, now: Date): Promise<void> {
+    if (lender.status !== LenderStatus.ACTIVE) {
+      throw new ForbiddenError("A suspended lender cannot approve or fund", DenialReason.LENDER_SUSPENDED);
+    }
+    const consents = await this.dataSource.getRepository(Consent).findBy({ applicationId: lead.applicationId, lenderId: lender.id });
+    if (consents.some(consent => effectiveConsentStatus(consent, now) === ConsentStatus.ACTIVE)) return;
+    const latest = [...consents].sort((a, b) => b.grantedAt.getTime() - a.grantedAt.getTime())[0];
+    const reason = latest ? ENDED_CONSENT_REASON[effectiveConsentStatus(latest, now)] : DenialReason.NO_CONSENT;
+    throw new ForbiddenError("Only a lender the applicant has an active consent with can approve or fund", reason);
+  }
 }
+
+/**
+ * Moves a lead only from the state it was read in: a concurrent change (a withdrawal closing it,
+ * another outcome) makes this refuse instead of overwriting it.
+ */
+async function moveLead(manager: EntityManager, lead: Lead, to: LeadStatus, changes: Partial<Lead>): Promise<void> {
+  const result = await manager.getRepository(Lead).update({ id: lead.id, status: lead.status }, { ...changes, status: to });
+  if (!result.affected) throw new BadUserInputError("leadId", "the lead changed meanwhile; read it again");
+}
+
+const ENDED_CONSENT_REASON: Record<ConsentStatus, DenialReason> = {
+  [ConsentStatus.ACTIVE]: DenialReason.NO_CONSENT,
+  [ConsentStatus.WITHDRAWN]: DenialReason.CONSENT_WITHDRAWN,
+  [ConsentStatus.EXPIRED]: DenialReason.CONSENT_EXPIRED,
+  [ConsentStatus.TERMINATED]: DenialReason.CONSENT_TERMINATED,
+};
 
 const OUTCOME_STATUS: Record<LeadOutcome, LeadStatus> = {
   [LeadOutcome.APPROVED]: LeadStatus.APPROVED,

@@ -137,14 +137,16 @@ describe("the consent lifecycle over HTTP", () => {
       expect(phoneReason(await gateway.request(LENDER_READ, { id: alphaLead }, alpha.apiKey))).toBe("CONSENT_TERMINATED");
     });
 
-    it("TERMINATED by the system when another lender funds the application; the funding lender still reads", async () => {
+    it("TERMINATED by the system when a lender funds the application: the others' and the funder's own", async () => {
       const { applicationId, alphaLead, bravoLead, identity } = await chosen();
       expectData(await gateway.request(CHOOSE, { input: { applicationId, lenderId: bravo.id, categories: [PiiCategory.PHONE] } }, alice));
       expectData(await gateway.request(OUTCOME, { input: { leadId: bravoLead, outcome: "FUNDED", fundedAmount: 50000 } }, bravo.apiKey));
       expect(await consentOf(applicationId, alpha.id)).toMatchObject({ status: "TERMINATED", endedBy: "SYSTEM", endReason: "FUNDED_BY_ANOTHER_LENDER" });
       expect(phoneReason(await gateway.request(LENDER_READ, { id: alphaLead }, alpha.apiKey))).toBe("CONSENT_TERMINATED");
-      const funder = expectData(await gateway.request(LENDER_READ, { id: bravoLead }, bravo.apiKey));
-      expect(funder.lead.application.applicant.phone).toBe(identity.phone);
+      expect(await consentOf(applicationId, bravo.id)).toMatchObject({ status: "TERMINATED", endedBy: "SYSTEM", endReason: "APPLICATION_CLOSED" });
+      const funder = await gateway.request(LENDER_READ, { id: bravoLead }, bravo.apiKey);
+      expect(phoneReason(funder)).toBe("CONSENT_TERMINATED");
+      expect(funder.text).not.toContain(identity.phone);
     });
 
     it("TERMINATED by the system when the lender is suspended; reactivation does not revive it", async () => {

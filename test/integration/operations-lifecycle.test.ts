@@ -142,10 +142,12 @@ describe("the lead lifecycle", () => {
       expect(codes(chooseClosed)).toEqual(["BAD_USER_INPUT"]);
     });
 
-    it("the funding lender keeps reading what was consented (the consent outlives the funding)", async () => {
-      const lead = expectData(await gateway.request(LEAD_WITH_PHONE, { id: leads[alpha.id] }, alpha.apiKey)).lead;
-      expect(lead.consent.status).toBe("ACTIVE");
-      expect(lead.application.applicant.phone).toBe(identity.phone);
+    it("funding closes the funder's consent too (the purpose is met): its next identity read is CONSENT_TERMINATED", async () => {
+      const result = await gateway.request(LEAD_WITH_PHONE, { id: leads[alpha.id] }, alpha.apiKey);
+      expect(result.body.data?.lead.consent).toMatchObject({ status: "TERMINATED", endedAt: expect.any(String) });
+      expect(result.body.data?.lead.application.applicant.phone).toBeNull();
+      expect((result.body.errors ?? []).map(error => error.extensions)).toEqual([{ code: "FORBIDDEN", reason: "CONSENT_TERMINATED" }]);
+      expect(result.text).not.toContain(identity.phone);
     });
   });
 
@@ -205,6 +207,38 @@ describe("the lead lifecycle", () => {
     it("withdrawing again returns the application unchanged", async () => {
       const again = expectData(await gateway.request("mutation($id: ID!) { withdrawApplication(id: $id) { id status } }", { id: applicationId }, bob));
       expect(again.withdrawApplication.status).toBe("WITHDRAWN");
+    });
+  });
+
+  describe("who may approve or fund", () => {
+    const identity = uniqueIdentity();
+    let applicationId: string;
+    const leads: Record<string, string> = {};
+
+    beforeAll(async () => {
+      applicationId = await submitApplication(gateway, alice, identity);
+      for (const lender of [alpha, bravo, charlie]) leads[lender.id] = await leadIdFor(gateway, lender, applicationId);
+      const consentId = await choose(gateway, alice, applicationId, alpha.id, [PiiCategory.PHONE]);
+      expectData(await gateway.request("mutation($id: ID!) { withdrawConsent(consentId: $id) { status } }", { id: consentId }, alice));
+      await choose(gateway, alice, applicationId, bravo.id, [PiiCategory.PHONE]);
+    });
+
+    it("a lender whose consent was withdrawn cannot fund (FORBIDDEN, CONSENT_WITHDRAWN) and the application stays open", async () => {
+      const result = await gateway.request(OUTCOME, { input: { leadId: leads[alpha.id], outcome: "FUNDED", fundedAmount: 50000 } }, alpha.apiKey);
+      expect(result.body.errors?.map(error => [error.extensions?.code, error.extensions?.reason])).toEqual([["FORBIDDEN", "CONSENT_WITHDRAWN"]]);
+      const data = expectData(await gateway.request(APPLICATION, { id: applicationId }, alice));
+      expect(data.application.status).toBe("SUBMITTED");
+      expect(statusByLender(data.application)[bravo.id]).toBe("CHOSEN");
+    });
+
+    it("the lender whose consent was withdrawn may still decline its lead (DECLINED needs no consent)", async () => {
+      const declined = expectData(await gateway.request(OUTCOME, { input: { leadId: leads[alpha.id], outcome: "DECLINED" } }, alpha.apiKey));
+      expect(declined.reportOutcome.status).toBe("DECLINED");
+    });
+
+    it("the lender the applicant chose instead approves (positive twin)", async () => {
+      const approved = expectData(await gateway.request(OUTCOME, { input: { leadId: leads[bravo.id], outcome: "APPROVED" } }, bravo.apiKey));
+      expect(approved.reportOutcome.status).toBe("APPROVED");
     });
   });
 });

@@ -80,7 +80,8 @@ const OPERATIONS: Operation[] = [
   },
   {
     field: "reportOutcome", allowed: ["lender"],
-    document: "mutation($id: ID!) { reportOutcome(input: { leadId: $id, outcome: APPROVED }) { id } }",
+    // DECLINED: the consent on this lead was withdrawn earlier in the table, and only DECLINED needs none.
+    document: "mutation($id: ID!) { reportOutcome(input: { leadId: $id, outcome: DECLINED }) { id } }",
     variables: f => ({ id: f.chosenLeadId }),
   },
   {
@@ -220,6 +221,8 @@ describe("operation-level roles and authentication", () => {
       ["a well-signed JWT with no subject", () => signed({ role: "admin" }, null)],
       ["an admin JWT signed with another secret", () => signed({ role: "admin" }, "ops-1", new TextEncoder().encode("another-secret-0123456789abcdefghijklmn"))],
       ["an expired admin JWT", () => signed({ role: "admin" }, "ops-1", secret, Math.floor(Date.now() / 1000) - 60)],
+      ["an admin JWT without exp (it would never expire)", () => new SignJWT({ role: "admin" }).setProtectedHeader({ alg: "HS256" })
+        .setSubject("ops-1").setIssuedAt().sign(secret)],
       ["an alg:none admin JWT", async () => new UnsecuredJWT({ role: "admin" }).setSubject("ops-1").setIssuedAt().setExpirationTime("1h").encode()],
       ["an HS512 admin JWT with the right secret", () => new SignJWT({ role: "admin" }).setProtectedHeader({ alg: "HS512" })
         .setSubject("ops-1").setExpirationTime("1h").sign(secret)],
