@@ -1,6 +1,7 @@
 import DataLoader from "dataloader";
 import { DataSource, In } from "typeorm";
 import { groupBy } from "../common/group-by";
+import { rowsOfApplicationLoader } from "../common/rows-of-application.loader";
 import { Consent } from "./consent.entity";
 import { ConsentStatus } from "./consent-status";
 
@@ -37,13 +38,6 @@ export function createConsentLoaders(dataSource: DataSource, lenderId: string | 
         return own.find(consent => consent.status === ConsentStatus.ACTIVE) ?? own[0] ?? null;
       });
     }),
-    consentsOfApplication: new DataLoader(async applicationIds => {
-      const rows = await consents.find({
-        where: { applicationId: In([...applicationIds]), ...(lenderId ? { lenderId } : {}) },
-        order: { grantedAt: "ASC", id: "ASC" },
-      });
-      const byApplication = groupBy(rows, consent => consent.applicationId);
-      return applicationIds.map(applicationId => byApplication.get(applicationId) ?? []);
-    }),
+    consentsOfApplication: rowsOfApplicationLoader(consents, lenderId, { grantedAt: "ASC", id: "ASC" }),
   };
 }

@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import { DataSource, In } from "typeorm";
-import { groupBy } from "../common/group-by";
+import { rowsOfApplicationLoader } from "../common/rows-of-application.loader";
 import { Lead } from "./lead.entity";
 import { Offer } from "./offer.entity";
 
@@ -28,13 +28,6 @@ export function createLeadLoaders(dataSource: DataSource, lenderId: string | und
       const byLead = new Map(offers.map(offer => [offer.leadId, offer]));
       return leadIds.map(leadId => byLead.get(leadId) ?? null);
     }),
-    leadsOfApplication: new DataLoader(async applicationIds => {
-      const rows = await leads.find({
-        where: { applicationId: In([...applicationIds]), ...(lenderId ? { lenderId } : {}) },
-        order: { createdAt: "ASC", id: "ASC" },
-      });
-      const byApplication = groupBy(rows, lead => lead.applicationId);
-      return applicationIds.map(applicationId => byApplication.get(applicationId) ?? []);
-    }),
+    leadsOfApplication: rowsOfApplicationLoader(leads, lenderId, { createdAt: "ASC", id: "ASC" }),
   };
 }
