@@ -1,6 +1,8 @@
-import { Ctx, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { In } from "typeorm";
+import { PiiAccessConnection } from "../audit/audit.resolver";
 import { PiiAccess } from "../audit/pii-access.entity";
+import { Connection, pageRequest, toConnection } from "../common/connection";
 import { Consent } from "../consents/consent.entity";
 import { GatewayContext } from "../context";
 import { ApplicantRecord } from "./applicant.entity";
@@ -14,7 +16,7 @@ function subjectOf(context: GatewayContext): string {
 }
 
 /** The applicant's rights over its own data: a copy (PIPL 45) and erasure (PIPL 47). myAccessLog is in src/audit. */
-@Resolver()
+@Resolver(_of => MyData)
 export class ApplicantRightsResolver {
   @Query(_returns => MyData, { description: "Applicant: a copy of everything held about me: applications, identity, consents with notices, access log." })
   async myData(@Ctx() context: GatewayContext): Promise<MyData> {
@@ -24,7 +26,7 @@ export class ApplicantRightsResolver {
     const records = await source.getRepository(ApplicantRecord).find({ where: { subject }, select: { id: true, erasedAt: true } });
     const copy: MyData = Object.assign(new MyData(), {
       subject, generatedAt: context.now, identityErasedAt: identityErasedAt(records),
-      applications: [] as Application[], consents: [] as Consent[], accessLog: [] as PiiAccess[],
+      applications: [] as Application[], consents: [] as Consent[], applicantIds: records.map(record => record.id),
     });
     if (records.length === 0) return copy;
     copy.applications = await source.getRepository(Application).find({ where: { applicantSubject: subject }, order: { createdAt: "DESC", id: "ASC" } });
@@ -32,8 +34,23 @@ export class ApplicantRightsResolver {
     copy.consents = applicationIds.length === 0 ? [] : await source.getRepository(Consent).find({
       where: { applicationId: In(applicationIds) }, order: { grantedAt: "ASC", id: "ASC" },
     });
-    copy.accessLog = await source.getRepository(PiiAccess).find({ where: { applicantId: In(records.map(record => record.id)) }, order: { seq: "DESC" } });
     return copy;
+  }
+
+  /** Paged like myAccessLog: a lender's probing grows it, and one response must stay bounded. */
+  @FieldResolver(_returns => PiiAccessConnection, { description: "Every lender read of the applicant's identity, granted or denied, newest first." })
+  async accessLog(
+    @Root() copy: MyData,
+    @Ctx() context: GatewayContext,
+    @Arg("first", _type => Int, { nullable: true }) first?: number,
+    @Arg("after", _type => String, { nullable: true }) after?: string,
+  ): Promise<Connection<PiiAccess>> {
+    const page = pageRequest(first, after);
+    if (copy.applicantIds.length === 0) return toConnection([], page);
+    const rows = await context.dataSource.getRepository(PiiAccess).find({
+      where: { applicantId: In(copy.applicantIds) }, order: { seq: "DESC" }, skip: page.skip, take: page.take + 1,
+    });
+    return toConnection(rows, page);
   }
 
   @Mutation(_returns => ErasureReport, {

@@ -1,5 +1,4 @@
 import { Field, Int, ObjectType } from "type-graphql";
-import { PiiAccess } from "../audit/pii-access.entity";
 import { Consent } from "../consents/consent.entity";
 import { Application } from "./application.entity";
 
@@ -23,8 +22,8 @@ export class MyData {
   @Field(_type => [Consent], { description: "Every consent on those applications, with notice, ending, who ended it and why." })
   consents: Consent[];
 
-  @Field(_type => [PiiAccess], { description: "Every lender read of the applicant's identity, newest first." })
-  accessLog: PiiAccess[];
+  /** Not a field: the identity rows whose access log `accessLog` pages through. */
+  applicantIds: string[];
 }
 
 @ObjectType({ description: "What an erasure did. Idempotent: a repeat reports alreadyErased and the first erasure's time." })

@@ -9,7 +9,7 @@ import { rawDump } from "../support/raw-rows";
 const MY_DATA = `query { myData { subject generatedAt identityErasedAt
   applications { id status applicant { fullName nationalId phone email } }
   consents { id status endedBy endReason noticeVersion notice { recipientLegalName purpose categories text } application { id } lender { id } }
-  accessLog { id at field category outcome reason consentId applicationId lender { id } } } }`;
+  accessLog(first: 100) { edges { node { id at field category outcome reason consentId applicationId lender { id } } } pageInfo { hasNextPage } } } }`;
 const ERASE = "mutation { eraseMyData { erasedAt alreadyErased applicationsWithdrawn consentsTerminated leadsClosed } }";
 const LENDER_READ = "query($id: ID!) { lead(id: $id) { status application { status applicant { fullName nationalId phone email } } } }";
 const ACCESS_LOG = "query { myAccessLog(first: 100) { edges { node { field category outcome reason consentId } } } }";
@@ -46,14 +46,16 @@ describe("applicant rights: a copy of my data, erasure, retention", () => {
       id: consentId, status: "ACTIVE", application: { id: applicationId }, lender: { id: lender.id },
       notice: { recipientLegalName: "Echo Consumer Finance Co., Ltd.", purpose: "third_party_sharing", categories: ALL_CATEGORIES.slice().sort() },
     });
-    expect(data.accessLog.map((row: any) => `${row.field}:${row.outcome}`).sort())
+    const accessLog = data.accessLog.edges.map((edge: any) => edge.node);
+    expect(accessLog.map((row: any) => `${row.field}:${row.outcome}`).sort())
       .toEqual(["email:GRANTED", "fullName:GRANTED", "nationalId:GRANTED", "phone:GRANTED"]);
-    expect(data.accessLog.every((row: any) => row.consentId === consentId && row.lender.id === lender.id)).toBe(true);
+    expect(accessLog.every((row: any) => row.consentId === consentId && row.lender.id === lender.id)).toBe(true);
+    expect(data.accessLog.pageInfo.hasNextPage).toBe(false);
   });
 
   it("myData of someone else is never reachable: another applicant gets only its own (empty) copy", async () => {
     const data = expectData(await gateway.request(MY_DATA, {}, await gateway.token("applicant", "stranger"))).myData;
-    expect(data).toMatchObject({ subject: "stranger", applications: [], consents: [], accessLog: [] });
+    expect(data).toMatchObject({ subject: "stranger", applications: [], consents: [], accessLog: { edges: [], pageInfo: { hasNextPage: false } } });
   });
 
   describe("eraseMyData", () => {
