@@ -2,7 +2,8 @@ import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "t
 import { In } from "typeorm";
 import { PiiAccessConnection } from "../audit/audit.resolver";
 import { PiiAccess } from "../audit/pii-access.entity";
-import { Connection, pageRequest, toConnection } from "../common/connection";
+import { applicantAccessLogPage } from "../audit/applicant-access-log";
+import { Connection } from "../common/connection";
 import { Consent } from "../consents/consent.entity";
 import { GatewayContext } from "../context";
 import { ApplicantRecord } from "./applicant.entity";
@@ -45,12 +46,7 @@ export class ApplicantRightsResolver {
     @Arg("first", _type => Int, { nullable: true }) first?: number,
     @Arg("after", _type => String, { nullable: true }) after?: string,
   ): Promise<Connection<PiiAccess>> {
-    const page = pageRequest(first, after);
-    if (copy.applicantIds.length === 0) return toConnection([], page);
-    const rows = await context.dataSource.getRepository(PiiAccess).find({
-      where: { applicantId: In(copy.applicantIds) }, order: { seq: "DESC" }, skip: page.skip, take: page.take + 1,
-    });
-    return toConnection(rows, page);
+    return applicantAccessLogPage(context.dataSource, copy.applicantIds, first, after);
   }
 
   @Mutation(_returns => ErasureReport, {

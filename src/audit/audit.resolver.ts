@@ -1,10 +1,11 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
-import { Between, FindOptionsWhere, In, LessThan, MoreThanOrEqual } from "typeorm";
+import { Between, FindOptionsWhere, LessThan, MoreThanOrEqual } from "typeorm";
 import { ApplicantRecord } from "../applications/applicant.entity";
 import { Connection, connectionType, pageRequest, toConnection } from "../common/connection";
 import { GatewayContext } from "../context";
 import { Lender } from "../lenders/lender.entity";
 import { AuditFilter, LenderReferralStats } from "./audit.types";
+import { applicantAccessLogPage } from "./applicant-access-log";
 import { PiiAccess } from "./pii-access.entity";
 import { referralReport } from "./referral-report";
 
@@ -25,20 +26,13 @@ export class AuditResolver {
     @Arg("first", _type => Int, { nullable: true }) first?: number,
     @Arg("after", _type => String, { nullable: true }) after?: string,
   ): Promise<Connection<PiiAccess>> {
-    const page = pageRequest(first, after);
-    if (context.principal.kind !== "applicant") return toConnection([], page);
+    // Validates the page first, whoever asks (shield admits applicants only).
+    if (context.principal.kind !== "applicant") return applicantAccessLogPage(context.dataSource, [], first, after);
     // Reads through every application of this person: one identity row per application.
     const records = await context.dataSource.getRepository(ApplicantRecord).find({
       where: { subject: context.principal.subject }, select: { id: true },
     });
-    if (records.length === 0) return toConnection([], page);
-    const rows = await context.dataSource.getRepository(PiiAccess).find({
-      where: { applicantId: In(records.map(record => record.id)) },
-      order: { seq: "DESC" },
-      skip: page.skip,
-      take: page.take + 1,
-    });
-    return toConnection(rows, page);
+    return applicantAccessLogPage(context.dataSource, records.map(record => record.id), first, after);
   }
 
   @Query(_returns => PiiAccessConnection, { description: "Admin: the identity access log, newest first." })

@@ -9,6 +9,7 @@ import { Lead } from "../leads/lead.entity";
 import { LeadStatus, canMoveLead } from "../leads/lead-status";
 import { LenderStatus } from "../lenders/lender-status";
 import { Lender } from "../lenders/lender.entity";
+import { consentStanding } from "../privacy/consent-policy";
 import { PiiCategory, encodeCategories } from "../privacy/pii-category";
 import { endConsents } from "./consent-lifecycle";
 import { ConsentNotice, buildConsentNotice } from "./consent-notice";
@@ -73,7 +74,7 @@ export class ConsentService {
         throw new BadUserInputError("applicationId", `the application is ${current.status}`);
       }
       const existing = await manager.getRepository(Consent).findBy({ applicationId: application.id, lenderId: lender.id });
-      if (existing.some(other => effectiveConsentStatus(other, now) === ConsentStatus.ACTIVE)) {
+      if (consentStanding(lender.id, existing, now).active) {
         throw new BadUserInputError("lenderId", "an active consent for this lender exists; withdraw it to grant another");
       }
       await manager.getRepository(Consent).insert(consent);

@@ -3,9 +3,9 @@ import { DataSource, EntityManager, In, Not } from "typeorm";
 import { ApplicationStatus } from "../applications/application-enums";
 import { Application } from "../applications/application.entity";
 import { endConsents } from "../consents/consent-lifecycle";
-import { ConsentEndReason, ConsentStatus } from "../consents/consent-status";
-import { Consent, effectiveConsentStatus } from "../consents/consent.entity";
-import { DenialReason } from "../privacy/consent-policy";
+import { ConsentEndReason } from "../consents/consent-status";
+import { Consent } from "../consents/consent.entity";
+import { DenialReason, consentStanding } from "../privacy/consent-policy";
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../errors";
 import { LenderStatus } from "../lenders/lender-status";
 import { Lender } from "../lenders/lender.entity";
@@ -89,10 +89,10 @@ export class LeadService {
       throw new ForbiddenError("A suspended lender cannot approve or fund", DenialReason.LENDER_SUSPENDED);
     }
     const consents = await this.dataSource.getRepository(Consent).findBy({ applicationId: lead.applicationId, lenderId: lender.id });
-    if (consents.some(consent => effectiveConsentStatus(consent, now) === ConsentStatus.ACTIVE)) return;
-    const latest = [...consents].sort((a, b) => b.grantedAt.getTime() - a.grantedAt.getTime())[0];
-    const reason = latest ? ENDED_CONSENT_REASON[effectiveConsentStatus(latest, now)] : DenialReason.NO_CONSENT;
-    throw new ForbiddenError("Only a lender the applicant has an active consent with can approve or fund", reason);
+    const standing = consentStanding(lender.id, consents, now);
+    if (!standing.active) {
+      throw new ForbiddenError("Only a lender the applicant has an active consent with can approve or fund", standing.reason);
+    }
   }
 }
 
@@ -104,13 +104,6 @@ async function moveLead(manager: EntityManager, lead: Lead, to: LeadStatus, chan
   const result = await manager.getRepository(Lead).update({ id: lead.id, status: lead.status }, { ...changes, status: to });
   if (!result.affected) throw new BadUserInputError("leadId", "the lead changed meanwhile; read it again");
 }
-
-const ENDED_CONSENT_REASON: Record<ConsentStatus, DenialReason> = {
-  [ConsentStatus.ACTIVE]: DenialReason.NO_CONSENT,
-  [ConsentStatus.WITHDRAWN]: DenialReason.CONSENT_WITHDRAWN,
-  [ConsentStatus.EXPIRED]: DenialReason.CONSENT_EXPIRED,
-  [ConsentStatus.TERMINATED]: DenialReason.CONSENT_TERMINATED,
-};
 
 const OUTCOME_STATUS: Record<LeadOutcome, LeadStatus> = {
   [LeadOutcome.APPROVED]: LeadStatus.APPROVED,

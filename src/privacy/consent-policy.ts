@@ -43,16 +43,29 @@ export function decideLenderAccess(
   if (!lender.permittedCategories.includes(category)) {
     return { allowed: false, reason: DenialReason.PARTNER_NOT_PERMITTED, consentId: null };
   }
-  const own = consentsForApplicationAndLender.filter(consent => consent.lenderId === lender.id);
+  const standing = consentStanding(lender.id, consentsForApplicationAndLender, now);
+  if (!standing.active) return { allowed: false, reason: standing.reason, consentId: standing.consentId };
+  const active = standing.active;
+  return active.categories.includes(category)
+    ? { allowed: true, consentId: active.id }
+    : { allowed: false, reason: DenialReason.CATEGORY_NOT_CONSENTED, consentId: active.id };
+}
+
+export type ConsentStanding =
+  | { active: Consent }
+  | { active: null; reason: DenialReason; consentId: string | null };
+
+/**
+ * The lender's active consent among one application's consents or, when there is none, why
+ * not: how the latest one ended, or NO_CONSENT. Shared by the access rule and by the lead
+ * outcomes that need a consenting lender.
+ */
+export function consentStanding(lenderId: string, consents: readonly Consent[], now: Date): ConsentStanding {
+  const own = consents.filter(consent => consent.lenderId === lenderId);
   const active = own.find(consent => effectiveConsentStatus(consent, now) === ConsentStatus.ACTIVE);
-  if (active) {
-    return active.categories.includes(category)
-      ? { allowed: true, consentId: active.id }
-      : { allowed: false, reason: DenialReason.CATEGORY_NOT_CONSENTED, consentId: active.id };
-  }
-  // No active consent: report how the latest one ended, so the lender knows why.
+  if (active) return { active };
   const latest = [...own].sort((a, b) => b.grantedAt.getTime() - a.grantedAt.getTime())[0];
-  if (!latest) return { allowed: false, reason: DenialReason.NO_CONSENT, consentId: null };
+  if (!latest) return { active: null, reason: DenialReason.NO_CONSENT, consentId: null };
   const status = effectiveConsentStatus(latest, now) as Exclude<ConsentStatus, ConsentStatus.ACTIVE>;
-  return { allowed: false, reason: ENDED_REASON[status], consentId: latest.id };
+  return { active: null, reason: ENDED_REASON[status], consentId: latest.id };
 }
