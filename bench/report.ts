@@ -12,6 +12,10 @@ export interface RowResult {
   statementsPerRequest: number;
   /** One request each, measured alone. */
   statementsAtPageSize: Record<number, number>;
+  /** CPU milliseconds (user + system) of the row's server process during the measured run, per request sent; null where /proc cannot be read. */
+  serverCpuMsPerRequest: number | null;
+  /** The same for the local MySQL/MariaDB server; null on SQLite (in the server process) or when the database is not local. */
+  databaseCpuMsPerRequest: number | null;
   /** Non-2xx responses, bodies other than the checked page, socket errors and timeouts during the measured run. */
   failures: number;
 }
@@ -34,6 +38,46 @@ const TARGETS: Array<{ other: RowNumber; atLeast: number }> = [
 ];
 
 const fixed = (value: number, digits = 1) => value.toFixed(digits);
+const cpu = (value: number | null) => (value === null ? "–" : fixed(value, 2));
+
+/** Server plus database CPU per request; null when either should be there and is not. */
+function totalCpu(result: RowResult, database: string): number | null {
+  if (result.serverCpuMsPerRequest === null) return null;
+  if (database === "sqlite") return result.serverCpuMsPerRequest;
+  return result.databaseCpuMsPerRequest === null ? null : result.serverCpuMsPerRequest + result.databaseCpuMsPerRequest;
+}
+
+/**
+ * What the access-log insert alone costs (row 4 minus row 5: the floor with and without it)
+ * and the best row1/row2 that leaves: a row 1 that cost row 2 plus that one insert and
+ * nothing else. Throughput is taken as inversely proportional to CPU per request, which is
+ * how a machine whose cores are all busy behaves; the measured row5/row4 is printed beside it.
+ */
+function auditCostLines(byRow: Map<RowNumber, RowResult>, database: string): string[] {
+  const [row2, row4, row5] = [byRow.get(2), byRow.get(4), byRow.get(5)];
+  if (!row2 || !row4 || !row5) return [];
+  const [cpu2, cpu4, cpu5] = [totalCpu(row2, database), totalCpu(row4, database), totalCpu(row5, database)];
+  const lines = [
+    "",
+    "What the access-log insert alone costs (row 4 with it, row 5 without it):",
+    "",
+    `- floor throughput without the insert: row5/row4 = ${fixed(row5.requestsPerSecond / Math.max(row4.requestsPerSecond, 1e-9), 2)}`,
+  ];
+  if (cpu2 === null || cpu4 === null || cpu5 === null) {
+    lines.push("- CPU per request could not be read here, so no bound is computed");
+    return lines;
+  }
+  const insert = Math.max(cpu4 - cpu5, 0);
+  const best = cpu2 / (cpu2 + insert);
+  lines.push(
+    `- CPU per request: ${fixed(insert, 2)} ms for the insert; row 2 needs ${fixed(cpu2, 2)} ms in all`,
+    `- a row 1 costing row 2 plus that insert and nothing else would reach row1/row2 ≈ ${fixed(best, 2)} (target ≥ 0.85)`,
+  );
+  const row1 = byRow.get(1);
+  const cpu1 = row1 ? totalCpu(row1, database) : null;
+  if (cpu1 !== null) lines.push(`- row 1 needs ${fixed(cpu1, 2)} ms: ${fixed(cpu1 - cpu2, 2)} ms more than row 2, of which the insert is ${fixed(insert, 2)}`);
+  return lines;
+}
 
 export function renderReport(results: RowResult[], facts: RunFacts): string {
   const byRow = new Map(results.map(result => [result.row, result]));
@@ -44,10 +88,11 @@ export function renderReport(results: RowResult[], facts: RunFacts): string {
     `${new Date().toISOString()} · database: ${facts.database} · ${facts.cores} cores (${facts.cpu}) · Node ${facts.node} (servers: ${facts.serverFlags.join(" ") || "no flags"}) · ` +
       `${facts.options.duration} s per row after ${facts.options.warmup} s warm-up · ${facts.options.connections} connections`,
     "",
-    "| row | requests/s | p50 ms | p99 ms | statements/request | failed requests |",
-    "|---|---:|---:|---:|---:|---:|",
+    "| row | requests/s | p50 ms | p99 ms | statements/request | server CPU ms/request | database CPU ms/request | failed requests |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
     ...results.map(result =>
-      `| ${result.row}. ${result.name} | ${fixed(result.requestsPerSecond)} | ${result.p50} | ${result.p99} | ${fixed(result.statementsPerRequest, 2)} | ${result.failures} |`),
+      `| ${result.row}. ${result.name} | ${fixed(result.requestsPerSecond)} | ${result.p50} | ${result.p99} | ${fixed(result.statementsPerRequest, 2)} | ` +
+        `${cpu(result.serverCpuMsPerRequest)} | ${facts.database === "sqlite" ? "in the server" : cpu(result.databaseCpuMsPerRequest)} | ${result.failures} |`),
     "",
     "| ratio (throughput) | measured | target | met |",
     "|---|---:|---:|:---:|",
@@ -55,6 +100,7 @@ export function renderReport(results: RowResult[], facts: RunFacts): string {
       const ratio = byRow.get(1)!.requestsPerSecond / Math.max(byRow.get(target.other)!.requestsPerSecond, 1e-9);
       return `| row1/row${target.other} | ${fixed(ratio, 2)} | ≥ ${target.atLeast} | ${ratio >= target.atLeast ? "yes" : "no"} |`;
     }),
+    ...auditCostLines(byRow, facts.database),
     "",
     `| SQL statements for one request, by page size | ${sizes.join(" | ")} | constant |`,
     `|---|${sizes.map(() => "---:|").join("")}:---:|`,

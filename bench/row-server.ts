@@ -15,13 +15,17 @@ import { startFloorServer } from "./floor-server";
  */
 type Request = { type: "count" } | { type: "stop" };
 
-const ROWS: Record<string, SchemaRow | "floor"> = { "1": "full", "2": "unguarded", "3": "shield-per-field", "4": "floor" };
+const ROWS: Record<string, SchemaRow | "floor" | "floor-unaudited"> = {
+  "1": "full", "2": "unguarded", "3": "shield-per-field", "4": "floor", "5": "floor-unaudited",
+};
 
 async function start(): Promise<{ url: string; statements: () => number; stop: () => Promise<void> }> {
   const row = ROWS[process.argv[2] ?? ""];
-  if (!row) throw new Error("usage: row-server.ts <1|2|3|4>");
+  if (!row) throw new Error("usage: row-server.ts <1|2|3|4|5>");
   const config = loadConfig();
-  if (row === "floor") return startFloorServer(config.database, createIdentityOpener(config.piiKeyring));
+  if (row === "floor" || row === "floor-unaudited") {
+    return startFloorServer(config.database, createIdentityOpener(config.piiKeyring), { audit: row === "floor" });
+  }
   const counter = new StatementCounter();
   const dataSource = await openDatabase(config.database, counter);
   const schema = await buildBenchSchema(row, config);

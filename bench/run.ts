@@ -4,7 +4,8 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "../src/config";
+import { PiiAccess } from "../src/audit/pii-access.entity";
+import { GatewayConfig, loadConfig } from "../src/config";
 import { openDatabase } from "../src/database";
 import { createLogger } from "../src/logger";
 import { buildGatewaySchema } from "../src/schema";
@@ -13,6 +14,7 @@ import { writeBarChart } from "./bench-chart";
 import { checkLeadsPage, leadsPageBody } from "./bench-query";
 import { seedThroughApi } from "./bench-seed";
 import { BenchOptions, RowNumber, UsageError, parseOptions } from "./options";
+import { localDatabaseServerPid, processCpuMs } from "./process-cpu";
 import { RowResult, renderReport } from "./report";
 
 // autocannon ships no type declarations; only the fields read below are typed.
@@ -32,6 +34,7 @@ export const ROW_NAMES: Record<RowNumber, string> = {
   2: "no @pii enforcement, no audit",
   3: "shield rule per identity field",
   4: "floor: bare node:http + driver",
+  5: "diagnostic: the floor without its access-log insert",
 };
 const PROBE_PAGE_SIZES = [10, 50, 100];
 /**
@@ -110,7 +113,7 @@ async function probe(row: RowProcess, apiKey: string, first: number): Promise<{ 
   return { statements: (await row.statements()) - before, body };
 }
 
-async function measureRow(rowNumber: RowNumber, env: NodeJS.ProcessEnv, apiKey: string, options: BenchOptions): Promise<RowResult> {
+async function measureRow(rowNumber: RowNumber, env: NodeJS.ProcessEnv, apiKey: string, options: BenchOptions, databasePid: number | undefined): Promise<RowResult> {
   const row = await startRow(rowNumber, env, options);
   try {
     await probe(row, apiKey, 1); // a first use may record the key's lastUsedAt: not what a page costs
@@ -128,10 +131,13 @@ async function measureRow(rowNumber: RowNumber, env: NodeJS.ProcessEnv, apiKey: 
     };
     if (options.warmup > 0) await autocannon({ ...load, duration: options.warmup });
     const before = await settled(row);
+    const cpuBefore = { server: processCpuMs(row.child.pid), database: processCpuMs(databasePid) };
     const result = await autocannon({ ...load, duration: options.duration });
     // Requests still in flight when autocannon stops are sent but not counted as answered:
     // wait for the server to finish them and divide by what was sent.
     const statements = (await settled(row)) - before;
+    const perRequest = (start: number | null, end: number | null) =>
+      start === null || end === null || result.requests.sent === 0 ? null : (end - start) / result.requests.sent;
     return {
       row: rowNumber,
       name: ROW_NAMES[rowNumber],
@@ -140,10 +146,27 @@ async function measureRow(rowNumber: RowNumber, env: NodeJS.ProcessEnv, apiKey: 
       p99: result.latency.p99,
       statementsPerRequest: result.requests.sent > 0 ? statements / result.requests.sent : 0,
       statementsAtPageSize,
+      serverCpuMsPerRequest: perRequest(cpuBefore.server, processCpuMs(row.child.pid)),
+      databaseCpuMsPerRequest: perRequest(cpuBefore.database, processCpuMs(databasePid)),
       failures: result.non2xx + result.errors + result.timeouts + result.mismatches,
     };
   } finally {
     await row.stop();
+  }
+}
+
+/**
+ * Every row starts from the seeded database: the access log the rows before it wrote (a
+ * million rows or more on MySQL) is emptied, so no row inserts into a bigger table, or one
+ * further out of the database's cache, than another.
+ */
+async function emptyAccessLog(config: GatewayConfig): Promise<void> {
+  const dataSource = await openDatabase(config.database);
+  try {
+    const table = dataSource.driver.escape(dataSource.getMetadata(PiiAccess).tableName);
+    await dataSource.query(config.database.kind === "mysql" ? `TRUNCATE TABLE ${table}` : `DELETE FROM ${table}`);
+  } finally {
+    await dataSource.destroy();
   }
 }
 
@@ -175,10 +198,13 @@ async function main(): Promise<void> {
   await gateway.stop();
   await dataSource.destroy();
 
+  // On MySQL the database server's CPU is part of what a request costs; SQLite's is the server's own.
+  const databasePid = kind === "mysql" ? localDatabaseServerPid(env.DATABASE_URL!) : undefined;
   const results: RowResult[] = [];
   for (const row of options.rows) {
     process.stdout.write(`Row ${row} (${ROW_NAMES[row]}): ${options.duration} s with ${options.connections} connections…\n`);
-    results.push(await measureRow(row, env, seeded.apiKey, options));
+    await emptyAccessLog(config);
+    results.push(await measureRow(row, env, seeded.apiKey, options, databasePid));
   }
   const report = renderReport(results, { options, database: kind, cores: cpus().length, cpu: cpus()[0]?.model ?? "unknown", node: process.version, serverFlags: SERVER_NODE_FLAGS });
   process.stdout.write(`\n${report}\n`);
