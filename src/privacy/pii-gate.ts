@@ -12,6 +12,7 @@ import { AccessDecision, DenialReason, decideLenderAccess } from "./consent-poli
 import { consentsForDecision } from "./decision-consents";
 import { PiiCategory } from "./pii-category";
 import { quotaServiceFor } from "../quotas/quota-registry";
+import { RateLimitedError } from "../quotas/rate-limited.error";
 
 /** What the gate needs to know about the object whose @pii field is being read. */
 export interface PiiSubject {
@@ -70,7 +71,15 @@ export class PiiGate {
 
   private async decideAndAudit(lender: Lender, reads: readonly LenderRead[]): Promise<AccessDecision[]> {
     // The daily read budget (src/quotas): past it, RATE_LIMITED at every field of the batch.
-    await quotaServiceFor(this.dataSource)?.chargeIdentityReads(lender, reads.length, this.now);
+    // Refused reads are reads too: each is logged DENIED (reason DAILY_READ_BUDGET) before the
+    // refusal leaves, so the applicant and the auditor see the attempt.
+    try {
+      await quotaServiceFor(this.dataSource)?.chargeIdentityReads(lender, reads.length, this.now);
+    } catch (error) {
+      if (!(error instanceof RateLimitedError)) throw error;
+      await this.audit(reads.map(read => this.record(lender, read, { outcome: AccessOutcome.DENIED, reason: error.reason, consentId: null })));
+      throw error;
+    }
     const applicationIds = [...new Set(reads.map(read => read.subject.applicationId))];
     // Only what the rule reads: not the notice shown to the applicant (a JSON text per consent,
     // most of the bytes of this statement on a page of 100).
@@ -88,30 +97,37 @@ export class PiiGate {
     const decisions = reads.map(read =>
       decideLenderAccess(deciding, read.category, consentsOf.get(read.subject.applicationId) ?? [], this.now),
     );
-    const records = reads.map((read, index): AccessRecord => {
+    await this.audit(reads.map((read, index) => {
       const decision = decisions[index];
-      return {
-        at: this.now,
-        lenderId: lender.id,
-        applicantId: read.subject.applicantId,
-        applicationId: read.subject.applicationId,
-        field: read.field,
-        category: read.category,
-        outcome: decision.allowed ? AccessOutcome.GRANTED : AccessOutcome.DENIED,
-        reason: decision.allowed ? null : decision.reason,
-        consentId: decision.consentId,
-      };
-    });
+      return decision.allowed
+        ? this.record(lender, read, { outcome: AccessOutcome.GRANTED, reason: null, consentId: decision.consentId })
+        : this.record(lender, read, { outcome: AccessOutcome.DENIED, reason: decision.reason, consentId: decision.consentId });
+    }));
+    countIdentityReads(reads.map((read, index) => ({ category: read.category, ...decisions[index] })));
+    return decisions;
+  }
+
+  private record(lender: Lender, read: LenderRead, decided: Pick<AccessRecord, "outcome" | "reason" | "consentId">): AccessRecord {
+    return {
+      at: this.now,
+      lenderId: lender.id,
+      applicantId: read.subject.applicantId,
+      applicationId: read.subject.applicationId,
+      field: read.field,
+      category: read.category,
+      ...decided,
+    };
+  }
+
+  /** Fail closed: a read that cannot be audited does not happen. */
+  private async audit(records: AccessRecord[]): Promise<void> {
     try {
       await writeAccessLog(this.dataSource, records);
     } catch (error) {
-      // Fail closed: a read that cannot be audited does not happen.
       identityAuditFailures.inc();
       if (isDatabaseUnavailable(error)) throw new ServiceUnavailableError();
       throw new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, "The read could not be audited, so the value was withheld");
     }
-    countIdentityReads(reads.map((read, index) => ({ category: read.category, ...decisions[index] })));
-    return decisions;
   }
 }
 

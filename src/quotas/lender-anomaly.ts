@@ -3,10 +3,11 @@ import { Field, Int, ObjectType } from "type-graphql";
 import { AccessOutcome, PiiAccess } from "../audit/pii-access.entity";
 import { BadUserInputError } from "../errors";
 import { Lender } from "../lenders/lender.entity";
+import { QuotaReason } from "./rate-limited.error";
 
 const MAX_WINDOW_MS = 31 * 24 * 60 * 60 * 1000;
 
-@ObjectType({ description: "A lender whose denied identity reads in a window exceed a threshold: a key probing applicants it has no consent for." })
+@ObjectType({ description: "A lender whose denied identity reads in a window exceed a threshold: a key probing applicants it has no consent for. Reads refused by the daily budget do not count." })
 export class LenderAnomaly {
   @Field(_type => Lender) lender: Lender;
   @Field(_type => Int, { description: "Denied identity reads in the window." }) deniedReads: number;
@@ -29,6 +30,9 @@ export async function findLenderAnomalies(dataSource: DataSource, from: Date, to
     .addSelect("MIN(access.at)", "firstAt")
     .addSelect("MAX(access.at)", "lastAt")
     .where("access.outcome = :outcome", { outcome: AccessOutcome.DENIED })
+    // Reads refused by the lender's daily budget are logged DENIED too, but say nothing about
+    // consent: a busy lender over its budget is not probing.
+    .andWhere("(access.reason IS NULL OR access.reason <> :budget)", { budget: QuotaReason.DAILY_READ_BUDGET })
     .andWhere("access.at >= :from AND access.at < :to", { from, to })
     .groupBy("access.lenderId")
     .having("COUNT(*) > :threshold", { threshold })

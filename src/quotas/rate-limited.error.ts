@@ -9,7 +9,7 @@ export enum QuotaReason {
 }
 
 export class RateLimitedError extends GatewayError {
-  constructor(reason: QuotaReason, retryAfterSeconds: number, httpStatus?: number) {
+  constructor(readonly reason: QuotaReason, retryAfterSeconds: number, httpStatus?: number) {
     super(ErrorCode.RATE_LIMITED, `Quota exceeded: ${reason}`, { reason, retryAfterSeconds }, httpStatus);
   }
 }

@@ -107,6 +107,13 @@ describe.each(backends)("quotas with counters in %s", (_name, storeSettings) => 
       for (const field of ["fullName", "nationalId", "phone", "email"]) expect(applicant[field]).toBeNull();
       expect(new Set(codes(result))).toEqual(new Set(["RATE_LIMITED"]));
       expect(result.body.errors?.[0].extensions?.reason).toBe("DAILY_READ_BUDGET");
+      // The refused reads are audited like any denied read: one DENIED row per field.
+      const log = expectData(await gateway.request(
+        `query($lenderId: ID!) { auditLog(filter: { lenderId: $lenderId, outcome: DENIED }, first: 50) { edges { node { field outcome reason consentId applicationId } } } }`,
+        { lenderId: reader.id }, admin));
+      const applicationId = result.body.data?.leads.edges[0].node.application.id;
+      expect(log.auditLog.edges.map((edge: any) => edge.node).sort((a: any, b: any) => a.field.localeCompare(b.field))).toEqual(
+        ["email", "fullName", "nationalId", "phone"].map(field => ({ field, outcome: "DENIED", reason: "DAILY_READ_BUDGET", consentId: null, applicationId })));
     });
 
     it("positive twin: another lender with the default budget reads the same applicant", async () => {
