@@ -119,7 +119,18 @@ export class ApplicationService {
       throw new BadUserInputError("id", `an application that is ${application.status} cannot be withdrawn`);
     }
     await this.dataSource.transaction(async manager => {
-      await manager.getRepository(Application).update({ id }, { status: ApplicationStatus.WITHDRAWN, closedAt: now });
+      // Conditional on the state read above: a FUNDED report (or another withdrawal) that
+      // committed since then is not overwritten; the loser is refused with the state it lost to.
+      const moved = await manager.getRepository(Application).update(
+        { id, status: ApplicationStatus.SUBMITTED },
+        { status: ApplicationStatus.WITHDRAWN, closedAt: now },
+      );
+      if (moved.affected !== 1) {
+        const current = await manager.getRepository(Application).findOneByOrFail({ id });
+        // A concurrent withdrawal did the work: withdrawing stays idempotent.
+        if (current.status === ApplicationStatus.WITHDRAWN) return;
+        throw new BadUserInputError("id", `an application that is ${current.status} cannot be withdrawn`);
+      }
       await manager.getRepository(Lead).update(
         { applicationId: id, status: Not(In([LeadStatus.DECLINED, LeadStatus.FUNDED, LeadStatus.CLOSED])) },
         { status: LeadStatus.CLOSED, updatedAt: now },

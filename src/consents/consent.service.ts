@@ -27,6 +27,24 @@ async function lockApplication(manager: EntityManager, id: string): Promise<Appl
   return manager.getRepository(Application).findOneOrFail({ where: { id }, ...lock });
 }
 
+/**
+ * A lender's status read under a shared lock on MySQL. Written out because TypeORM's
+ * `pessimistic_read` says FOR SHARE to any server that reports a version of 8 or more, which
+ * MariaDB (10.x, 11.x) rejects; LOCK IN SHARE MODE is understood by both.
+ */
+async function lenderStatusShared(manager: EntityManager, id: string): Promise<LenderStatus | undefined> {
+  const metadata = manager.connection.getMetadata(Lender);
+  const driver = manager.connection.driver;
+  const column = metadata.findColumnWithPropertyName("status")!.databaseName;
+  const idColumn = metadata.primaryColumns[0].databaseName;
+  const lock = manager.connection.options.type === "mysql" ? " LOCK IN SHARE MODE" : "";
+  const rows: Array<Record<string, LenderStatus>> = await manager.query(
+    `SELECT ${driver.escape(column)} AS status FROM ${driver.escape(metadata.tableName)} WHERE ${driver.escape(idColumn)} = ?${lock}`,
+    [id],
+  );
+  return rows[0]?.status;
+}
+
 export interface ConsentTerms {
   consentTtlDays: number;
   retentionDays: number;
@@ -72,6 +90,11 @@ export class ConsentService {
       const current = await lockApplication(manager, application.id);
       if (current.status !== ApplicationStatus.SUBMITTED) {
         throw new BadUserInputError("applicationId", `the application is ${current.status}`);
+      }
+      // And the lender, under a shared lock: a suspension in flight either commits first (and
+      // is seen here) or waits for this consent and terminates it with the others.
+      if ((await lenderStatusShared(manager, lender.id)) !== LenderStatus.ACTIVE) {
+        throw new BadUserInputError("lenderId", "this lender is suspended");
       }
       const existing = await manager.getRepository(Consent).findBy({ applicationId: application.id, lenderId: lender.id });
       if (consentStanding(lender.id, existing, now).active) {
