@@ -1,5 +1,6 @@
 import { DataSource } from "typeorm";
 import { databaseUnavailable } from "../metrics/metrics";
+import { quotaServiceFor } from "../quotas/quota-registry";
 
 /** Milliseconds a readiness probe waits for the database before calling it unreachable. */
 export const READINESS_TIMEOUT_MS = 2000;
@@ -20,6 +21,8 @@ export interface ReadinessReport {
   migrations: "applied" | "pending" | "unknown";
   /** MySQL only; present and `ok: false` when the settings above are not 1. */
   durability?: DurabilityReport;
+  /** Only with REDIS_URL: the quota counters' store. Lender requests fail while it is unreachable. */
+  quotaStore?: "reachable" | "unreachable";
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
@@ -40,8 +43,9 @@ async function durability(dataSource: DataSource): Promise<DurabilityReport> {
 }
 
 /**
- * Answers /readyz: may a load balancer send this instance traffic? Red while the database is
- * unreachable or migrations are pending, and once shutdown has begun. Weak durability settings
+ * Answers /readyz: may a load balancer send this instance traffic? Red while the database (or,
+ * with REDIS_URL, the quota store) is unreachable or migrations are pending, and once shutdown
+ * has begun. Weak durability settings
  * are reported, not made red: the data already written is no safer with the instance out.
  */
 export function createReadinessCheck(dataSource: DataSource, isDraining: () => boolean) {
@@ -59,6 +63,16 @@ export function createReadinessCheck(dataSource: DataSource, isDraining: () => b
           migrations: migrationsApplied ? "applied" : "pending",
         };
         if (dataSource.options.type === "mysql") report.durability = await durability(dataSource);
+        const quotas = quotaServiceFor(dataSource);
+        if (quotas?.usesExternalStore) {
+          try {
+            await quotas.checkStore();
+            report.quotaStore = "reachable";
+          } catch {
+            report.quotaStore = "unreachable";
+            report.status = "unavailable";
+          }
+        }
         return report;
       })(), READINESS_TIMEOUT_MS);
     } catch {

@@ -10,5 +10,7 @@ export interface CounterStore {
   consume(key: string, amount: number, limit: number, ttlMs: number, now: Date): Promise<boolean>;
   /** The current total, 0 when the counter does not exist. */
   read(key: string, now: Date): Promise<number>;
+  /** Throws when a store outside the database cannot be reached; absent for the database's own. */
+  ping?(): Promise<void>;
   close(): Promise<void>;
 }

@@ -30,7 +30,7 @@ export class QuotaService {
 
   static async start(security: SecurityConfig, dataSource: DataSource, logger: Logger): Promise<QuotaService> {
     const store = security.redisUrl
-      ? await RedisCounterStore.connect(security.redisUrl, security.redisKeyPrefix)
+      ? await RedisCounterStore.connect(security.redisUrl, security.redisKeyPrefix, logger)
       : new DatabaseCounterStore(dataSource);
     return new QuotaService(store, security, logger);
   }
@@ -69,6 +69,16 @@ export class QuotaService {
   /** A lender found by the anomaly query: logged, so log-based alerting sees it. */
   noteAnomaly(anomaly: { lender: { id: string }; deniedReads: number; applications: number }): void {
     this.logger.warn("lender_anomaly", { lenderId: anomaly.lender.id, deniedReads: anomaly.deniedReads, applications: anomaly.applications });
+  }
+
+  /** True with REDIS_URL: the counters live outside the database, and readiness checks them too. */
+  get usesExternalStore(): boolean {
+    return this.store.ping !== undefined;
+  }
+
+  /** Throws when the counter store cannot be reached (Redis); the database's own is checked with it. */
+  async checkStore(): Promise<void> {
+    await this.store.ping?.();
   }
 
   readsToday(lenderId: string, now: Date): Promise<number> {
