@@ -24,13 +24,16 @@ export class ApplicantRightsResolver {
     const subject = subjectOf(context);
     const source = context.dataSource;
     // One identity row per application: the copy covers all of them.
-    const records = await source.getRepository(ApplicantRecord).find({ where: { subject }, select: { id: true, erasedAt: true } });
+    // Kept exact in code too (the column is exact since migration 1764700000000): never a lookalike subject's rows.
+    const records = (await source.getRepository(ApplicantRecord).find({ where: { subject }, select: { id: true, subject: true, erasedAt: true } }))
+      .filter(record => record.subject === subject);
     const copy: MyData = Object.assign(new MyData(), {
       subject, generatedAt: context.now, identityErasedAt: identityErasedAt(records),
       applications: [] as Application[], consents: [] as Consent[], applicantIds: records.map(record => record.id),
     });
     if (records.length === 0) return copy;
-    copy.applications = await source.getRepository(Application).find({ where: { applicantSubject: subject }, order: { createdAt: "DESC", id: "ASC" } });
+    copy.applications = (await source.getRepository(Application).find({ where: { applicantSubject: subject }, order: { createdAt: "DESC", id: "ASC" } }))
+      .filter(application => application.applicantSubject === subject);
     const applicationIds = copy.applications.map(application => application.id);
     copy.consents = applicationIds.length === 0 ? [] : await source.getRepository(Consent).find({
       where: { applicationId: In(applicationIds) }, order: { grantedAt: "ASC", id: "ASC" },

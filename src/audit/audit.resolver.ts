@@ -29,10 +29,11 @@ export class AuditResolver {
     // Validates the page first, whoever asks (shield admits applicants only).
     if (context.principal.kind !== "applicant") return applicantAccessLogPage(context.dataSource, [], first, after);
     // Reads through every application of this person: one identity row per application.
-    const records = await context.dataSource.getRepository(ApplicantRecord).find({
-      where: { subject: context.principal.subject }, select: { id: true },
-    });
-    return applicantAccessLogPage(context.dataSource, records.map(record => record.id), first, after);
+    const subject = context.principal.subject;
+    const records = await context.dataSource.getRepository(ApplicantRecord).find({ where: { subject }, select: { id: true, subject: true } });
+    // Kept exact in code too (the column is exact since migration 1764700000000): never a lookalike subject's rows.
+    const own = records.filter(record => record.subject === subject);
+    return applicantAccessLogPage(context.dataSource, own.map(record => record.id), first, after);
   }
 
   @Query(_returns => PiiAccessConnection, { description: "Admin: the identity access log, newest first." })
