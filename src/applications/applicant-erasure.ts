@@ -23,9 +23,10 @@ const ERASED_FINGERPRINT = "erased";
 /**
  * Erases one identity row (PIPL 47, GDPR 17) and its applications, in the caller's transaction: identity values and
  * their hash are destroyed, open applications are withdrawn, leads closed, active consents
- * TERMINATED. The access log keeps its rows (ids, categories, decisions; it never held values)
- * because it is the applicant's and the regulator's record of what happened. Idempotent: a
- * second call finds nothing left to do and reports the first erasure's time.
+ * TERMINATED (one already past its expiry is recorded EXPIRED, and not counted). The access
+ * log keeps its rows (ids, categories, decisions; it never held values) because it is the
+ * applicant's and the regulator's record of what happened. Idempotent: a second call finds
+ * nothing left to do and reports the first erasure's time.
  */
 export async function eraseApplicant(manager: EntityManager, applicant: ApplicantRecord, now: Date): Promise<ErasureCounts> {
   const applications = await manager.getRepository(Application).find({ where: { applicantId: applicant.id }, select: { id: true, status: true } });
@@ -62,7 +63,9 @@ export async function eraseApplicant(manager: EntityManager, applicant: Applican
  * as `myData.identityErasedAt`; `alreadyErased` only if no row held identity any more.
  */
 export async function eraseSubject(manager: EntityManager, subject: string, now: Date): Promise<ErasureCounts> {
-  const records = await manager.getRepository(ApplicantRecord).find({ where: { subject }, order: { id: "ASC" } });
+  // Exact, as the column compares since migration 1764700000000: never a lookalike's rows.
+  const records = (await manager.getRepository(ApplicantRecord).find({ where: { subject }, order: { id: "ASC" } }))
+    .filter(record => record.subject === subject);
   const total: ErasureCounts = { erasedAt: now, alreadyErased: true, applicationsWithdrawn: 0, consentsTerminated: 0, leadsClosed: 0 };
   let latest: Date | null = null;
   for (const record of records) {
@@ -85,13 +88,15 @@ export function identityErasedAt(records: ApplicantRecord[]): Date | null {
 /**
  * Subjects with identity still on file whose every application (of all their identity rows)
  * closed before `closedBefore`: retention counts from the person's last application, as before
- * identity was kept per application.
+ * identity was kept per application. `onlySubject` narrows the same rule to one subject, for
+ * retention's re-check just before it erases.
  */
-export async function subjectsDueForErasure(manager: EntityManager, closedBefore: Date): Promise<string[]> {
-  const applications = await manager.getRepository(Application).createQueryBuilder("application")
+export async function subjectsDueForErasure(manager: EntityManager, closedBefore: Date, onlySubject?: string): Promise<string[]> {
+  const query = manager.getRepository(Application).createQueryBuilder("application")
     .innerJoinAndMapOne("application.identity", ApplicantRecord, "applicant", "applicant.id = application.applicant_id")
-    .select(["application.id", "application.applicantSubject", "application.status", "application.closedAt", "application.createdAt", "applicant.id", "applicant.erasedAt"])
-    .getMany() as Array<Application & { identity: ApplicantRecord }>;
+    .select(["application.id", "application.applicantSubject", "application.status", "application.closedAt", "application.createdAt", "applicant.id", "applicant.erasedAt"]);
+  if (onlySubject !== undefined) query.where("application.applicantSubject = :subject", { subject: onlySubject });
+  const applications = await query.getMany() as Array<Application & { identity: ApplicantRecord }>;
   const keep = new Set<string>();
   const candidates = new Set<string>();
   for (const application of applications) {

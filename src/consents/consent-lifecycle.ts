@@ -1,4 +1,4 @@
-import { EntityManager, FindOptionsWhere, In, LessThanOrEqual, Not } from "typeorm";
+import { EntityManager, FindOptionsWhere, In, LessThanOrEqual, MoreThan, Not } from "typeorm";
 import { CONSENT_ENDINGS, ConsentEndReason, ConsentEndedBy, ConsentStatus } from "./consent-status";
 import { Consent } from "./consent.entity";
 
@@ -15,17 +15,21 @@ export interface ConsentSelection {
 /**
  * Ends every stored-ACTIVE consent the selection names, in the caller's transaction. The
  * `status = ACTIVE` condition makes a concurrent second ending a no-op, never a rewrite.
- * Returns how many consents ended.
+ * A consent already past its expiry ended then, whether or not the retention job has recorded
+ * it yet: it is recorded EXPIRED at its expiry (as `expireDueConsents` does), never rewritten as
+ * ending now, so the record agrees with the access log's CONSENT_EXPIRED rows before it.
+ * Returns how many consents this ending ended (the expired ones are not counted).
  */
 export async function endConsents(manager: EntityManager, selection: ConsentSelection, reason: ConsentEndReason, now: Date): Promise<number> {
-  const ending = CONSENT_ENDINGS[reason];
-  const where: FindOptionsWhere<Consent> = { storedStatus: ConsentStatus.ACTIVE };
+  if (selection.ids?.length === 0 || selection.applicationIds?.length === 0) return 0;
+  const where: FindOptionsWhere<Consent> = {};
   if (selection.ids) where.id = In(selection.ids);
   if (selection.applicationIds) where.applicationId = In(selection.applicationIds);
   if (selection.lenderId) where.lenderId = selection.lenderId;
   if (selection.exceptLenderId) where.lenderId = Not(selection.exceptLenderId);
-  if (selection.ids?.length === 0 || selection.applicationIds?.length === 0) return 0;
-  const result = await manager.getRepository(Consent).update(where, {
+  await expireDue(manager, where, now);
+  const ending = CONSENT_ENDINGS[reason];
+  const result = await manager.getRepository(Consent).update({ ...where, storedStatus: ConsentStatus.ACTIVE, expiresAt: MoreThan(now) }, {
     storedStatus: ending.status, endedByStored: ending.endedBy, endReasonStored: reason, endedAtStored: now,
   });
   return result.affected ?? 0;
@@ -34,17 +38,25 @@ export async function endConsents(manager: EntityManager, selection: ConsentSele
 /**
  * Stores EXPIRED on consents whose time ran out (the access rule already treats them as
  * expired; this makes the record say so, with the expiry time as the ending time).
+ * Returns how many this call recorded (a concurrent run's are not counted twice).
  */
 export async function expireDueConsents(manager: EntityManager, now: Date): Promise<number> {
+  return expireDue(manager, {}, now);
+}
+
+/** The one expiry rule, for every consent or for those an ending selected. */
+async function expireDue(manager: EntityManager, where: FindOptionsWhere<Consent>, now: Date): Promise<number> {
   const due = await manager.getRepository(Consent).find({
-    where: { storedStatus: ConsentStatus.ACTIVE, expiresAt: LessThanOrEqual(now) },
+    where: { ...where, storedStatus: ConsentStatus.ACTIVE, expiresAt: LessThanOrEqual(now) },
     select: { id: true, expiresAt: true },
   });
+  let expired = 0;
   for (const consent of due) {
-    await manager.getRepository(Consent).update(
+    const result = await manager.getRepository(Consent).update(
       { id: consent.id, storedStatus: ConsentStatus.ACTIVE },
       { storedStatus: ConsentStatus.EXPIRED, endedByStored: ConsentEndedBy.SYSTEM, endReasonStored: ConsentEndReason.TTL_ELAPSED, endedAtStored: consent.expiresAt },
     );
+    expired += result.affected ?? 0;
   }
-  return due.length;
+  return expired;
 }

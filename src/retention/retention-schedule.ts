@@ -4,8 +4,11 @@ import { runRetention } from "./retention.service";
 
 /**
  * Runs retention every `intervalMinutes` inside the server. Several gateway instances may all
- * run it: every step is conditional on the row still being in the state it selected, so
- * concurrent runs do the work once. The timer never keeps the process alive.
+ * run it: an expiry is written only while the consent is still stored ACTIVE, and each erasure
+ * first asks again, in its own transaction, whether the subject is still due, so a run does not
+ * undo what happened after it selected (a returning applicant's new application). Erasure is
+ * idempotent, but two runs erasing the same subject at the same moment may both count it.
+ * The timer never keeps the process alive.
  */
 export function scheduleRetention(dataSource: DataSource, intervalMinutes: number, retentionDays: number, logger: Logger): { stop(): void } {
   let running = false;

@@ -1,5 +1,5 @@
-import { DataSource } from "typeorm";
-import { eraseSubject, subjectsDueForErasure } from "../applications/applicant-erasure";
+import { DataSource, EntityManager } from "typeorm";
+import { ErasureCounts, eraseSubject, subjectsDueForErasure } from "../applications/applicant-erasure";
 import { expireDueConsents } from "../consents/consent-lifecycle";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -22,10 +22,28 @@ export interface RetentionReport {
  */
 export async function runRetention(dataSource: DataSource, now: Date, retentionDays: number): Promise<RetentionReport> {
   const consentsExpired = await dataSource.transaction(manager => expireDueConsents(manager, now));
-  const due = await subjectsDueForErasure(dataSource.manager, new Date(now.getTime() - retentionDays * DAY_MS));
+  const closedBefore = new Date(now.getTime() - retentionDays * DAY_MS);
+  const due = await subjectsDueForErasure(dataSource.manager, closedBefore);
+  let applicantsErased = 0;
   let consentsTerminated = 0;
   for (const subject of due) {
-    consentsTerminated += await dataSource.transaction(async manager => (await eraseSubject(manager, subject, now)).consentsTerminated);
+    const counts = await dataSource.transaction(manager => eraseIfStillDue(manager, subject, closedBefore, now));
+    if (counts === null) continue;
+    applicantsErased += 1;
+    consentsTerminated += counts.consentsTerminated;
   }
-  return { ranAt: now.toISOString(), retentionDays, consentsExpired, applicantsErased: due.length, consentsTerminated };
+  return { ranAt: now.toISOString(), retentionDays, consentsExpired, applicantsErased, consentsTerminated };
+}
+
+/**
+ * One subject's erasure by retention, in the caller's transaction. The run selected the subject
+ * earlier; since then the person may have come back with a new application (or erased itself),
+ * so the same rule is asked again, inside this transaction, and nothing is erased (null) unless
+ * the subject is still due. Unlike `eraseMyData`, nobody asked for this erasure: it must never
+ * withdraw an application the applicant has just made.
+ */
+export async function eraseIfStillDue(manager: EntityManager, subject: string, closedBefore: Date, now: Date): Promise<ErasureCounts | null> {
+  const stillDue = await subjectsDueForErasure(manager, closedBefore, subject);
+  if (!stillDue.includes(subject)) return null;
+  return eraseSubject(manager, subject, now);
 }

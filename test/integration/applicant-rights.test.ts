@@ -1,6 +1,9 @@
+import { In } from "typeorm";
+import { subjectsDueForErasure } from "../../src/applications/applicant-erasure";
 import { ApplicantRecord } from "../../src/applications/applicant.entity";
 import { Application } from "../../src/applications/application.entity";
-import { runRetention } from "../../src/retention/retention.service";
+import { Consent } from "../../src/consents/consent.entity";
+import { eraseIfStillDue, runRetention } from "../../src/retention/retention.service";
 import { ALL_CATEGORIES, TestLender, choose, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";
 import { TestGateway, startTestGateway } from "../support/gateway";
 import { TestIdentity, uniqueIdentity } from "../support/identities";
@@ -171,6 +174,74 @@ describe("applicant rights: a copy of my data, erasure, retention", () => {
       // Applicants with an open application are never due, whatever their age.
       expect(rows.find(row => row.subject === "bystander")?.erasedAt).toBeNull();
       expect((await runRetention(gateway.dataSource, new Date(), 365)).applicantsErased).toBe(0);
+    });
+  });
+
+  describe("erasure and retention leave alone what is no longer theirs to end", () => {
+    const WITHDRAW_APPLICATION = "mutation($id: ID!) { withdrawApplication(id: $id) { status } }";
+    const CONSENT_ENDINGS = "query { myData { consents { id status endedAt endedBy endReason } } }";
+
+    it("eraseMyData records a consent already past its expiry as EXPIRED at its expiry, and counts only the one it terminated", async () => {
+      const token = await gateway.token("applicant", "erase-with-expired");
+      const applicationId = await submitApplication(gateway, token, uniqueIdentity());
+      const expiredConsent = await choose(gateway, token, applicationId, lender.id, ALL_CATEGORIES);
+      const liveConsent = await choose(gateway, token, applicationId, other.id, ALL_CATEGORIES);
+      // No API moves time: the consent's expiry is moved into the past (the retention job has not run).
+      const expiresAt = new Date(Date.now() - 60_000);
+      await gateway.dataSource.getRepository(Consent).update({ id: expiredConsent }, { expiresAt });
+
+      const report = expectData(await gateway.request(ERASE, {}, token)).eraseMyData;
+      expect(report).toMatchObject({ applicationsWithdrawn: 1, consentsTerminated: 1 });
+      const consents = expectData(await gateway.request(CONSENT_ENDINGS, {}, token)).myData.consents;
+      expect(consents.find((consent: any) => consent.id === expiredConsent))
+        .toEqual({ id: expiredConsent, status: "EXPIRED", endedAt: expiresAt.toISOString(), endedBy: "SYSTEM", endReason: "TTL_ELAPSED" });
+      expect(consents.find((consent: any) => consent.id === liveConsent)).toMatchObject({ status: "TERMINATED", endReason: "APPLICANT_ERASED" });
+      const leadId = await leadIdFor(gateway, lender, applicationId);
+      const read = await gateway.request(LENDER_READ, { id: leadId }, lender.apiKey);
+      expect(new Set(read.body.errors?.map(error => error.extensions?.reason))).toEqual(new Set(["CONSENT_EXPIRED"]));
+    });
+
+    it("retention re-checks each subject before erasing: a new application made after the run selected it is kept; a subject still due is erased", async () => {
+      const now = new Date();
+      const closedBefore = new Date(now.getTime() - 365 * 86_400_000);
+      const returning = await gateway.token("applicant", "returns-mid-run");
+      const gone = await gateway.token("applicant", "stays-gone");
+      const oldIdentity = uniqueIdentity();
+      const goneIdentity = uniqueIdentity();
+      const oldApplication = await submitApplication(gateway, returning, oldIdentity);
+      const goneApplication = await submitApplication(gateway, gone, goneIdentity);
+      for (const [id, token] of [[oldApplication, returning], [goneApplication, gone]]) {
+        expectData(await gateway.request(WITHDRAW_APPLICATION, { id }, token));
+      }
+      // No API moves time: both closings are moved 400 days back, so both are due.
+      await gateway.dataSource.getRepository(Application).update({ id: In([oldApplication, goneApplication]) }, { closedAt: new Date(now.getTime() - 400 * 86_400_000) });
+
+      // The run selects, then the applicant comes back before its erasure step runs.
+      const due = await subjectsDueForErasure(gateway.dataSource.manager, closedBefore);
+      expect(due).toEqual(expect.arrayContaining(["returns-mid-run", "stays-gone"]));
+      const freshIdentity = uniqueIdentity();
+      const freshApplication = await submitApplication(gateway, returning, freshIdentity);
+      const consentId = await choose(gateway, returning, freshApplication, lender.id, ALL_CATEGORIES);
+
+      const skipped = await gateway.dataSource.transaction(manager => eraseIfStillDue(manager, "returns-mid-run", closedBefore, now));
+      expect(skipped).toBeNull();
+      const mine = expectData(await gateway.request(MY_DATA, {}, returning)).myData;
+      expect(mine.identityErasedAt).toBeNull();
+      expect(mine.applications.find((application: any) => application.id === freshApplication))
+        .toEqual({ id: freshApplication, status: "SUBMITTED", applicant: { ...freshIdentity } });
+      expect(mine.applications.find((application: any) => application.id === oldApplication)?.applicant).toEqual({ ...oldIdentity });
+      expect(mine.consents.find((consent: any) => consent.id === consentId)?.status).toBe("ACTIVE");
+      const leadRead = expectData(await gateway.request(LENDER_READ, { id: await leadIdFor(gateway, lender, freshApplication) }, lender.apiKey));
+      expect(leadRead.lead.application).toEqual({ status: "SUBMITTED", applicant: { ...freshIdentity } });
+
+      // Twin: the subject that did not come back is erased by the same step.
+      const erased = await gateway.dataSource.transaction(manager => eraseIfStillDue(manager, "stays-gone", closedBefore, now));
+      expect(erased).toMatchObject({ alreadyErased: false, applicationsWithdrawn: 0 });
+      const goneData = expectData(await gateway.request(MY_DATA, {}, gone)).myData;
+      expect(goneData.identityErasedAt).toEqual(now.toISOString());
+      expect(goneData.applications[0].applicant).toEqual({ fullName: null, nationalId: null, phone: null, email: null });
+      const dump = await rawDump(gateway.dataSource);
+      for (const value of values(goneIdentity)) expect(dump).not.toContain(value);
     });
   });
 });

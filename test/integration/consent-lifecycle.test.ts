@@ -176,4 +176,69 @@ describe("the consent lifecycle over HTTP", () => {
       expect(expectData(await gateway.request(LENDER_READ, { id: alphaLead }, alpha.apiKey)).lead.application.applicant.phone).toBe(identity.phone);
     });
   });
+
+  describe("an ending after the consent's time ran out keeps it EXPIRED at its expiry", () => {
+    const MY_CONSENTS = `query { myData { consents { ${CONSENT_STATE} expiresAt } } }`;
+    const SET_STATUS = "mutation($id: ID!, $s: LenderStatus!) { setLenderStatus(lenderId: $id, status: $s) { status } }";
+    const EXPIRED_AT = (expiresAt: Date) => ({ status: "EXPIRED", endedBy: "SYSTEM", endReason: "TTL_ELAPSED", endedAt: expiresAt.toISOString() });
+
+    /** No API moves time: the consent's expiry is moved into the past (the retention job has not run). */
+    async function expire(consentId: string): Promise<Date> {
+      const expiresAt = new Date(Date.now() - 60_000);
+      await gateway.dataSource.getRepository(Consent).update({ id: consentId }, { expiresAt });
+      return expiresAt;
+    }
+
+    async function myConsent(token: string, consentId: string) {
+      return expectData(await gateway.request(MY_CONSENTS, {}, token)).myData.consents.find((consent: any) => consent.id === consentId);
+    }
+
+    async function stored(consentId: string) {
+      const row = await gateway.dataSource.getRepository(Consent).findOneByOrFail({ id: consentId });
+      return { status: row.storedStatus, endedBy: row.endedByStored, endReason: row.endReasonStored, endedAt: row.endedAtStored?.toISOString() };
+    }
+
+    it("withdrawing the application: the expired consent stays EXPIRED (CONSENT_EXPIRED), the live one beside it is TERMINATED", async () => {
+      const { applicationId, consentId, alphaLead, bravoLead } = await chosen();
+      const bravoConsent = expectData(await gateway.request(CHOOSE, { input: { applicationId, lenderId: bravo.id, categories: [PiiCategory.PHONE] } }, alice)).chooseLender.id;
+      const expiresAt = await expire(consentId);
+      expect(phoneReason(await gateway.request(LENDER_READ, { id: alphaLead }, alpha.apiKey))).toBe("CONSENT_EXPIRED");
+
+      expectData(await gateway.request("mutation($id: ID!) { withdrawApplication(id: $id) { status } }", { id: applicationId }, alice));
+      expect(await myConsent(alice, consentId)).toMatchObject(EXPIRED_AT(expiresAt));
+      expect(await stored(consentId)).toEqual(EXPIRED_AT(expiresAt));
+      expect(phoneReason(await gateway.request(LENDER_READ, { id: alphaLead }, alpha.apiKey))).toBe("CONSENT_EXPIRED");
+      // Twin: the consent still live at the withdrawal is the one the withdrawal ends.
+      expect(await myConsent(alice, bravoConsent)).toMatchObject({ status: "TERMINATED", endedBy: "SYSTEM", endReason: "APPLICATION_WITHDRAWN" });
+      expect(phoneReason(await gateway.request(LENDER_READ, { id: bravoLead }, bravo.apiKey))).toBe("CONSENT_TERMINATED");
+    });
+
+    it("funding by another lender: the expired consent stays EXPIRED, the funder's own is TERMINATED", async () => {
+      const { applicationId, consentId, alphaLead, bravoLead } = await chosen();
+      const bravoConsent = expectData(await gateway.request(CHOOSE, { input: { applicationId, lenderId: bravo.id, categories: [PiiCategory.PHONE] } }, alice)).chooseLender.id;
+      const expiresAt = await expire(consentId);
+      expectData(await gateway.request(OUTCOME, { input: { leadId: bravoLead, outcome: "FUNDED", fundedAmount: 50000 } }, bravo.apiKey));
+      expect(await myConsent(alice, consentId)).toMatchObject(EXPIRED_AT(expiresAt));
+      expect(await stored(consentId)).toEqual(EXPIRED_AT(expiresAt));
+      expect(phoneReason(await gateway.request(LENDER_READ, { id: alphaLead }, alpha.apiKey))).toBe("CONSENT_EXPIRED");
+      expect(await myConsent(alice, bravoConsent)).toMatchObject({ status: "TERMINATED", endReason: "APPLICATION_CLOSED" });
+    });
+
+    it("suspending the lender: its expired consent stays EXPIRED (CONSENT_EXPIRED after reactivation), its live one is TERMINATED", async () => {
+      const tango = await onboardLender(gateway, admin, "Tango");
+      const expiredApplication = await submitApplication(gateway, alice, uniqueIdentity());
+      const expiredConsent = expectData(await gateway.request(CHOOSE, { input: { applicationId: expiredApplication, lenderId: tango.id, categories: [PiiCategory.PHONE] } }, alice)).chooseLender.id;
+      const liveApplication = await submitApplication(gateway, alice, uniqueIdentity());
+      const liveConsent = expectData(await gateway.request(CHOOSE, { input: { applicationId: liveApplication, lenderId: tango.id, categories: [PiiCategory.PHONE] } }, alice)).chooseLender.id;
+      const expiresAt = await expire(expiredConsent);
+
+      expectData(await gateway.request(SET_STATUS, { id: tango.id, s: "SUSPENDED" }, admin));
+      expect(await myConsent(alice, expiredConsent)).toMatchObject(EXPIRED_AT(expiresAt));
+      expect(await stored(expiredConsent)).toEqual(EXPIRED_AT(expiresAt));
+      expect(await myConsent(alice, liveConsent)).toMatchObject({ status: "TERMINATED", endedBy: "SYSTEM", endReason: "LENDER_SUSPENDED" });
+      expectData(await gateway.request(SET_STATUS, { id: tango.id, s: "ACTIVE" }, admin));
+      expect(phoneReason(await gateway.request(LENDER_READ, { id: await leadIdFor(gateway, tango, expiredApplication) }, tango.apiKey))).toBe("CONSENT_EXPIRED");
+      expect(phoneReason(await gateway.request(LENDER_READ, { id: await leadIdFor(gateway, tango, liveApplication) }, tango.apiKey))).toBe("CONSENT_TERMINATED");
+    });
+  });
 });
