@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsNotEmpty, Max, MaxLength, Min } from "class-validator";
+import { ArrayMaxSize, IsNotEmpty, Max, MaxLength, Min, ValidateNested } from "class-validator";
 import { Field, InputType, Int } from "type-graphql";
 
 export const LENDER_AMOUNT_LIMIT = 10_000_000;
@@ -23,5 +23,7 @@ export class CreateLenderInput {
   @Field() @IsNotEmpty() @MaxLength(100) name: string;
   @Field() @IsNotEmpty() @MaxLength(200) legalName: string;
   @Field() @IsNotEmpty() @MaxLength(254) contactEmail: string;
-  @Field(_type => LenderCriteriaInput) criteria: LenderCriteriaInput;
+  // class-validator does not descend into a nested object unless told to; type-graphql already
+  // makes it a LenderCriteriaInput instance, so no class-transformer @Type is needed.
+  @Field(_type => LenderCriteriaInput) @ValidateNested() criteria: LenderCriteriaInput;
 }

@@ -239,4 +239,111 @@ describe("input validation over HTTP: coded errors, the field named, the value n
       expect(expectData(await gateway.request(query, { first: 100 }, token()))[field].edges.length).toBeGreaterThan(0);
     });
   });
+
+  describe("createLender: the criteria ranges are checked inside the nested input", () => {
+    const criteria = { minAmount: 1000, maxAmount: 500000, minTermMonths: 1, maxTermMonths: 60 };
+    const lender = { name: "Echo", legalName: "Echo Consumer Finance Co., Ltd.", contactEmail: "privacy@echo.example", criteria };
+
+    it.each([
+      ["a negative minAmount", { minAmount: -100 }, "criteria.minAmount"],
+      ["minAmount 0", { minAmount: 0 }, "criteria.minAmount"],
+      ["maxAmount above 10,000,000", { maxAmount: 2000000000 }, "criteria.maxAmount"],
+      ["minTermMonths 0", { minTermMonths: 0 }, "criteria.minTermMonths"],
+      ["maxTermMonths above 360", { maxTermMonths: 100000 }, "criteria.maxTermMonths"],
+      ["501 cities", { cities: Array.from({ length: 501 }, (_unused, index) => `城市${index}`) }, "criteria.cities"],
+      ["a 65-character city", { cities: ["北京", "长".repeat(65)] }, "criteria.cities"],
+      ["an empty city", { cities: ["北京", ""] }, "criteria.cities"],
+    ])("rejects %s, naming the nested field", async (_name, overrides, field) => {
+      const result = await expectRejected(
+        () => gateway.request(CREATE_LENDER, { input: { ...lender, criteria: { ...criteria, ...overrides } } }, admin), "BAD_USER_INPUT", field,
+      );
+      expect(result.body.errors![0].extensions?.fields).toEqual([field]);
+    });
+
+    it("rejects every bad range at once, naming each (the inline literal of the report)", async () => {
+      const result = await expectRejected(() => gateway.request(`mutation { createLender(input: {
+        name: "Echo", legalName: "Echo Co.", contactEmail: "privacy@echo.example",
+        criteria: { minAmount: -100, maxAmount: 2000000000, minTermMonths: 0, maxTermMonths: 100000 } }) { id } }`, {}, admin),
+      "BAD_USER_INPUT", "criteria.minAmount");
+      expect(result.body.errors![0].extensions?.fields)
+        .toEqual(["criteria.minAmount", "criteria.maxAmount", "criteria.minTermMonths", "criteria.maxTermMonths"]);
+      expect(result.body.data ?? null).toBeNull();
+    });
+
+    it.each([
+      ["500 cities", Array.from({ length: 500 }, (_unused, index) => `城市${index}`)],
+      ["a 64-character city", ["北京", "长".repeat(64)]],
+    ])("positive twin: the boundary amounts and terms with %s are accepted and stored", async (name, cities) => {
+      const edges = { minAmount: 1, maxAmount: 10_000_000, minTermMonths: 1, maxTermMonths: 360, cities };
+      const created = expectData(await gateway.request(`mutation($input: CreateLenderInput!) { createLender(input: $input) {
+        id criteria { minAmount maxAmount minTermMonths maxTermMonths cities } } }`, { input: { ...lender, name: `Echo ${name}`, criteria: edges } }, admin));
+      expect(created.createLender.criteria).toEqual(edges);
+    });
+  });
+
+  describe("inline literals of the wrong type: BAD_USER_INPUT with the field and the expected type, never the value", () => {
+    let carol: string;
+    let twins = 0;
+    const identity = uniqueIdentity("19870611");
+    const fields = {
+      amount: "50000", termMonths: "12", purpose: "CONSUMPTION", city: JSON.stringify("北京"), monthlyIncome: "12000",
+      fullName: JSON.stringify(identity.fullName), nationalId: JSON.stringify(identity.nationalId),
+      phone: JSON.stringify(identity.phone), email: JSON.stringify(identity.email),
+    };
+    /** submitApplication with every value inline in the document; `overrides` are GraphQL literals. */
+    const inlineSubmit = (overrides: Record<string, string | undefined>, key = JSON.stringify("inline-key")) => {
+      const input = Object.entries({ ...fields, ...overrides }).filter(([, literal]) => literal !== undefined)
+        .map(([name, literal]) => `${name}: ${literal}`).join(", ");
+      return `mutation { submitApplication(idempotencyKey: ${key}, input: { ${input} }) { id } }`;
+    };
+
+    beforeAll(async () => {
+      carol = await gateway.token("applicant", "carol-inline");
+    });
+
+    // [case, document, caller, field, expected type, the canary literal that must not come back].
+    const cases: Array<[string, () => string, () => string, string, string, string | null]> = [
+      ["nationalId as a number", () => inlineSubmit({ nationalId: "918273645546372819" }), () => carol, "nationalId", "String", "918273645546372819"],
+      ["phone as a number", () => inlineSubmit({ phone: "13987654321" }), () => carol, "phone", "String", "13987654321"],
+      ["fullName as an object", () => inlineSubmit({ fullName: `{ given: "CanaryGiven" }` }), () => carol, "fullName", "String", "CanaryGiven"],
+      ["email as a list", () => inlineSubmit({ email: `["canary-list@example.com"]` }), () => carol, "email", "String", "canary-list@example.com"],
+      ["city as an enum value", () => inlineSubmit({ city: "CANARY_CITY" }), () => carol, "city", "String", "CANARY_CITY"],
+      ["amount as a string", () => inlineSubmit({ amount: `"canary-amount"` }), () => carol, "amount", "Int", "canary-amount"],
+      ["amount beyond 32 bits", () => inlineSubmit({ amount: "98765432109" }), () => carol, "amount", "Int", "98765432109"],
+      ["an unknown purpose", () => inlineSubmit({ purpose: "CANARY_PURPOSE" }), () => carol, "purpose", "LoanPurpose", "CANARY_PURPOSE"],
+      ["nationalId null", () => inlineSubmit({ nationalId: "null" }), () => carol, "nationalId", "String!", null],
+      ["idempotencyKey as a number", () => inlineSubmit({}, "918273645546372819"), () => carol, "idempotencyKey", "String", "918273645546372819"],
+      ["an unknown category in a list", () => `mutation { chooseLender(input: { applicationId: "${aliceApplication}", lenderId: "${beta.id}",
+        categories: [NAME, CANARY_CATEGORY] }) { id } }`, () => alice, "categories[1]", "PiiCategory", "CANARY_CATEGORY"],
+      ["expiresAt not a date", () => `mutation { makeOffer(input: { leadId: "${betaLead}", apr: 12.5, amount: 50000, termMonths: 12,
+        expiresAt: "canary-not-a-date" }) { id } }`, () => beta.apiKey, "expiresAt", "DateTime", "canary-not-a-date"],
+    ];
+
+    it.each(cases)("rejects %s", async (_name, document, caller, field, expectedType, canary) => {
+      const result = await expectRejected(() => gateway.request(document(), {}, caller()), "BAD_USER_INPUT", field);
+      expect(result.body.errors![0].message).toContain(`expected ${expectedType}`);
+      if (canary !== null) expect(result.text).not.toContain(canary);
+      for (const value of Object.values(identity)) expect(result.text).not.toContain(value);
+    });
+
+    it("several bad literals in one document: one error each, none repeating its value", async () => {
+      const canaries = { nationalId: "918273645546372819", phone: "13987654321", city: "CANARY_CITY", amount: `"canary-amount"` };
+      const result = await gateway.request(inlineSubmit(canaries), {}, carol);
+      expect(result.body.errors!.map(error => [error.extensions?.code, error.extensions?.field]).sort())
+        .toEqual(["amount", "city", "nationalId", "phone"].map(field => ["BAD_USER_INPUT", field]));
+      for (const canary of [...Object.values(canaries), "canary-amount", ...Object.values(identity)]) expect(result.text).not.toContain(canary);
+    });
+
+    it("a missing required field keeps graphql-js's message, which names only the field", async () => {
+      const result = await expectRejected(() => gateway.request(inlineSubmit({ phone: undefined }), {}, carol), "GRAPHQL_VALIDATION_FAILED");
+      expect(result.body.errors![0].message).toBe(`Field "SubmitApplicationInput.phone" of required type "String!" was not provided.`);
+      for (const value of Object.values(identity)) expect(result.text).not.toContain(value);
+    });
+
+    it("positive twin: the same document with literals of the right type is accepted", async () => {
+      twins += 1;
+      const data = expectData(await gateway.request(inlineSubmit({}, JSON.stringify(`inline-twin-${twins}`)), {}, carol));
+      expect(data.submitApplication.id).toEqual(expect.any(String));
+    });
+  });
 });
