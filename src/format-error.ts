@@ -1,5 +1,5 @@
 import { ApolloServerErrorCode, unwrapResolverError } from "@apollo/server/errors";
-import { GraphQLFormattedError } from "graphql";
+import { ASTNode, DocumentNode, GraphQLError, GraphQLFormattedError, Kind, Source, ValueNode, parse, visit } from "graphql";
 import { ArgumentValidationError } from "type-graphql";
 import { ValidationError } from "class-validator";
 import { isDatabaseUnavailable } from "./common/database-availability";
@@ -45,6 +45,77 @@ function variableCoercionField(message: string): { variable: string; field: stri
   return { variable, field: path || variable };
 }
 
+/** Literal kinds a value error of the document is reported at (graphql-js ValuesOfCorrectTypeRule). */
+const LITERAL_KINDS = new Set<string>([
+  Kind.INT, Kind.FLOAT, Kind.STRING, Kind.BOOLEAN, Kind.NULL, Kind.ENUM, Kind.LIST, Kind.OBJECT,
+]);
+/** Errors at a literal that name only schema fields (a missing required field, oneOf): kept as written. */
+const FIELD_NAMING_MESSAGE =
+  /^(?:Field "\w+\.\w+" (?:of required type "[\w![\]]+" was not provided|must be non-null)\.|OneOf Input Object "\w+" must specify exactly one key\.)$/;
+/** graphql-js's forms for a literal of the wrong type; each may end with the literal itself. */
+const EXPECTED_TYPE = [
+  /^Expected value of type "([\w![\]]+)", found /,
+  /^Enum "(\w+)" cannot represent /,
+  /^Value ".*" does not exist in "(\w+)" enum/,
+  /^(\w+) cannot represent /,
+];
+
+/** Re-parsed documents, so several bad literals in one request parse it once. */
+const parsedSources = new WeakMap<Source, DocumentNode>();
+
+/** Where `target` lies below `value`, e.g. `input.criteria.minAmount` or `categories[2]`. */
+function literalPathWithin(value: ValueNode, target: ASTNode, at: string): string | null {
+  if (value.kind === target.kind && value.loc?.start === target.loc?.start) return at;
+  if (value.kind === Kind.OBJECT) {
+    for (const field of value.fields) {
+      const found = literalPathWithin(field.value, target, `${at}.${field.name.value}`);
+      if (found) return found;
+    }
+  }
+  if (value.kind === Kind.LIST) {
+    for (const [index, item] of value.values.entries()) {
+      const found = literalPathWithin(item, target, `${at}[${index}]`);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+/** The argument (or variable default) path of a literal in its document, from names only. */
+function literalPath(target: ASTNode): string | null {
+  const source = target.loc?.source;
+  if (!source) return null;
+  let document = parsedSources.get(source);
+  if (!document) {
+    document = parse(source);
+    parsedSources.set(source, document);
+  }
+  let path: string | null = null;
+  visit(document, {
+    Argument: argument => { path ??= literalPathWithin(argument.value, target, argument.name.value); },
+    VariableDefinition: definition => {
+      if (definition.defaultValue) path ??= literalPathWithin(definition.defaultValue, target, `$${definition.variable.name.value}`);
+    },
+  });
+  return path;
+}
+
+/**
+ * graphql-js reports an inline literal of the wrong type with the literal in the message
+ * (`String cannot represent a non string value: 110105194912310021`), which may be an ID number
+ * typed straight into the document. Such an error is turned into the same BAD_USER_INPUT a bad
+ * variable gets: the expected type and the path, never the value. Deny by default: any other
+ * message at a literal is replaced too, unless it names only fields (FIELD_NAMING_MESSAGE).
+ */
+function literalValueError(message: string, error: unknown): { field: string | null; expectedType: string | null } | null {
+  const node = error instanceof GraphQLError ? error.nodes?.[0] : undefined;
+  const expectedType = EXPECTED_TYPE.map(form => form.exec(message)?.[1]).find(Boolean) ?? null;
+  const atLiteral = node !== undefined && LITERAL_KINDS.has(node.kind) && !FIELD_NAMING_MESSAGE.test(message);
+  if (!atLiteral && expectedType === null) return null;
+  const path = node && LITERAL_KINDS.has(node.kind) ? literalPath(node) : null;
+  return { field: path === null ? null : path.replace(/^input\./, ""), expectedType };
+}
+
 /**
  * The single place where errors take their public shape. Our own errors keep code, message and
  * their extensions (reason, field); request errors keep Apollo's; anything else is an internal
@@ -75,6 +146,15 @@ export function createErrorFormatter(logger: Logger) {
         message: `Variable "$${coercion.variable}" has an invalid value` +
           (coercion.field === coercion.variable ? "" : ` at "${coercion.field}"`),
         extensions: { code: ErrorCode.BAD_USER_INPUT, field: coercion.field, fields: [coercion.field] },
+      };
+    }
+    const literal = code === ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED ? literalValueError(formatted.message, error) : null;
+    if (literal) {
+      const where = literal.field === null ? "Invalid value" : `Invalid value for "${literal.field}"`;
+      return {
+        ...base,
+        message: where + (literal.expectedType === null ? "" : `: expected ${literal.expectedType}`),
+        extensions: { code: ErrorCode.BAD_USER_INPUT, ...(literal.field === null ? {} : { field: literal.field, fields: [literal.field] }) },
       };
     }
     if (typeof code === "string" && REQUEST_ERROR_CODES.has(code)) {
