@@ -159,8 +159,26 @@ export function databaseTargetFromEnv(env: Environment = process.env): DatabaseT
   return parseDatabase(env.DATABASE_URL);
 }
 
+const NODE_ENVS = ["production", "development", "test"] as const;
+
+/**
+ * Exactly one of NODE_ENVS, unset meaning development. Anything else ("prod", "Production") is
+ * refused rather than read as development, which would open introspection and generate secrets.
+ */
+function parseNodeEnv(raw: string | undefined): GatewayConfig["nodeEnv"] {
+  if (raw === undefined || raw === "") return "development";
+  const nodeEnv = NODE_ENVS.find(candidate => candidate === raw);
+  if (nodeEnv === undefined) throw new ConfigError("NODE_ENV must be production, development or test");
+  return nodeEnv;
+}
+
 export function loadConfig(env: Environment = process.env): GatewayConfig {
-  const nodeEnv = env.NODE_ENV === "production" ? "production" : env.NODE_ENV === "test" ? "test" : "development";
+  const nodeEnv = parseNodeEnv(env.NODE_ENV);
+  // The SQLite fallback is for a checkout; in production it would give each instance its own
+  // file, so applications written on one would be invisible to the others.
+  if (nodeEnv === "production" && (env.DATABASE_URL === undefined || env.DATABASE_URL === "")) {
+    throw new ConfigError("DATABASE_URL is required when NODE_ENV=production");
+  }
   let jwtSecret = env.JWT_SECRET;
   let piiEncryptionKey = env.PII_ENCRYPTION_KEY;
   let usesGeneratedSecrets = false;

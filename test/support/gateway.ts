@@ -59,7 +59,10 @@ export async function startTestGateway(overrides: Record<string, string> = {}): 
     await wipe.destroy();
   }
   const config: GatewayConfig = loadConfig({
-    NODE_ENV: "test", JWT_SECRET: TEST_JWT_SECRET, PII_ENCRYPTION_KEY: TEST_PII_ENCRYPTION_KEY, LOG_LEVEL: "silent", ...overrides,
+    NODE_ENV: "test", JWT_SECRET: TEST_JWT_SECRET, PII_ENCRYPTION_KEY: TEST_PII_ENCRYPTION_KEY, LOG_LEVEL: "silent",
+    // The database actually opened below; NODE_ENV=production refuses to start without one.
+    DATABASE_URL: target.kind === "mysql" ? target.url : `sqlite:${target.path}`,
+    ...overrides,
   });
   const statements = new StatementCounter();
   const dataSource = await openDatabase(target, statements);
