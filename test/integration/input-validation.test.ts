@@ -273,6 +273,8 @@ describe("input validation over HTTP: coded errors, the field named, the value n
     it.each([
       ["500 cities", Array.from({ length: 500 }, (_unused, index) => `城市${index}`)],
       ["a 64-character city", ["北京", "长".repeat(64)]],
+      // Both limits at once: ~97 KB of JSON, more than MySQL's TEXT held before migration 1764800000000.
+      ["500 cities of 64 characters", Array.from({ length: 500 }, (_unused, index) => `${index}`.padStart(3, "0") + "长".repeat(61))],
     ])("positive twin: the boundary amounts and terms with %s are accepted and stored", async (name, cities) => {
       const edges = { minAmount: 1, maxAmount: 10_000_000, minTermMonths: 1, maxTermMonths: 360, cities };
       const created = expectData(await gateway.request(`mutation($input: CreateLenderInput!) { createLender(input: $input) {
