@@ -29,6 +29,8 @@ export interface GatewayConfig {
   readonly piiKeyring: PiiKeyring;
   /** Days after an application closed before the retention job erases its applicant's identity. */
   readonly retentionDays: number;
+  /** Days without activity after which the retention job closes a still-SUBMITTED application. */
+  readonly applicationOpenDays: number;
   /** Minutes between in-server retention runs; null: run only through `npm run retention`. */
   readonly retentionIntervalMinutes: number | null;
   /** Harvest-proofing (issue 4): query limits, quotas, JWT claims. Defaults in README "Security model". */
@@ -38,6 +40,9 @@ export interface GatewayConfig {
 }
 
 export class ConfigError extends Error {}
+
+/** APPLICATION_OPEN_DAYS when unset; also what a retention run uses when given none. */
+export const DEFAULT_APPLICATION_OPEN_DAYS = 90;
 
 type Environment = Record<string, string | undefined>;
 
@@ -211,6 +216,7 @@ export function loadConfig(env: Environment = process.env): GatewayConfig {
     shutdownGraceSeconds: parseInteger("SHUTDOWN_GRACE_SECONDS", env.SHUTDOWN_GRACE_SECONDS, 25, 0, 3600),
     piiKeyring: parseKeyring(piiEncryptionKey, env.PII_ENCRYPTION_KEYS_OLD),
     retentionDays: parseInteger("RETENTION_DAYS", env.RETENTION_DAYS, 365, 1, 36500),
+    applicationOpenDays: parseInteger("APPLICATION_OPEN_DAYS", env.APPLICATION_OPEN_DAYS, DEFAULT_APPLICATION_OPEN_DAYS, 1, 3650),
     retentionIntervalMinutes: env.RETENTION_INTERVAL_MINUTES === undefined || env.RETENTION_INTERVAL_MINUTES === ""
       ? null
       : parseInteger("RETENTION_INTERVAL_MINUTES", env.RETENTION_INTERVAL_MINUTES, 60, 1, 10080),

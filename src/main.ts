@@ -17,7 +17,9 @@ async function main(): Promise<void> {
   logger.info("gateway_started", { port: gateway.port, database: config.database.kind, nodeEnv: config.nodeEnv });
   const retention = config.retentionIntervalMinutes === null
     ? null
-    : scheduleRetention(dataSource, config.retentionIntervalMinutes, config.retentionDays, logger);
+    : scheduleRetention(dataSource, {
+      intervalMinutes: config.retentionIntervalMinutes, retentionDays: config.retentionDays, applicationOpenDays: config.applicationOpenDays,
+    }, logger);
 
   installGracefulShutdown({
     gateway, dataSource, logger, graceSeconds: config.shutdownGraceSeconds, beforePoolClose: () => retention?.stop(),

@@ -10,7 +10,7 @@ export enum LoanPurpose {
   OTHER = "OTHER",
 }
 
-/** SUBMITTED -> WITHDRAWN (by the applicant) or CLOSED (a lender reported it funded). */
+/** SUBMITTED -> WITHDRAWN (by the applicant) or CLOSED (a lender reported it funded, or retention closed it after APPLICATION_OPEN_DAYS idle). */
 export enum ApplicationStatus {
   SUBMITTED = "SUBMITTED",
   WITHDRAWN = "WITHDRAWN",
@@ -20,5 +20,5 @@ export enum ApplicationStatus {
 registerEnumType(LoanPurpose, { name: "LoanPurpose" });
 registerEnumType(ApplicationStatus, {
   name: "ApplicationStatus",
-  description: "SUBMITTED: open for offers and choice; WITHDRAWN: by the applicant; CLOSED: funded.",
+  description: "SUBMITTED: open for offers and choice; WITHDRAWN: by the applicant; CLOSED: funded, or closed after a long time with no activity.",
 });

@@ -62,7 +62,7 @@ export class Application {
   @Column({ name: "created_at", ...TIMESTAMP })
   createdAt: Date;
 
-  /** When it was withdrawn or funded; the retention period counts from here. */
+  /** When it was withdrawn, funded or closed for inactivity; the retention period counts from here. */
   @Column({ name: "closed_at", ...TIMESTAMP, nullable: true })
   closedAt: Date | null;
 }

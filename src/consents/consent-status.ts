@@ -28,7 +28,9 @@ export const CONSENT_NOTICE_VERSION = "2026-11-28.2";
  *   ACTIVE -> EXPIRED     by the system, CONSENT_TTL_DAYS after it was granted
  *   ACTIVE -> TERMINATED  by the system: application withdrawn, funded by another lender or
  *                         funded by this one (the application closed: the purpose, to assess and
- *                         offer the loan, is met), lender suspended or offboarded, applicant erased
+ *                         offer the loan, is met), the application closed by retention after
+ *                         APPLICATION_OPEN_DAYS without activity, lender suspended or offboarded,
+ *                         applicant erased
  *
  * Every ending records who ended it, why and when. A suspension ends the lender's consents for
  * good: reactivating the lender does not revive them, the applicant has to choose it again.

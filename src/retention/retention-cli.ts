@@ -3,12 +3,12 @@ import { ConfigError, loadConfig } from "../config";
 import { openDatabase } from "../database";
 import { runRetention } from "./retention.service";
 
-/** `npm run retention`: one run now; prints its report as one JSON line. */
+/** `npm run retention` (compiled: `npm run retention:dist`): one run now; prints its report as one JSON line. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const dataSource = await openDatabase(config.database);
   try {
-    const report = await runRetention(dataSource, new Date(), config.retentionDays);
+    const report = await runRetention(dataSource, new Date(), config.retentionDays, config.applicationOpenDays);
     process.stdout.write(JSON.stringify({ event: "retention_run", ...report }) + "\n");
   } finally {
     await dataSource.destroy();

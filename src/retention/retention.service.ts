@@ -1,6 +1,8 @@
 import { DataSource, EntityManager } from "typeorm";
 import { ErasureCounts, eraseSubject, subjectsDueForErasure } from "../applications/applicant-erasure";
+import { DEFAULT_APPLICATION_OPEN_DAYS } from "../config";
 import { expireDueConsents } from "../consents/consent-lifecycle";
+import { closeIfStillIdle, idleApplications } from "./idle-applications";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -8,31 +10,45 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export interface RetentionReport {
   ranAt: string;
   retentionDays: number;
+  applicationOpenDays: number;
   consentsExpired: number;
+  applicationsClosed: number;
   applicantsErased: number;
+  /** By the closings and the erasures of this run together. */
   consentsTerminated: number;
 }
 
 /**
  * The retention job (PIPL 19, 47: keep no longer than the purpose needs). Marks consents past
- * their time EXPIRED, then erases the identity (every row of it, one per application) of every
- * applicant whose applications all closed more than `retentionDays` ago. Each applicant is
- * erased in its own transaction, so a run that stops half-way leaves whole erasures behind and
- * the next run picks up the rest.
+ * their time EXPIRED, closes every SUBMITTED application without activity for more than
+ * `applicationOpenDays` (its retention period starts then, as for any closing), then erases the
+ * identity (every row of it, one per application) of every applicant whose applications all
+ * closed more than `retentionDays` ago. Each closing and each erasure is its own transaction,
+ * so a run that stops half-way leaves whole ones behind and the next run picks up the rest.
  */
-export async function runRetention(dataSource: DataSource, now: Date, retentionDays: number): Promise<RetentionReport> {
+export async function runRetention(
+  dataSource: DataSource, now: Date, retentionDays: number, applicationOpenDays = DEFAULT_APPLICATION_OPEN_DAYS,
+): Promise<RetentionReport> {
   const consentsExpired = await dataSource.transaction(manager => expireDueConsents(manager, now));
+  let consentsTerminated = 0;
+  let applicationsClosed = 0;
+  const idleSince = new Date(now.getTime() - applicationOpenDays * DAY_MS);
+  for (const applicationId of await idleApplications(dataSource.manager, idleSince)) {
+    const counts = await dataSource.transaction(manager => closeIfStillIdle(manager, applicationId, idleSince, now));
+    if (counts === null) continue;
+    applicationsClosed += 1;
+    consentsTerminated += counts.consentsTerminated;
+  }
   const closedBefore = new Date(now.getTime() - retentionDays * DAY_MS);
   const due = await subjectsDueForErasure(dataSource.manager, closedBefore);
   let applicantsErased = 0;
-  let consentsTerminated = 0;
   for (const subject of due) {
     const counts = await dataSource.transaction(manager => eraseIfStillDue(manager, subject, closedBefore, now));
     if (counts === null) continue;
     applicantsErased += 1;
     consentsTerminated += counts.consentsTerminated;
   }
-  return { ranAt: now.toISOString(), retentionDays, consentsExpired, applicantsErased, consentsTerminated };
+  return { ranAt: now.toISOString(), retentionDays, applicationOpenDays, consentsExpired, applicationsClosed, applicantsErased, consentsTerminated };
 }
 
 /**

@@ -9,7 +9,8 @@ import { uniqueIdentity } from "../support/identities";
 /** RETENTION_INTERVAL_MINUTES: the in-server schedule runs the same job, on a real database. */
 describe("the in-server retention schedule", () => {
   let gateway: TestGateway;
-  let consentId: string;
+  let firstConsent: string;
+  let secondConsent: string;
   const events: Array<{ event: string; fields?: Record<string, unknown> }> = [];
   const logger: Logger = {
     debug: () => undefined,
@@ -17,42 +18,69 @@ describe("the in-server retention schedule", () => {
     warn: (event, fields) => void events.push({ event, fields }),
     error: (event, fields) => void events.push({ event, fields }),
   };
+  const runs = () => events.filter(entry => entry.event === "retention_run");
+  const settings = { intervalMinutes: 5, retentionDays: 365, applicationOpenDays: 90 };
 
   beforeAll(async () => {
     gateway = await startTestGateway();
     const admin = await gateway.token("admin", "ops-retention");
     const applicant = await gateway.token("applicant", "retention-schedule");
     const lender = await onboardLender(gateway, admin, "Retain");
+    const other = await onboardLender(gateway, admin, "Keep");
     const applicationId = await submitApplication(gateway, applicant, uniqueIdentity());
-    consentId = await choose(gateway, applicant, applicationId, lender.id, [PiiCategory.PHONE]);
-    await gateway.dataSource.getRepository(Consent).update({ id: consentId }, { expiresAt: new Date(Date.now() - 60_000) });
+    firstConsent = await choose(gateway, applicant, applicationId, lender.id, [PiiCategory.PHONE]);
+    secondConsent = await choose(gateway, applicant, applicationId, other.id, [PiiCategory.PHONE]);
+    await gateway.dataSource.getRepository(Consent).update({ id: firstConsent }, { expiresAt: new Date(Date.now() - 60_000) });
   });
 
-  afterAll(async () => {
-    jest.useRealTimers();
-    await gateway?.stop();
+  afterEach(() => jest.useRealTimers());
+  afterAll(async () => gateway?.stop());
+
+  const storedStatus = async (id: string) => (await gateway.dataSource.getRepository(Consent).findOneByOrFail({ id })).storedStatus;
+  const realDelay = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+  /** The run's database work is on real time; wait for its log line (bounded: 10 s). */
+  const waitForRuns = async (count: number) => {
+    for (let attempt = 0; attempt < 500 && runs().length < count; attempt += 1) await realDelay(20);
+  };
+  // Only the interval timer is faked: database and HTTP I/O, and the first-run delay, keep their real scheduling.
+  const fakeInterval = () => jest.useFakeTimers({ doNotFake: ["setImmediate", "nextTick", "queueMicrotask", "setTimeout", "clearTimeout"] });
+
+  it("a schedule stopped before its first run never runs (twin of the next test)", async () => {
+    fakeInterval();
+    const schedule = scheduleRetention(gateway.dataSource, { ...settings, firstRunDelayMs: 200 }, logger);
+    schedule.stop();
+    await realDelay(600);
+    await jest.advanceTimersByTimeAsync(60 * 60_000);
+    await realDelay(100);
+    expect(runs()).toHaveLength(0);
+    expect(await storedStatus(firstConsent)).toBe("ACTIVE");
   });
 
-  const storedStatus = async () => (await gateway.dataSource.getRepository(Consent).findOneByOrFail({ id: consentId })).storedStatus;
+  it("runs once shortly after start, then only every interval, and stops when told", async () => {
+    fakeInterval();
+    const schedule = scheduleRetention(gateway.dataSource, { ...settings, firstRunDelayMs: 100 }, logger);
+    // The first run needs no interval to pass: a server restarted more often than its interval still runs retention.
+    await waitForRuns(1);
+    expect(runs()).toHaveLength(1);
+    expect(runs()[0].fields).toMatchObject({ consentsExpired: 1, applicationsClosed: 0, applicantsErased: 0, applicationOpenDays: 90 });
+    expect(await storedStatus(firstConsent)).toBe("EXPIRED");
 
-  it("does nothing before the interval has passed, then records the expiry on the next tick, and stops when told", async () => {
-    // Only the interval timer is faked: database and HTTP I/O keep their real scheduling.
-    jest.useFakeTimers({ doNotFake: ["setImmediate", "nextTick", "queueMicrotask", "setTimeout", "clearTimeout"] });
-    const schedule = scheduleRetention(gateway.dataSource, 5, 365, logger);
+    // Nothing more until the interval has passed.
+    await gateway.dataSource.getRepository(Consent).update({ id: secondConsent }, { expiresAt: new Date(Date.now() - 60_000) });
     await jest.advanceTimersByTimeAsync(4 * 60_000);
-    expect(events.filter(entry => entry.event === "retention_run")).toHaveLength(0);
-    expect(await storedStatus()).toBe("ACTIVE");
+    await realDelay(200);
+    expect(runs()).toHaveLength(1);
+    expect(await storedStatus(secondConsent)).toBe("ACTIVE");
 
     await jest.advanceTimersByTimeAsync(60_000);
-    // The tick's database work runs on real time; wait for its log line (bounded: 5 s).
-    for (let attempt = 0; attempt < 250 && !events.some(entry => entry.event === "retention_run"); attempt += 1) {
-      await new Promise(resolve => setTimeout(resolve, 20));
-    }
-    expect(events.find(entry => entry.event === "retention_run")?.fields).toMatchObject({ consentsExpired: 1 });
-    expect(await storedStatus()).toBe("EXPIRED");
+    await waitForRuns(2);
+    expect(runs()[1]?.fields).toMatchObject({ consentsExpired: 1 });
+    expect(await storedStatus(secondConsent)).toBe("EXPIRED");
 
     schedule.stop();
     await jest.advanceTimersByTimeAsync(60 * 60_000);
-    expect(events.filter(entry => entry.event === "retention_run")).toHaveLength(1);
+    await realDelay(200);
+    expect(runs()).toHaveLength(2);
+    expect(events.filter(entry => entry.event === "retention_failed")).toEqual([]);
   });
 });

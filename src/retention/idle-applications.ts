@@ -1,0 +1,64 @@
+import { EntityManager, In, Not } from "typeorm";
+import { ApplicationStatus } from "../applications/application-enums";
+import { Application } from "../applications/application.entity";
+import { endConsents } from "../consents/consent-lifecycle";
+import { ConsentEndReason } from "../consents/consent-status";
+import { Consent } from "../consents/consent.entity";
+import { LeadStatus } from "../leads/lead-status";
+import { Lead } from "../leads/lead.entity";
+
+/** What closing one idle application did; counts only. */
+export interface ClosingCounts {
+  leadsClosed: number;
+  consentsTerminated: number;
+}
+
+/**
+ * SUBMITTED applications with no activity since `idleSince`: created before it, and no lead of
+ * theirs changed and no consent on them granted since. Nobody else closes an application no
+ * lender funds and its applicant forgets, and retention counts only from a closing, so without
+ * this such an applicant's identity would be kept forever (PIPL 19, 47). Selected in SQL, ids
+ * only; `onlyId` narrows the same rule to one application, for the re-check before closing.
+ */
+export async function idleApplications(manager: EntityManager, idleSince: Date, onlyId?: string): Promise<string[]> {
+  const query = manager.getRepository(Application).createQueryBuilder("application")
+    .select("application.id", "id")
+    .where("application.status = :submitted", { submitted: ApplicationStatus.SUBMITTED })
+    .andWhere("application.createdAt < :idleSince", { idleSince })
+    .andWhere(outer => "NOT EXISTS " + outer.subQuery().select("1").from(Lead, "lead")
+      .where("lead.applicationId = application.id").andWhere("lead.updatedAt >= :idleSince").getQuery())
+    .andWhere(outer => "NOT EXISTS " + outer.subQuery().select("1").from(Consent, "consent")
+      .where("consent.applicationId = application.id").andWhere("consent.grantedAt >= :idleSince").getQuery())
+    .orderBy("application.id", "ASC");
+  if (onlyId !== undefined) query.andWhere("application.id = :onlyId", { onlyId });
+  const rows: Array<{ id: string }> = await query.getRawMany();
+  return rows.map(row => row.id);
+}
+
+/**
+ * Closes one idle application in the caller's transaction, as any closing does: CLOSED with
+ * `closedAt` = now (the retention period counts from here), open leads CLOSED, active consents
+ * TERMINATED with APPLICATION_CLOSED. The run selected it earlier; the rule is asked again here
+ * and the move is conditional on SUBMITTED, so a withdrawal, a funding or a new choice of lender
+ * that came in meanwhile wins and nothing is closed (null).
+ */
+export async function closeIfStillIdle(manager: EntityManager, applicationId: string, idleSince: Date, now: Date): Promise<ClosingCounts | null> {
+  // The row lock chooseLender takes (MySQL; SQLite serialises writers): a choice in flight
+  // either commits first and is seen by the re-check, or waits and then finds it CLOSED.
+  const lock = manager.connection.options.type === "mysql" ? { lock: { mode: "pessimistic_write" as const } } : {};
+  const current = await manager.getRepository(Application).findOne({ where: { id: applicationId }, select: { id: true, status: true }, ...lock });
+  if (current?.status !== ApplicationStatus.SUBMITTED) return null;
+  const stillIdle = await idleApplications(manager, idleSince, applicationId);
+  if (!stillIdle.includes(applicationId)) return null;
+  const moved = await manager.getRepository(Application).update(
+    { id: applicationId, status: ApplicationStatus.SUBMITTED },
+    { status: ApplicationStatus.CLOSED, closedAt: now },
+  );
+  if (moved.affected !== 1) return null;
+  const leads = await manager.getRepository(Lead).update(
+    { applicationId, status: Not(In([LeadStatus.DECLINED, LeadStatus.FUNDED, LeadStatus.CLOSED])) },
+    { status: LeadStatus.CLOSED, updatedAt: now },
+  );
+  const consentsTerminated = await endConsents(manager, { applicationIds: [applicationId] }, ConsentEndReason.APPLICATION_CLOSED, now);
+  return { leadsClosed: leads.affected ?? 0, consentsTerminated };
+}
