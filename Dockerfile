@@ -24,6 +24,8 @@ WORKDIR /app
 # (the SQLite fallback, unused with DATABASE_URL=mysql://...) is writable by it.
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# package.json for the operator commands that run the compiled CLIs (ts-node is not here):
+# `npm run retention:dist`, `npm run rotate-keys:dist -- …`.
 COPY package.json ./
 RUN mkdir -p data && chown node:node data
 USER node
