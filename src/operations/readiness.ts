@@ -45,8 +45,8 @@ async function durability(dataSource: DataSource): Promise<DurabilityReport> {
 /**
  * Answers /readyz: may a load balancer send this instance traffic? Red while the database (or,
  * with REDIS_URL, the quota store) is unreachable or migrations are pending, and once shutdown
- * has begun. Weak durability settings
- * are reported, not made red: the data already written is no safer with the instance out.
+ * has begun. Weak durability settings are reported, not made red: the data already written is
+ * no safer with the instance out.
  */
 export function createReadinessCheck(dataSource: DataSource, isDraining: () => boolean) {
   // Applied migrations stay applied; once seen, only reachability is probed.
