@@ -25,6 +25,8 @@ export interface GatewayConfig {
   readonly logLevel: LogLevel;
   /** Seconds a SIGTERM/SIGINT waits for in-flight requests before closing their connections. */
   readonly shutdownGraceSeconds: number;
+  /** Seconds a /graphql request may run before it is answered SERVICE_UNAVAILABLE (a hung database). */
+  readonly requestTimeoutSeconds: number;
   /** Keys for identity values at rest: PII_ENCRYPTION_KEY seals, it and PII_ENCRYPTION_KEYS_OLD open. */
   readonly piiKeyring: PiiKeyring;
   /** Days after an application closed before the retention job erases its applicant's identity. */
@@ -214,6 +216,7 @@ export function loadConfig(env: Environment = process.env): GatewayConfig {
     requestFingerprintKey: Buffer.from(hkdfSync("sha256", jwtSecret, "", "lead-gateway/request-fingerprint", 32)),
     logLevel: parseLogLevel(env.LOG_LEVEL),
     shutdownGraceSeconds: parseInteger("SHUTDOWN_GRACE_SECONDS", env.SHUTDOWN_GRACE_SECONDS, 25, 0, 3600),
+    requestTimeoutSeconds: parseInteger("REQUEST_TIMEOUT_SECONDS", env.REQUEST_TIMEOUT_SECONDS, 15, 1, 600),
     piiKeyring: parseKeyring(piiEncryptionKey, env.PII_ENCRYPTION_KEYS_OLD),
     retentionDays: parseInteger("RETENTION_DAYS", env.RETENTION_DAYS, 365, 1, 36500),
     applicationOpenDays: parseInteger("APPLICATION_OPEN_DAYS", env.APPLICATION_OPEN_DAYS, DEFAULT_APPLICATION_OPEN_DAYS, 1, 3650),

@@ -16,6 +16,7 @@ import { GatewayContext, createContext } from "./context";
 import { hardenedApolloOptions, hardeningPlugins } from "./limits/apollo-hardening";
 import { QuotaService } from "./quotas/quota.service";
 import { registerQuotaService, unregisterQuotaService } from "./quotas/quota-registry";
+import { ErrorCode, ServiceUnavailableError } from "./errors";
 import { createErrorFormatter } from "./format-error";
 import { Logger } from "./logger";
 import { requestLogPlugin } from "./logging/request-log.plugin";
@@ -58,6 +59,22 @@ function readBody(request: IncomingMessage, limit: number): Promise<string> {
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { "content-type": "application/json; charset=utf-8" });
   response.end(JSON.stringify(body));
+}
+
+const DEADLINE_PASSED = Symbol("deadline passed");
+
+/** The work's result, or DEADLINE_PASSED if it takes longer than `ms` (the work is not cancelled). */
+async function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T | typeof DEADLINE_PASSED> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<typeof DEADLINE_PASSED>(resolve => {
+    timer = setTimeout(() => resolve(DEADLINE_PASSED), ms);
+  });
+  try {
+    // A late failure of `work` is absorbed by the race (no unhandled rejection).
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export async function startGateway(
@@ -115,7 +132,7 @@ export async function startGateway(
     const requestId = randomUUID();
     const started = Date.now();
     const observation = new RequestObservation();
-    const result = await apollo.executeHTTPGraphQLRequest({
+    const execution = apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? "GET", headers, search: url.search, body },
       context: async () => {
         const now = new Date();
@@ -124,8 +141,21 @@ export async function startGateway(
         return observeContext(createContext(dataSource, principal, requestId, now, config), observation);
       },
     });
-    for (const [name, value] of result.headers) response.setHeader(name, value);
+    const result = await withinDeadline(execution, config.requestTimeoutSeconds * 1000);
     response.setHeader("x-request-id", requestId);
+    if (result === DEADLINE_PASSED) {
+      // A database that hangs instead of refusing (a frozen server, a dead network path) would
+      // hold the request for as long as TCP waits. The client gets a retryable answer instead;
+      // the work itself may still finish later, like any operation cut off by an outage (a
+      // submission retried with its idempotencyKey is not stored twice). Identity is released
+      // only by the execution's own response, so nothing is released here.
+      logger.warn("request_deadline_exceeded", { requestId, timeoutSeconds: config.requestTimeoutSeconds });
+      observation.outcome = ErrorCode.SERVICE_UNAVAILABLE;
+      sendJson(response, 503, { errors: [{ message: new ServiceUnavailableError().message, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }] });
+      observation.finish(503);
+      return;
+    }
+    for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
     if (result.body.kind === "complete") {
       response.end(result.body.string);
