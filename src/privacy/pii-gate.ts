@@ -42,7 +42,7 @@ export class PiiGate {
   constructor(private readonly dataSource: DataSource, private readonly principal: Principal, private readonly now: Date) {
     this.lenderReads =
       principal.kind === "lender"
-        ? new DataLoader(reads => this.decideAndAudit(principal.lender, reads), {
+        ? new DataLoader<LenderRead, AccessDecision, string>(reads => this.decideAndAudit(principal.lender, reads), {
             cacheKeyFn: read => `${read.subject.applicationId}\u0000${read.field}`,
           })
         : null;
@@ -58,6 +58,7 @@ export class PiiGate {
       case "admin":
         return "masked";
       case "lender": {
+        // Rejects with RATE_LIMITED when the read is past the lender's daily budget.
         const decision = await this.lenderReads!.load({ subject, field, category });
         if (decision.allowed) return "plain";
         throw deniedError(decision.reason);
@@ -69,17 +70,15 @@ export class PiiGate {
     }
   }
 
-  private async decideAndAudit(lender: Lender, reads: readonly LenderRead[]): Promise<AccessDecision[]> {
-    // The daily read budget (src/quotas): past it, RATE_LIMITED at every field of the batch.
-    // Refused reads are reads too: each is logged DENIED (reason DAILY_READ_BUDGET) before the
-    // refusal leaves, so the applicant and the auditor see the attempt.
-    try {
-      await quotaServiceFor(this.dataSource)?.chargeIdentityReads(lender, reads.length, this.now);
-    } catch (error) {
-      if (!(error instanceof RateLimitedError)) throw error;
-      await this.audit(reads.map(read => this.record(lender, read, { outcome: AccessOutcome.DENIED, reason: error.reason, consentId: null })));
-      throw error;
-    }
+  /**
+   * Decides every read of the batch, then charges the lender's daily budget (src/quotas) with
+   * the reads that would be granted: a denied read reveals nothing, so it costs nothing (it is
+   * audited, and probing shows in `lenderAnomalies`). When the granted reads do not fit in what
+   * is left of the budget, each of them is refused instead (RATE_LIMITED, logged DENIED with
+   * reason DAILY_READ_BUDGET); the other reads keep their own reasons. Every row is written
+   * before any value leaves.
+   */
+  private async decideAndAudit(lender: Lender, reads: readonly LenderRead[]): Promise<Array<AccessDecision | RateLimitedError>> {
     const applicationIds = [...new Set(reads.map(read => read.subject.applicationId))];
     // Only what the rule reads: not the notice shown to the applicant (a JSON text per consent,
     // most of the bytes of this statement on a page of 100).
@@ -97,14 +96,30 @@ export class PiiGate {
     const decisions = reads.map(read =>
       decideLenderAccess(deciding, read.category, consentsOf.get(read.subject.applicationId) ?? [], this.now),
     );
+    const overBudget = await this.chargeGranted(lender, decisions.filter(decision => decision.allowed).length);
     await this.audit(reads.map((read, index) => {
       const decision = decisions[index];
-      return decision.allowed
-        ? this.record(lender, read, { outcome: AccessOutcome.GRANTED, reason: null, consentId: decision.consentId })
-        : this.record(lender, read, { outcome: AccessOutcome.DENIED, reason: decision.reason, consentId: decision.consentId });
+      if (!decision.allowed) return this.record(lender, read, { outcome: AccessOutcome.DENIED, reason: decision.reason, consentId: decision.consentId });
+      if (overBudget) return this.record(lender, read, { outcome: AccessOutcome.DENIED, reason: overBudget.reason, consentId: decision.consentId });
+      return this.record(lender, read, { outcome: AccessOutcome.GRANTED, reason: null, consentId: decision.consentId });
     }));
-    countIdentityReads(reads.map((read, index) => ({ category: read.category, ...decisions[index] })));
-    return decisions;
+    countIdentityReads(reads.map((read, index) => {
+      const decision = decisions[index];
+      return decision.allowed && overBudget ? { category: read.category, allowed: false, reason: overBudget.reason } : { category: read.category, ...decision };
+    }));
+    // DataLoader rejects the load of a key whose result is an Error: those fields get RATE_LIMITED.
+    return decisions.map(decision => (decision.allowed && overBudget ? overBudget : decision));
+  }
+
+  /** Null when `granted` reads fit in the lender's budget (and are now counted), else the refusal. */
+  private async chargeGranted(lender: Lender, granted: number): Promise<RateLimitedError | null> {
+    try {
+      await quotaServiceFor(this.dataSource)?.chargeIdentityReads(lender, granted, this.now);
+      return null;
+    } catch (error) {
+      if (error instanceof RateLimitedError) return error;
+      throw error;
+    }
   }
 
   private record(lender: Lender, read: LenderRead, decided: Pick<AccessRecord, "outcome" | "reason" | "consentId">): AccessRecord {

@@ -17,9 +17,9 @@ function utcDay(now: Date): string {
 }
 
 /**
- * Per-lender quotas: a request rate per API key and a daily budget of identity reads per
- * lender, counted per applicant field read (one per application and field in a response), so
- * neither aliases nor batching nor several keys of one lender stretch it.
+ * Per-lender quotas: a request rate per API key and a daily budget of granted identity reads
+ * per lender, counted per applicant field read (one per application and field in a response),
+ * so neither aliases nor batching nor several keys of one lender stretch it.
  */
 export class QuotaService {
   private constructor(
@@ -52,8 +52,8 @@ export class QuotaService {
   }
 
   /**
-   * Charges `reads` identity reads before they are decided. A batch that does not fit in what
-   * is left of the budget is refused whole and not counted.
+   * Charges `reads` identity reads the access rule would grant, before any is released. A batch
+   * that does not fit in what is left of the budget is refused whole and not counted.
    */
   async chargeIdentityReads(lender: Pick<Lender, "id" | "dailyReadBudget">, reads: number, now: Date): Promise<void> {
     if (reads === 0) return;
