@@ -36,10 +36,10 @@ export class Application {
   @Column({ type: "varchar", length: 64 })
   city: string;
 
-  /** Never exposed to lenders: they see `incomeBand`. */
-  @Column({ name: "monthly_income", type: "int" })
-  monthlyIncome: number;
-
+  /**
+   * The only trace of the monthly income: the exact figure is used to compute this band at
+   * submission and is not stored (data minimisation; lenders see the band).
+   */
   @Column({ name: "income_band", type: "varchar", length: 16 })
   incomeBand: string;
 

@@ -63,7 +63,6 @@ export class ApplicationService {
           termMonths: submission.termMonths,
           purpose: input.purpose,
           city: submission.city,
-          monthlyIncome: submission.monthlyIncome,
           incomeBand: bands.incomeBand,
           ageBand: bands.ageBand,
           status: ApplicationStatus.SUBMITTED,

@@ -101,4 +101,23 @@ describe("submitApplication idempotency over HTTP", () => {
     expect(after.applications).toHaveLength(before.applications.length + 1);
     expect(after.leads).toHaveLength(before.leads.length + lenders.length);
   });
+
+  it("a replay with another monthly income is IDEMPOTENCY_CONFLICT though the income itself is not stored", async () => {
+    const gina = await gateway.token("applicant", "gina");
+    const identity = uniqueIdentity("19920202");
+    const input = applicationInput(identity, { monthlyIncome: 12000 });
+    const first = await submit(gina, input, "order-income");
+    const before = await writtenRows();
+    expect(Object.keys(before.applications.find(row => row.id === first)!)).not.toContain("monthlyIncome");
+
+    // Within the same band (12 000 and 12 001 are both 10000_19999), and across bands.
+    for (const monthlyIncome of [12001, 55000]) {
+      const result = await gateway.request(SUBMIT, { input: { ...input, monthlyIncome }, key: "order-income" }, gina);
+      expect(result.body.errors?.map(error => error.extensions?.code)).toEqual(["IDEMPOTENCY_CONFLICT"]);
+      expect(result.text).not.toContain(String(monthlyIncome));
+    }
+    expect(await writtenRows()).toEqual(before);
+    // Positive twin: the same income replays to the same application.
+    expect(await submit(gina, input, "order-income")).toBe(first);
+  });
 });
