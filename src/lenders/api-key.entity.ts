@@ -42,6 +42,10 @@ export class ApiKey {
   @Field(_type => Date, { nullable: true, description: "From this instant the key is refused; set at issue or by rotation (end of grace)." })
   @Column({ name: "expires_at", ...TIMESTAMP, nullable: true })
   expiresAt: Date | null;
+
+  /** The key that replaced this one by rotation: set, the key is in its grace period and is not rotated again. */
+  @Column({ name: "replaced_by", type: "varchar", length: 16, nullable: true })
+  replacedBy: string | null;
 }
 
 @ObjectType({ description: "A newly issued key: the only time its secret is ever shown." })

@@ -1,8 +1,8 @@
 import { Arg, Ctx, ID, Int, Mutation, Resolver } from "type-graphql";
 import { GatewayContext } from "../context";
-import { BadUserInputError, NotFoundError } from "../errors";
-import { ApiKey, IssuedApiKey } from "./api-key.entity";
-import { LenderService } from "./lender.service";
+import { BadUserInputError } from "../errors";
+import { IssuedApiKey } from "./api-key.entity";
+import { rotateApiKey } from "./api-key-rotation";
 
 /** Hours the old key keeps working after a rotation, unless the admin says otherwise. */
 export const DEFAULT_ROTATION_GRACE_HOURS = 24;
@@ -10,12 +10,11 @@ const MAX_ROTATION_GRACE_HOURS = 720;
 
 @Resolver()
 export class ApiKeyResolver {
-  /**
-   * Rotation without downtime: a new key for the same lender and label, while the old one
-   * keeps working until the grace period ends (its `expiresAt`, never later than it already was).
-   */
+  /** Rotation without downtime; the rules (lifetime, one successor, one transaction) are in api-key-rotation.ts. */
   @Mutation(_returns => IssuedApiKey, {
-    description: "Admin: a new key replacing `id`; the old key stays valid for `graceHours` (0: ends now). The new secret is in this response only.",
+    description: "Admin: a new key replacing `id`; the old key stays valid for `graceHours` (0: ends now). The new secret is in this response only. " +
+      "A key issued with an expiry is replaced by one with the same lifetime, counted from now. A key already rotated (in its grace period) " +
+      "cannot be rotated again: BAD_USER_INPUT.",
   })
   async rotateApiKey(
     @Arg("id", _type => ID) id: string,
@@ -25,17 +24,6 @@ export class ApiKeyResolver {
     if (graceHours < 0 || graceHours > MAX_ROTATION_GRACE_HOURS) {
       throw new BadUserInputError("graceHours", `must lie between 0 and ${MAX_ROTATION_GRACE_HOURS}`);
     }
-    const repository = context.dataSource.getRepository(ApiKey);
-    const old = await repository.findOneBy({ id });
-    const now = context.now;
-    if (!old) throw new NotFoundError("API key");
-    if (old.revokedAt !== null || (old.expiresAt !== null && old.expiresAt.getTime() <= now.getTime())) {
-      throw new BadUserInputError("id", "the key is revoked or expired; issue a new one instead");
-    }
-    const graceEnds = new Date(now.getTime() + graceHours * 3_600_000);
-    const expiresAt = old.expiresAt !== null && old.expiresAt.getTime() < graceEnds.getTime() ? old.expiresAt : graceEnds;
-    const issued = await new LenderService(context.dataSource).issueApiKey(old.lenderId, old.label, now);
-    await repository.update({ id }, { expiresAt });
-    return issued;
+    return rotateApiKey(context.dataSource, id, graceHours, context.now);
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { DataSource } from "typeorm";
+import { DataSource, EntityManager } from "typeorm";
 import { isPlausibleEmail } from "../applications/identity-validation";
 import { endConsents } from "../consents/consent-lifecycle";
 import { ConsentEndReason } from "../consents/consent-status";
@@ -72,13 +72,18 @@ export class LenderService {
     return lender;
   }
 
-  /** The credential is returned once; only the SHA-256 of its secret is kept. */
-  async issueApiKey(lenderId: string, label: string | null, now: Date, expiresAt: Date | null = null): Promise<IssuedApiKey> {
-    await this.get(lenderId);
+  /**
+   * The credential is returned once; only the SHA-256 of its secret is kept. `manager`: the
+   * transaction of a rotation (src/lenders/api-key-rotation.ts), which issues and retires together.
+   */
+  async issueApiKey(
+    lenderId: string, label: string | null, now: Date, expiresAt: Date | null = null, manager: EntityManager = this.dataSource.manager,
+  ): Promise<IssuedApiKey> {
+    if (!(await manager.getRepository(Lender).existsBy({ id: lenderId }))) throw new NotFoundError("Lender");
     if (label !== null && label.length > 100) throw new BadUserInputError("label", "must be at most 100 characters");
     if (expiresAt !== null && expiresAt.getTime() <= now.getTime()) throw new BadUserInputError("expiresAt", "must be in the future");
     const generated = generateApiKey();
-    const apiKey = this.dataSource.getRepository(ApiKey).create({
+    const apiKey = manager.getRepository(ApiKey).create({
       id: generated.id,
       lenderId,
       secretHash: hashApiKeySecret(generated.secret),
@@ -87,8 +92,9 @@ export class LenderService {
       lastUsedAt: null,
       revokedAt: null,
       expiresAt,
+      replacedBy: null,
     });
-    await this.dataSource.getRepository(ApiKey).insert(apiKey);
+    await manager.getRepository(ApiKey).insert(apiKey);
     return { secret: generated.credential, apiKey };
   }
 

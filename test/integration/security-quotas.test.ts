@@ -222,3 +222,97 @@ describe("API key lifecycle and JWT claims", () => {
     expect(expectData(await gateway.request(VIEWER, {}, admin)).viewer).toEqual({ id: "ops-keys", role: "ADMIN" });
   });
 });
+
+describe("API key rotation: lifetime, one successor, one transaction", () => {
+  let gateway: TestGateway;
+  let admin: string;
+  let lender: TestLender;
+  const VIEWER = "query { viewer { id role } }";
+  const ROTATE = `mutation($id: ID!, $graceHours: Int!) { rotateApiKey(id: $id, graceHours: $graceHours) {
+    secret apiKey { id label expiresAt } } }`;
+  const DAY_MS = 86_400_000;
+  /** The database's clock and the test's agree to within this (a request's duration, rounding). */
+  const SLACK_MS = 10_000;
+
+  beforeAll(async () => {
+    gateway = await startTestGateway();
+    admin = await gateway.token("admin", "ops-rotation");
+    lender = await onboardLender(gateway, admin, "Rotor");
+  });
+  afterAll(async () => gateway?.stop());
+
+  const keys = () => gateway.dataSource.getRepository(ApiKey).find({ where: { lenderId: lender.id }, order: { id: "ASC" } });
+  const issue = async (expiresAt?: string) => expectData(await gateway.request(
+    `mutation($id: ID!, $expiresAt: DateTime) { issueApiKey(lenderId: $id, label: "rotating", expiresAt: $expiresAt) { secret apiKey { id } } }`,
+    { id: lender.id, expiresAt }, admin)).issueApiKey;
+  const rotate = (id: string, graceHours = 24) => gateway.request(ROTATE, { id, graceHours }, admin);
+
+  it("a key issued with an expiry is replaced by one with the same lifetime, counted from the rotation", async () => {
+    const old = await issue(new Date(Date.now() + 20 * DAY_MS).toISOString());
+    // Issued ten days ago with a 30-day lifetime, 20 days of it left.
+    await gateway.dataSource.getRepository(ApiKey).update({ id: old.apiKey.id }, { createdAt: new Date(Date.now() - 10 * DAY_MS) });
+    const rotated = expectData(await rotate(old.apiKey.id)).rotateApiKey;
+    expect(rotated.apiKey.label).toBe("rotating");
+    expect(Math.abs(Date.parse(rotated.apiKey.expiresAt) - (Date.now() + 30 * DAY_MS))).toBeLessThan(SLACK_MS);
+    expect(expectData(await gateway.request(VIEWER, {}, rotated.secret)).viewer.id).toBe(lender.id);
+    // The old key ends with its grace period (24 h), earlier than its own expiry.
+    const stored = await gateway.dataSource.getRepository(ApiKey).findOneByOrFail({ id: old.apiKey.id });
+    expect(Math.abs(stored.expiresAt!.getTime() - (Date.now() + DAY_MS))).toBeLessThan(SLACK_MS);
+    expect(stored.replacedBy).toBe(rotated.apiKey.id);
+  });
+
+  it("positive twin: a key without an expiry is replaced by one without", async () => {
+    const old = await issue();
+    const rotated = expectData(await rotate(old.apiKey.id)).rotateApiKey;
+    expect(rotated.apiKey.expiresAt).toBeNull();
+  });
+
+  it("a key in its grace period cannot be rotated again (BAD_USER_INPUT, nothing written); its replacement can", async () => {
+    const old = await issue();
+    const first = expectData(await rotate(old.apiKey.id)).rotateApiKey;
+    const before = await keys();
+    const again = await rotate(old.apiKey.id);
+    expect(codes(again)).toEqual(["BAD_USER_INPUT"]);
+    expect(again.body.errors?.[0].extensions).toMatchObject({ field: "id", fields: ["id"] });
+    expect(again.text).not.toContain(old.secret);
+    expect(await keys()).toEqual(before);
+    // The old key still works for the rest of its grace period.
+    expect(expectData(await gateway.request(VIEWER, {}, old.secret)).viewer.id).toBe(lender.id);
+    const next = expectData(await rotate(first.apiKey.id)).rotateApiKey;
+    expect(expectData(await gateway.request(VIEWER, {}, next.secret)).viewer.id).toBe(lender.id);
+  });
+
+  it("concurrent rotations of one key: one succeeds, the rest are BAD_USER_INPUT, one successor is written", async () => {
+    const old = await issue();
+    const before = await keys();
+    const results = await Promise.all(Array.from({ length: 4 }, () => rotate(old.apiKey.id)));
+    const succeeded = results.filter(result => !result.body.errors);
+    expect(succeeded).toHaveLength(1);
+    for (const result of results.filter(result => result.body.errors)) expect(codes(result)).toEqual(["BAD_USER_INPUT"]);
+    const after = await keys();
+    expect(after).toHaveLength(before.length + 1);
+    expect(after.find(key => key.id === old.apiKey.id)!.replacedBy).toBe(succeeded[0].body.data!.rotateApiKey.apiKey.id);
+  });
+
+  it("issuing the new key and ending the old one are one transaction: when ending fails, no new key remains", async () => {
+    const old = await issue();
+    const before = await keys();
+    // A fault in the database itself: updating this one key's row fails.
+    const trigger = "fail_rotation_of_one_key";
+    await gateway.dataSource.query(gateway.kind === "mysql"
+      ? `CREATE TRIGGER ${trigger} BEFORE UPDATE ON api_keys FOR EACH ROW ` +
+        `IF OLD.id = '${old.apiKey.id}' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'test fault'; END IF`
+      : `CREATE TRIGGER ${trigger} BEFORE UPDATE ON api_keys WHEN OLD.id = '${old.apiKey.id}' BEGIN SELECT RAISE(ABORT, 'test fault'); END`);
+    try {
+      const failed = await rotate(old.apiKey.id);
+      expect(codes(failed)).toEqual(["INTERNAL_SERVER_ERROR"]);
+      expect(failed.text).not.toContain("test fault");
+      expect(await keys()).toEqual(before);
+    } finally {
+      await gateway.dataSource.query(`DROP TRIGGER ${trigger}`);
+    }
+    // Positive twin: without the fault the same rotation goes through.
+    const rotated = expectData(await rotate(old.apiKey.id)).rotateApiKey;
+    expect(expectData(await gateway.request(VIEWER, {}, rotated.secret)).viewer.id).toBe(lender.id);
+  });
+});
