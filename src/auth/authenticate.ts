@@ -20,7 +20,8 @@ export async function authenticate(
   dataSource: DataSource,
   now: Date,
 ): Promise<Principal> {
-  const match = /^Bearer ([^\s]+)$/.exec(authorization ?? "");
+  // The scheme is case-insensitive (RFC 7235 section 2.1), the credential is not.
+  const match = /^Bearer ([^\s]+)$/i.exec(authorization ?? "");
   if (!match) throw new UnauthenticatedError();
   const credential = match[1];
   if (credential.startsWith("lk_")) return authenticateApiKey(credential, dataSource, now);
