@@ -1,5 +1,5 @@
-import { DataSource, In } from "typeorm";
-import { Connection, pageRequest, toConnection } from "../common/connection";
+import { DataSource, In, LessThan } from "typeorm";
+import { Connection, bySeq, listOf, pageRequest, toConnection } from "../common/connection";
 import { PiiAccess } from "./pii-access.entity";
 
 /**
@@ -12,12 +12,14 @@ export async function applicantAccessLogPage(
   first: number | null | undefined,
   after: string | null | undefined,
 ): Promise<Connection<PiiAccess>> {
-  const page = pageRequest(first, after);
+  // One list kind for both fields: they show the same rows, so either's cursor pages either.
+  const page = pageRequest(listOf("accessLog", bySeq), first, after);
   if (applicantIds.length === 0) return toConnection([], page);
   const rows = await dataSource.getRepository(PiiAccess).find({
-    where: { applicantId: In([...applicantIds]) },
+    // Every lender read adds rows at the top while the applicant pages: the next page is the
+    // rows older than the last one shown, never an offset that those new rows would shift.
+    where: { applicantId: In([...applicantIds]), ...(page.after === null ? {} : { seq: LessThan(page.after) }) },
     order: { seq: "DESC" },
-    skip: page.skip,
     take: page.take + 1,
   });
   return toConnection(rows, page);

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import { Between, FindOptionsWhere, LessThan, MoreThanOrEqual } from "typeorm";
 import { ApplicantRecord } from "../applications/applicant.entity";
-import { Connection, connectionType, pageRequest, toConnection } from "../common/connection";
+import { Connection, bySeq, connectionType, listOf, pageRequest, toConnection } from "../common/connection";
 import { GatewayContext } from "../context";
 import { Lender } from "../lenders/lender.entity";
 import { AuditFilter, LenderReferralStats } from "./audit.types";
@@ -43,17 +43,20 @@ export class AuditResolver {
     @Arg("first", _type => Int, { nullable: true }) first?: number,
     @Arg("after", _type => String, { nullable: true }) after?: string,
   ): Promise<Connection<PiiAccess>> {
-    const page = pageRequest(first, after);
+    // The cursor is bound to the filter: another filter's cursor is refused, not applied to it.
+    const { lenderId, applicationId, outcome, from, to } = filter ?? {};
+    const page = pageRequest(listOf("auditLog", bySeq, { lenderId, applicationId, outcome, from, to }), first, after);
     const where: FindOptionsWhere<PiiAccess> = {
       ...(filter?.lenderId ? { lenderId: filter.lenderId } : {}),
       ...(filter?.applicationId ? { applicationId: filter.applicationId } : {}),
       ...(filter?.outcome ? { outcome: filter.outcome } : {}),
       ...timeWindow(filter?.from, filter?.to),
+      // Older than the previous page's last row: reads logged meanwhile shift nothing.
+      ...(page.after === null ? {} : { seq: LessThan(page.after) }),
     };
     const rows = await context.dataSource.getRepository(PiiAccess).find({
       where,
       order: { seq: "DESC" },
-      skip: page.skip,
       take: page.take + 1,
     });
     return toConnection(rows, page);

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { ApplicantRecord } from "../applications/applicant.entity";
 import { Application } from "../applications/application.entity";
-import { Connection, connectionType, pageRequest, toConnection } from "../common/connection";
+import { Connection, byCreated, connectionType, listOf, pageRequest, toConnection } from "../common/connection";
 import { Consent } from "../consents/consent.entity";
 import { consentKey } from "../consents/consent.loaders";
 import { GatewayContext } from "../context";
@@ -28,7 +28,7 @@ export class LeadResolver {
     @Arg("after", _type => String, { nullable: true }) after?: string,
     @Arg("status", _type => LeadStatus, { nullable: true }) status?: LeadStatus,
   ): Promise<Connection<Lead>> {
-    const page = pageRequest(first, after);
+    const page = pageRequest(listOf("leads", byCreated, { status }), first, after);
     const lender = callingLender(context);
     // The page's applications and their applicants come in the same statement (a lead has
     // exactly one of each): a page costs one query here however many rows it holds, and
@@ -41,7 +41,14 @@ export class LeadResolver {
       .innerJoinAndMapOne("application.joinedApplicant", ApplicantRecord, "applicant", "applicant.id = application.applicantId")
       .where("lead.lenderId = :lenderId", { lenderId: lender.id });
     if (status) query.andWhere("lead.status = :status", { status });
-    const rows = await query.orderBy("lead.createdAt", "DESC").addOrderBy("lead.id", "ASC").offset(page.skip).limit(page.take + 1).getMany();
+    // Past the previous page's last row, in exactly this ORDER BY: leads that left the status
+    // filter or arrived at the top since then move no other lead in or out of this page.
+    if (page.after) {
+      query.andWhere("(lead.createdAt < :afterCreatedAt OR (lead.createdAt = :afterCreatedAt AND lead.id < :afterId))", {
+        afterCreatedAt: page.after.createdAt, afterId: page.after.id,
+      });
+    }
+    const rows = await query.orderBy("lead.createdAt", "DESC").addOrderBy("lead.id", "DESC").limit(page.take + 1).getMany();
     context.loaders.lender.prime(lender.id, lender);
     for (const row of rows as Array<Lead & { joinedApplication: Application & { joinedApplicant: ApplicantRecord } }>) {
       context.loaders.application.prime(row.applicationId, row.joinedApplication);

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { Connection, connectionType, pageRequest, toConnection } from "../common/connection";
+import { Connection, byCreated, connectionType, listOf, pageRequest, pastCreated, toConnection } from "../common/connection";
 import { GatewayContext } from "../context";
 import { ForbiddenError } from "../errors";
 import { PiiCategory } from "../privacy/pii-category";
@@ -19,10 +19,10 @@ export class LenderResolver {
     @Arg("first", _type => Int, { nullable: true }) first?: number,
     @Arg("after", _type => String, { nullable: true }) after?: string,
   ): Promise<Connection<Lender>> {
-    const page = pageRequest(first, after);
+    const page = pageRequest(listOf("lenders", byCreated), first, after);
     const rows = await context.dataSource.getRepository(Lender).find({
+      ...(page.after ? { where: pastCreated(page.after, "ASC") } : {}),
       order: { createdAt: "ASC", id: "ASC" },
-      skip: page.skip,
       take: page.take + 1,
     });
     return toConnection(rows, page);

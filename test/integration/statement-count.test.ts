@@ -75,4 +75,17 @@ describe("SQL statements per lender page", () => {
     expect(hundred.data.leads.edges.every((edge: any) => edge.node.consent?.status === "ACTIVE")).toBe(true);
     expect(hundred.statements).toBe(ten.statements);
   });
+
+  it("costs the same on a later page: the cursor is a condition in the same statement, not another query", async () => {
+    const paged = `query($first: Int!, $after: String) { leads(first: $first, after: $after) { edges { node { id status
+      application { id amount termMonths applicant { city fullName nationalId phone email } } } } pageInfo { endCursor } } }`;
+    const first = await statementsFor(paged, 10);
+    const { result, statements, sql } = await gateway.statements.measure(() =>
+      gateway.request(paged, { first: 10, after: first.data.leads.pageInfo.endCursor }, lender.apiKey));
+    const second = expectData(result).leads.edges.map((edge: any) => edge.node.id);
+    expect(second).toHaveLength(10);
+    expect(second.filter((id: string) => first.data.leads.edges.some((edge: any) => edge.node.id === id))).toEqual([]);
+    expect(shapes(sql)).toEqual(shapes(first.sql));
+    expect(statements).toBeLessThanOrEqual(6);
+  });
 });
