@@ -28,6 +28,8 @@ export interface GatewayContext {
   consentTtlDays: number;
   /** Days after an application closes before its applicant's identity is erased (shown in consent notices). */
   retentionDays: number;
+  /** Days without activity after which retention closes an application (shown in consent notices). */
+  applicationOpenDays: number;
   /** HMAC key for submission fingerprints (idempotency). */
   fingerprintKey: Buffer;
   /** Seals identity values on write; opens them only inside @pii fields, after the gate. */
@@ -52,7 +54,7 @@ export function createContext(
   principal: Principal,
   requestId: string,
   now: Date,
-  config: Pick<GatewayConfig, "consentTtlDays" | "requestFingerprintKey" | "piiKeyring" | "retentionDays">,
+  config: Pick<GatewayConfig, "consentTtlDays" | "requestFingerprintKey" | "piiKeyring" | "retentionDays" | "applicationOpenDays">,
 ): GatewayContext {
   return {
     requestId,
@@ -61,6 +63,7 @@ export function createContext(
     now,
     consentTtlDays: config.consentTtlDays,
     retentionDays: config.retentionDays,
+    applicationOpenDays: config.applicationOpenDays,
     fingerprintKey: config.requestFingerprintKey,
     piiKeyring: config.piiKeyring,
     piiGate: new PiiGate(dataSource, principal, now),

@@ -1,6 +1,10 @@
+import { createHash } from "node:crypto";
 import { Field, ObjectType } from "type-graphql";
 import { PiiCategory } from "../privacy/pii-category";
-import { CONSENT_NOTICE_VERSION, CONSENT_PURPOSE } from "./consent-status";
+import { CONSENT_PURPOSE } from "./consent-status";
+
+/** Bumped whenever the wording below changes; `noticeVersion` adds a hash of the content. */
+export const CONSENT_NOTICE_TEMPLATE_VERSION = "2026-12-01.1";
 
 const CATEGORY_WORDS: Record<PiiCategory, string> = {
   [PiiCategory.NAME]: "your full name",
@@ -12,7 +16,8 @@ const CATEGORY_WORDS: Record<PiiCategory, string> = {
 /**
  * What the applicant is shown before choosing a lender (PIPL 23: recipient, contact, purpose,
  * categories; 15: how to withdraw), and stored with the consent word for word. Nothing in it
- * depends on the moment it is built, so the notice shown and the notice stored are the same.
+ * depends on the moment it is built, so the notice shown and the notice stored are the same;
+ * its version is derived from its content, so chooseLender can tell whether they are.
  */
 @ObjectType({ description: "The notice an applicant must be shown before consenting; stored with the consent as shown." })
 export class ConsentNotice {
@@ -34,7 +39,11 @@ export class ConsentNotice {
   @Field({ description: "How the applicant withdraws the consent." })
   howToWithdraw: string;
 
-  @Field({ description: "Bumped whenever wording or content changes; chooseLender may be given it to confirm what was shown." })
+  @Field({
+    description:
+      "Identifies this exact notice: the template version and a hash of every other field, so any change of wording, " +
+      "recipient, categories or periods gives a new one. Pass it to chooseLender, which refuses one that does not match.",
+  })
   noticeVersion: string;
 
   @Field({ description: "The full text to show." })
@@ -47,29 +56,43 @@ export interface NoticeTerms {
   categories: PiiCategory[];
   consentTtlDays: number;
   retentionDays: number;
+  applicationOpenDays: number;
+}
+
+/** Template version and the first 16 hex digits of SHA-256 over every other field, in a fixed order. */
+function noticeVersionOf(notice: Omit<ConsentNotice, "noticeVersion">): string {
+  const canonical = JSON.stringify([
+    notice.recipientLegalName, notice.recipientContact, notice.purpose, notice.categories,
+    notice.retention, notice.howToWithdraw, notice.text,
+  ]);
+  return `${CONSENT_NOTICE_TEMPLATE_VERSION}.${createHash("sha256").update(canonical).digest("hex").slice(0, 16)}`;
 }
 
 export function buildConsentNotice(terms: NoticeTerms): ConsentNotice {
   const categories = [...new Set(terms.categories)].sort() as PiiCategory[];
   const what = categories.map(category => CATEGORY_WORDS[category]).join(", ");
+  // Erasure counts from the last application closing (applicant-erasure.ts), and retention
+  // closes an application left idle (idle-applications.ts): the notice says both.
   const retention =
     `${terms.recipientLegalName} may read this data for ${terms.consentTtlDays} days from your choice, ` +
-    `until you withdraw, or until the application closes, whichever comes first. The gateway erases your identity ` +
-    `data ${terms.retentionDays} days after your application closes, or when you ask it to.`;
+    `until you withdraw, or until the application closes, whichever comes first. An application closes when you ` +
+    `withdraw it, when a lender funds it, or after ${terms.applicationOpenDays} days without activity. The gateway ` +
+    `erases your identity data ${terms.retentionDays} days after the last of your applications closes, or when you ask it to.`;
   const howToWithdraw =
     "Withdraw at any time with one action in the supermarket's app (withdrawConsent); the lender's next request reads nothing. " +
     "Withdrawing does not affect reads made before it. You can see every read in your access log.";
   const text =
     `You allow ${terms.recipientLegalName} (contact: ${terms.recipientContact}) to receive ${what} ` +
-    `for this loan application, to assess and offer you the loan (purpose: ${CONSENT_PURPOSE}). ${retention} ${howToWithdraw}`;
-  return Object.assign(new ConsentNotice(), {
+    `for this loan application. ${terms.recipientLegalName} may use it to assess this application and to offer you ` +
+    `the loan (purpose: ${CONSENT_PURPOSE}). ${retention} ${howToWithdraw}`;
+  const content = {
     recipientLegalName: terms.recipientLegalName,
     recipientContact: terms.recipientContact,
     purpose: CONSENT_PURPOSE,
     categories,
     retention,
     howToWithdraw,
-    noticeVersion: CONSENT_NOTICE_VERSION,
     text,
-  });
+  };
+  return Object.assign(new ConsentNotice(), { ...content, noticeVersion: noticeVersionOf(content) });
 }

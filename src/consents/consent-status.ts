@@ -17,9 +17,6 @@ registerEnumType(ConsentStatus, {
 /** The purpose recorded on every lender consent, as fideslang names it. */
 export const CONSENT_PURPOSE = "third_party_sharing";
 
-/** Bumped whenever the wording or content of the consent notice changes. */
-export const CONSENT_NOTICE_VERSION = "2026-11-28.2";
-
 /**
  * The consent lifecycle in one place. A consent is ACTIVE from the applicant's choice until
  * exactly one ending, which is final (a new choice makes a new consent):
@@ -28,7 +25,8 @@ export const CONSENT_NOTICE_VERSION = "2026-11-28.2";
  *   ACTIVE -> EXPIRED     by the system, CONSENT_TTL_DAYS after it was granted
  *   ACTIVE -> TERMINATED  by the system: application withdrawn, funded by another lender or
  *                         funded by this one (the application closed: the purpose, to assess and
- *                         offer the loan, is met), the application closed by retention after
+ *                         offer the loan, is met), the lender declined the lead (the purpose
+ *                         is over for that lender), the application closed by retention after
  *                         APPLICATION_OPEN_DAYS without activity, lender suspended or offboarded,
  *                         applicant erased
  *
@@ -46,6 +44,7 @@ export enum ConsentEndReason {
   APPLICATION_WITHDRAWN = "APPLICATION_WITHDRAWN",
   FUNDED_BY_ANOTHER_LENDER = "FUNDED_BY_ANOTHER_LENDER",
   APPLICATION_CLOSED = "APPLICATION_CLOSED",
+  LENDER_DECLINED = "LENDER_DECLINED",
   LENDER_SUSPENDED = "LENDER_SUSPENDED",
   LENDER_OFFBOARDED = "LENDER_OFFBOARDED",
   APPLICANT_ERASED = "APPLICANT_ERASED",
@@ -63,6 +62,7 @@ export const CONSENT_ENDINGS: Record<ConsentEndReason, Ending> = {
   [ConsentEndReason.APPLICATION_WITHDRAWN]: { status: ConsentStatus.TERMINATED, endedBy: ConsentEndedBy.SYSTEM },
   [ConsentEndReason.FUNDED_BY_ANOTHER_LENDER]: { status: ConsentStatus.TERMINATED, endedBy: ConsentEndedBy.SYSTEM },
   [ConsentEndReason.APPLICATION_CLOSED]: { status: ConsentStatus.TERMINATED, endedBy: ConsentEndedBy.SYSTEM },
+  [ConsentEndReason.LENDER_DECLINED]: { status: ConsentStatus.TERMINATED, endedBy: ConsentEndedBy.SYSTEM },
   [ConsentEndReason.LENDER_SUSPENDED]: { status: ConsentStatus.TERMINATED, endedBy: ConsentEndedBy.SYSTEM },
   [ConsentEndReason.LENDER_OFFBOARDED]: { status: ConsentStatus.TERMINATED, endedBy: ConsentEndedBy.SYSTEM },
   [ConsentEndReason.APPLICANT_ERASED]: { status: ConsentStatus.TERMINATED, endedBy: ConsentEndedBy.SYSTEM },

@@ -14,7 +14,7 @@ function service(context: GatewayContext): ConsentService {
 }
 
 function terms(context: GatewayContext) {
-  return { consentTtlDays: context.consentTtlDays, retentionDays: context.retentionDays };
+  return { consentTtlDays: context.consentTtlDays, retentionDays: context.retentionDays, applicationOpenDays: context.applicationOpenDays };
 }
 
 @Resolver(_of => Consent)
@@ -32,7 +32,9 @@ export class ConsentResolver {
   }
 
   @Mutation(_returns => Consent, {
-    description: "Applicant: choose a lender, consenting that it may read these identity categories for this application.",
+    description:
+      "Applicant: choose a lender, consenting that it may read these identity categories for this application. " +
+      "Repeating a choice that is already active with the same categories and notice returns that consent and writes nothing.",
   })
   chooseLender(@Arg("input") input: ChooseLenderInput, @Ctx() context: GatewayContext): Promise<Consent> {
     return service(context).choose(context.principal, input, context.now, terms(context));

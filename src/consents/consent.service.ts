@@ -13,7 +13,7 @@ import { consentStanding } from "../privacy/consent-policy";
 import { PiiCategory, encodeCategories } from "../privacy/pii-category";
 import { endConsents } from "./consent-lifecycle";
 import { ConsentNotice, buildConsentNotice } from "./consent-notice";
-import { CONSENT_NOTICE_VERSION, ConsentEndReason, ConsentStatus } from "./consent-status";
+import { ConsentEndReason, ConsentStatus } from "./consent-status";
 import { Consent, effectiveConsentStatus } from "./consent.entity";
 import { ChooseLenderInput } from "./consent.inputs";
 
@@ -21,10 +21,40 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 const LEAD_STATES_THAT_CAN_BE_CHOSEN = Object.values(LeadStatus).filter(status => canMoveLead(status, LeadStatus.CHOSEN));
 
-/** Reads the application row locked for this transaction where the driver can (MySQL/MariaDB). */
-async function lockApplication(manager: EntityManager, id: string): Promise<Application> {
+/**
+ * Leads a consent may be granted on: those that can move to CHOSEN, and those already CHOSEN or
+ * APPROVED (choosing again after a withdrawal or an expiry). A lead the lender DECLINED, or one
+ * FUNDED or CLOSED, takes none: it would stay as it is while its lender reads identity again.
+ */
+const LEAD_STATES_THAT_TAKE_A_CONSENT: readonly LeadStatus[] = [...LEAD_STATES_THAT_CAN_BE_CHOSEN, LeadStatus.CHOSEN, LeadStatus.APPROVED];
+
+/**
+ * `extensions.reason` of the refusals of chooseLender and consentNotice that share a field, so a
+ * frontend can tell "you already chose it" from "you cannot choose it".
+ */
+export enum ChooseLenderRefusal {
+  APPLICATION_NOT_OPEN = "APPLICATION_NOT_OPEN",
+  LEAD_NOT_CHOOSABLE = "LEAD_NOT_CHOOSABLE",
+  LENDER_SUSPENDED = "LENDER_SUSPENDED",
+  CONSENT_ALREADY_ACTIVE = "CONSENT_ALREADY_ACTIVE",
+}
+
+function refuseApplication(status: ApplicationStatus): BadUserInputError {
+  return new BadUserInputError("applicationId", `the application is ${status}`, ChooseLenderRefusal.APPLICATION_NOT_OPEN);
+}
+
+function refuseLead(status: LeadStatus): BadUserInputError {
+  return new BadUserInputError("lenderId", `this lender's lead is ${status} and can no longer be chosen`, ChooseLenderRefusal.LEAD_NOT_CHOOSABLE);
+}
+
+function refuseSuspendedLender(): BadUserInputError {
+  return new BadUserInputError("lenderId", "this lender is suspended", ChooseLenderRefusal.LENDER_SUSPENDED);
+}
+
+/** Reads a row locked for this transaction where the driver can (MySQL/MariaDB). */
+async function lockRow<T extends Application | Lead>(manager: EntityManager, entity: new () => T, id: string): Promise<T> {
   const lock = manager.connection.options.type === "mysql" ? { lock: { mode: "pessimistic_write" as const } } : {};
-  return manager.getRepository(Application).findOneOrFail({ where: { id }, ...lock });
+  return manager.getRepository(entity).findOneOrFail({ where: { id } as never, ...lock });
 }
 
 /**
@@ -48,6 +78,7 @@ async function lenderStatusShared(manager: EntityManager, id: string): Promise<L
 export interface ConsentTerms {
   consentTtlDays: number;
   retentionDays: number;
+  applicationOpenDays: number;
 }
 
 export class ConsentService {
@@ -62,14 +93,18 @@ export class ConsentService {
 
   /**
    * The applicant chooses a lender that has a lead on the application. The consent keeps the
-   * notice (recipient, contact, purpose, categories, retention, withdrawal, version) as shown.
+   * notice (recipient, contact, purpose, categories, retention, withdrawal, version) as shown:
+   * the notice is built again for this input, and a `noticeVersion` naming another one (other
+   * categories, a changed lender or setting) is refused rather than storing what was not shown.
+   * A repeat of a choice that is still active with the same categories and notice (a retry after
+   * a lost response) returns that consent and writes nothing.
    */
   async choose(principal: Principal, input: ChooseLenderInput, now: Date, terms: ConsentTerms): Promise<Consent> {
     const { application, lead, lender } = await this.choosable(principal, input.applicationId, input.lenderId);
-    if (input.noticeVersion !== undefined && input.noticeVersion !== null && input.noticeVersion !== CONSENT_NOTICE_VERSION) {
-      throw new BadUserInputError("noticeVersion", "the notice changed since it was shown; show the current consentNotice");
-    }
     const notice = this.noticeFor(lender, input.categories, terms);
+    if (input.noticeVersion !== undefined && input.noticeVersion !== null && input.noticeVersion !== notice.noticeVersion) {
+      throw new BadUserInputError("noticeVersion", "does not match the notice for this choice (it changed, or was shown for other categories); fetch consentNotice again and show it");
+    }
     const consent = this.dataSource.getRepository(Consent).create({
       id: randomUUID(),
       applicationId: application.id,
@@ -84,29 +119,33 @@ export class ConsentService {
       noticeVersionStored: notice.noticeVersion,
       noticeStored: { ...notice },
     });
-    await this.dataSource.transaction(async manager => {
+    return this.dataSource.transaction(async manager => {
       // Checked again under a lock of the application row (MySQL; SQLite serialises writers), so
       // a concurrent withdrawal, erasure or second choice cannot leave an ACTIVE consent behind.
-      const current = await lockApplication(manager, application.id);
-      if (current.status !== ApplicationStatus.SUBMITTED) {
-        throw new BadUserInputError("applicationId", `the application is ${current.status}`);
-      }
+      const current = await lockRow(manager, Application, application.id);
+      if (current.status !== ApplicationStatus.SUBMITTED) throw refuseApplication(current.status);
       // And the lender, under a shared lock: a suspension in flight either commits first (and
       // is seen here) or waits for this consent and terminates it with the others.
-      if ((await lenderStatusShared(manager, lender.id)) !== LenderStatus.ACTIVE) {
-        throw new BadUserInputError("lenderId", "this lender is suspended");
-      }
+      if ((await lenderStatusShared(manager, lender.id)) !== LenderStatus.ACTIVE) throw refuseSuspendedLender();
+      // And the lead, locked: a decline in flight either commits first or waits for this choice.
+      const currentLead = await lockRow(manager, Lead, lead.id);
+      if (!LEAD_STATES_THAT_TAKE_A_CONSENT.includes(currentLead.status)) throw refuseLead(currentLead.status);
       const existing = await manager.getRepository(Consent).findBy({ applicationId: application.id, lenderId: lender.id });
-      if (consentStanding(lender.id, existing, now).active) {
-        throw new BadUserInputError("lenderId", "an active consent for this lender exists; withdraw it to grant another");
+      const { active } = consentStanding(lender.id, existing, now);
+      if (active) {
+        if (active.categoriesStored === consent.categoriesStored && active.noticeVersion === notice.noticeVersion) return active;
+        throw new BadUserInputError(
+          "lenderId", "an active consent for this lender exists with other categories or another notice; withdraw it to grant another",
+          ChooseLenderRefusal.CONSENT_ALREADY_ACTIVE,
+        );
       }
       await manager.getRepository(Consent).insert(consent);
       await manager.getRepository(Lead).update(
         { id: lead.id, status: In(LEAD_STATES_THAT_CAN_BE_CHOSEN) },
         { status: LeadStatus.CHOSEN, updatedAt: now },
       );
+      return consent;
     });
-    return consent;
   }
 
   /** As easy as granting: one call. Withdrawing an ended consent changes nothing and returns it. */
@@ -127,13 +166,12 @@ export class ConsentService {
 
   private async choosable(principal: Principal, applicationId: string, lenderId: string): Promise<{ application: Application; lead: Lead; lender: Lender }> {
     const application = await this.applications.getVisible(applicationId, principal);
-    if (application.status !== ApplicationStatus.SUBMITTED) {
-      throw new BadUserInputError("applicationId", `the application is ${application.status}`);
-    }
+    if (application.status !== ApplicationStatus.SUBMITTED) throw refuseApplication(application.status);
     const lead = await this.dataSource.getRepository(Lead).findOneBy({ applicationId: application.id, lenderId });
     if (!lead) throw new NotFoundError("Lead for this lender on this application");
+    if (!LEAD_STATES_THAT_TAKE_A_CONSENT.includes(lead.status)) throw refuseLead(lead.status);
     const lender = await this.dataSource.getRepository(Lender).findOneByOrFail({ id: lenderId });
-    if (lender.status !== LenderStatus.ACTIVE) throw new BadUserInputError("lenderId", "this lender is suspended");
+    if (lender.status !== LenderStatus.ACTIVE) throw refuseSuspendedLender();
     return { application, lead, lender };
   }
 
@@ -144,6 +182,7 @@ export class ConsentService {
       categories,
       consentTtlDays: terms.consentTtlDays,
       retentionDays: terms.retentionDays,
+      applicationOpenDays: terms.applicationOpenDays,
     });
   }
 }
