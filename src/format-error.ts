@@ -2,7 +2,7 @@ import { ApolloServerErrorCode, unwrapResolverError } from "@apollo/server/error
 import { ASTNode, DocumentNode, GraphQLError, GraphQLFormattedError, Kind, Source, ValueNode, parse, visit } from "graphql";
 import { ArgumentValidationError } from "type-graphql";
 import { ValidationError } from "class-validator";
-import { isDatabaseUnavailable } from "./common/database-availability";
+import { isDatabaseUnavailable, isLockConflict } from "./common/database-availability";
 import { ErrorCode, GatewayError, ServiceUnavailableError } from "./errors";
 import { Logger } from "./logger";
 import { databaseUnavailable } from "./metrics/metrics";
@@ -161,6 +161,11 @@ export function createErrorFormatter(logger: Logger) {
       // A query limit (src/limits) names itself: reason and limit, so the client can fix its query.
       const { reason, limit } = formatted.extensions ?? {};
       return { ...base, extensions: { code, ...(typeof reason === "string" ? { reason, limit } : {}) } };
+    }
+    if (isLockConflict(original)) {
+      // A deadlock or lock wait timeout: rolled back, retryable (src/common/database-availability.ts).
+      logger.warn("database_lock_conflict", { path: formatted.path });
+      return { ...base, message: new ServiceUnavailableError().message, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
     }
     if (isDatabaseUnavailable(original)) {
       databaseUnavailable.inc();

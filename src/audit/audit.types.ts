@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import { Field, Float, ID, InputType, Int, ObjectType } from "type-graphql";
 import { MaxLength } from "class-validator";
 import { Lender } from "../lenders/lender.entity";
 import { AccessOutcome } from "./pii-access.entity";
@@ -21,7 +21,9 @@ export class LenderReferralStats {
   @Field(_type => Int, { description: "Leads reported APPROVED (or later FUNDED) and updated in the period." }) approved: number;
   @Field(_type => Int, { description: "Leads reported DECLINED and updated in the period." }) declined: number;
   @Field(_type => Int, { description: "Leads reported FUNDED and updated in the period." }) funded: number;
-  @Field(_type => Int, { description: "Sum of funded amounts, whole CNY." }) fundedAmount: number;
+  // Float, not Int: a sum over up to 366 days passes 2^31 (~430 loans of 5,000,000); a GraphQL
+  // Float holds whole numbers exactly up to 2^53.
+  @Field(_type => Float, { description: "Sum of funded amounts, whole CNY (a whole number, exact up to 2^53)." }) fundedAmount: number;
   @Field(_type => Int, { description: "Identity field reads granted in the period." }) identityReads: number;
   @Field(_type => Int, { description: "Identity field reads denied in the period." }) deniedReads: number;
 }

@@ -34,21 +34,40 @@ interface ErrorShape {
   cause?: unknown;
 }
 
-/** Walks the wrappers (TypeORM's driverError, GraphQL's originalError, cause) looking for one. */
-export function isDatabaseUnavailable(error: unknown): boolean {
+/** Walks the wrappers (TypeORM's driverError, GraphQL's originalError, cause) for one that matches. */
+function anyInChain(error: unknown, matches: (shape: ErrorShape, current: object) => boolean): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 6 && current !== null && typeof current === "object"; depth += 1) {
     const shape = current as ErrorShape;
-    if (typeof shape.code === "string" && UNAVAILABLE_CODES.has(shape.code)) return true;
-    // mysql2 marks errors after which the connection is unusable as fatal.
-    if (shape.fatal === true) return true;
-    if (current instanceof Error && /^Pool is closed|closed state/.test(current.message)) return true;
+    if (matches(shape, current)) return true;
     current = shape.driverError ?? shape.originalError ?? shape.cause;
   }
   return false;
 }
 
-/** Rethrows a database-unreachable error as SERVICE_UNAVAILABLE (HTTP 503), anything else as it is. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return anyInChain(error, (shape, current) =>
+    (typeof shape.code === "string" && UNAVAILABLE_CODES.has(shape.code)) ||
+    // mysql2 marks errors after which the connection is unusable as fatal.
+    shape.fatal === true ||
+    (current instanceof Error && /^Pool is closed|closed state/.test(current.message)));
+}
+
+/**
+ * InnoDB gave up on a row lock: a deadlock (1213; InnoDB rolled the transaction back) or a lock
+ * wait timeout (1205; the transaction wrapper rolls back). Nothing of that transaction was kept
+ * and the same request normally goes through when sent again, so it is retryable like an outage,
+ * not an internal error. The gateway's writers lock in one order (the application, then its
+ * leads, then its consents) so this stays rare; it can still happen with an outside writer or
+ * a range lock, and a client must never see it as a 500.
+ */
+const LOCK_CONFLICT_CODES = new Set(["ER_LOCK_DEADLOCK", "ER_LOCK_WAIT_TIMEOUT"]);
+
+export function isLockConflict(error: unknown): boolean {
+  return anyInChain(error, shape => typeof shape.code === "string" && LOCK_CONFLICT_CODES.has(shape.code));
+}
+
+/** Rethrows a database-unreachable error or a lock conflict as SERVICE_UNAVAILABLE (HTTP 503), anything else as it is. */
 export function rethrowUnavailable(error: unknown): never {
-  throw isDatabaseUnavailable(error) ? new ServiceUnavailableError() : error;
+  throw isDatabaseUnavailable(error) || isLockConflict(error) ? new ServiceUnavailableError() : error;
 }

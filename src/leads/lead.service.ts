@@ -24,20 +24,31 @@ export class LeadService {
     return lead;
   }
 
-  /** A new offer on the same lead revises the previous one. */
+  /**
+   * A new offer on the same lead revises the previous one. The lead is read again under a lock
+   * (MySQL), so the same offer sent twice at once (a client retry on a NEW lead) is one insert and
+   * one revision, never a second insert into the lead's one offer (uq_offers_lead).
+   */
   async makeOffer(lender: Lender, input: MakeOfferInput, now: Date): Promise<Offer> {
     if (lender.status !== LenderStatus.ACTIVE) {
       throw new ForbiddenError("A suspended lender cannot make offers", DenialReason.LENDER_SUSPENDED);
     }
-    const lead = await this.getOwn(input.leadId, lender.id);
-    if (!canMoveLead(lead.status, LeadStatus.OFFERED)) {
-      throw new BadUserInputError("leadId", `a lead that is ${lead.status} takes no offer`);
+    const read = await this.getOwn(input.leadId, lender.id);
+    if (!canMoveLead(read.status, LeadStatus.OFFERED)) {
+      throw new BadUserInputError("leadId", `a lead that is ${read.status} takes no offer`);
     }
     if (input.expiresAt && input.expiresAt.getTime() <= now.getTime()) {
       throw new BadUserInputError("expiresAt", "must lie in the future");
     }
+    // Lenders offer what was asked or less; more would be a loan the applicant did not apply for.
+    const application = await this.dataSource.getRepository(Application).findOneByOrFail({ id: read.applicationId });
+    if (input.amount > application.amount) throw new BadUserInputError("amount", "must be at most the amount applied for");
     const terms = { apr: input.apr, amount: input.amount, termMonths: input.termMonths, expiresAt: input.expiresAt ?? null };
     return this.dataSource.transaction(async manager => {
+      const lead = await manager.getRepository(Lead).findOneOrFail({ where: { id: read.id }, ...forUpdate(manager) });
+      if (!canMoveLead(lead.status, LeadStatus.OFFERED)) {
+        throw new BadUserInputError("leadId", `a lead that is ${lead.status} takes no offer`);
+      }
       const offers = manager.getRepository(Offer);
       const existing = await offers.findOneBy({ leadId: lead.id });
       const offer = existing ? Object.assign(existing, terms) : offers.create({ id: randomUUID(), leadId: lead.id, ...terms, createdAt: now });
@@ -51,16 +62,21 @@ export class LeadService {
   /**
    * FUNDED closes the application and every other open lead on it, and ends every consent on
    * it: the purpose the applicant agreed to (assess and offer the loan) is met, and the notice
-   * promised reads stop when the application closes. APPROVED and FUNDED need an ACTIVE lender
-   * holding an active consent, so a lender the applicant walked away from cannot close the
-   * application under the lender it chose instead; DECLINED is always accepted.
+   * promised reads stop when the application closes. DECLINED ends the decliner's consents on the
+   * application (LENDER_DECLINED): the purpose is over for that lender. APPROVED and FUNDED need
+   * an ACTIVE lender holding an active consent, so a lender the applicant walked away from cannot
+   * close the application under the lender it chose instead; DECLINED is always accepted.
+   * Reporting again the outcome the lead already has (FUNDED: with the same amount), e.g. a retry
+   * after a lost response, returns the lead and writes nothing.
+   *
+   * Everything is decided under locks taken in the order every writer of an application takes
+   * them (withdrawApplication, chooseLender, retention): the application, then the lead, then its
+   * consents. A withdrawal, another lender's funding or a consent withdrawal in flight either
+   * commits first and is seen here, or waits for this report; none deadlocks with it.
    */
   async reportOutcome(lender: Lender, input: ReportOutcomeInput, now: Date): Promise<Lead> {
-    const lead = await this.getOwn(input.leadId, lender.id);
+    const read = await this.getOwn(input.leadId, lender.id);
     const target = OUTCOME_STATUS[input.outcome];
-    if (!canMoveLead(lead.status, target)) {
-      throw new BadUserInputError("outcome", `a lead that is ${lead.status} cannot become ${target}`);
-    }
     const fundedAmount = input.fundedAmount ?? null;
     if (input.outcome === LeadOutcome.FUNDED && fundedAmount === null) {
       throw new BadUserInputError("fundedAmount", "is required when the outcome is FUNDED");
@@ -68,8 +84,21 @@ export class LeadService {
     if (input.outcome !== LeadOutcome.FUNDED && fundedAmount !== null) {
       throw new BadUserInputError("fundedAmount", "is only for the FUNDED outcome");
     }
-    if (input.outcome !== LeadOutcome.DECLINED) await this.assertMayAdvance(lender, lead, now);
-    await this.dataSource.transaction(async manager => {
+    if (isRepeat(read, target, fundedAmount)) return read;
+    assertMayMove(read, target);
+    if (target !== LeadStatus.DECLINED && lender.status !== LenderStatus.ACTIVE) {
+      throw new ForbiddenError("A suspended lender cannot approve or fund", DenialReason.LENDER_SUSPENDED);
+    }
+    return this.dataSource.transaction(async manager => {
+      const application = await manager.getRepository(Application).findOneOrFail({ where: { id: read.applicationId }, ...forUpdate(manager) });
+      const lead = await manager.getRepository(Lead).findOneOrFail({ where: { id: read.id }, ...forUpdate(manager) });
+      if (isRepeat(lead, target, fundedAmount)) return lead;
+      if (application.status !== ApplicationStatus.SUBMITTED) {
+        throw new BadUserInputError("leadId", `the application is ${application.status}`);
+      }
+      assertMayMove(lead, target);
+      if (target !== LeadStatus.DECLINED) await assertConsenting(manager, lender, lead, now);
+      if (target === LeadStatus.FUNDED) await assertFundable(manager, application, lead, fundedAmount!);
       await moveLead(manager, lead, target, { fundedAmount, updatedAt: now });
       if (target === LeadStatus.FUNDED) {
         await manager.getRepository(Application).update({ id: lead.applicationId }, { status: ApplicationStatus.CLOSED, closedAt: now });
@@ -80,19 +109,53 @@ export class LeadService {
         await endConsents(manager, { applicationIds: [lead.applicationId], exceptLenderId: lender.id }, ConsentEndReason.FUNDED_BY_ANOTHER_LENDER, now);
         await endConsents(manager, { applicationIds: [lead.applicationId], lenderId: lender.id }, ConsentEndReason.APPLICATION_CLOSED, now);
       }
+      if (target === LeadStatus.DECLINED) {
+        await endConsents(manager, { applicationIds: [lead.applicationId], lenderId: lender.id }, ConsentEndReason.LENDER_DECLINED, now);
+      }
+      return Object.assign(lead, { status: target, fundedAmount, updatedAt: now });
     });
-    return Object.assign(lead, { status: target, fundedAmount, updatedAt: now });
   }
+}
 
-  private async assertMayAdvance(lender: Lender, lead: Lead, now: Date): Promise<void> {
-    if (lender.status !== LenderStatus.ACTIVE) {
-      throw new ForbiddenError("A suspended lender cannot approve or fund", DenialReason.LENDER_SUSPENDED);
-    }
-    const consents = await this.dataSource.getRepository(Consent).findBy({ applicationId: lead.applicationId, lenderId: lender.id });
-    const standing = consentStanding(lender.id, consents, now);
-    if (!standing.active) {
-      throw new ForbiddenError("Only a lender the applicant has an active consent with can approve or fund", standing.reason);
-    }
+/**
+ * The lock option of a read that decides a write: FOR UPDATE on MySQL/MariaDB. SQLite takes no
+ * row locks (its TypeORM driver refuses the option).
+ */
+function forUpdate(manager: EntityManager): { lock?: { mode: "pessimistic_write" } } {
+  return manager.connection.options.type === "mysql" ? { lock: { mode: "pessimistic_write" } } : {};
+}
+
+/** The outcome the lead already has (FUNDED: with the same amount): a retry, answered as it is. */
+function isRepeat(lead: Lead, target: LeadStatus, fundedAmount: number | null): boolean {
+  return lead.status === target && (target !== LeadStatus.FUNDED || lead.fundedAmount === fundedAmount);
+}
+
+function assertMayMove(lead: Lead, target: LeadStatus): void {
+  if (lead.status === LeadStatus.FUNDED && target === LeadStatus.FUNDED) {
+    throw new BadUserInputError("fundedAmount", "the lead was already reported FUNDED with another amount");
+  }
+  if (!canMoveLead(lead.status, target)) {
+    throw new BadUserInputError("outcome", `a lead that is ${lead.status} cannot become ${target}`);
+  }
+}
+
+/**
+ * The lender's consent, read in the report's transaction under a lock (MySQL): a withdrawal
+ * acknowledged before this read is seen, one in flight waits for the report.
+ */
+async function assertConsenting(manager: EntityManager, lender: Lender, lead: Lead, now: Date): Promise<void> {
+  const consents = await manager.getRepository(Consent).find({ where: { applicationId: lead.applicationId, lenderId: lender.id }, ...forUpdate(manager) });
+  const standing = consentStanding(lender.id, consents, now);
+  if (!standing.active) {
+    throw new ForbiddenError("Only a lender the applicant has an active consent with can approve or fund", standing.reason);
+  }
+}
+
+/** A loan is funded for at most what was offered or, without an offer, what was applied for. */
+async function assertFundable(manager: EntityManager, application: Application, lead: Lead, fundedAmount: number): Promise<void> {
+  const offer = await manager.getRepository(Offer).findOneBy({ leadId: lead.id });
+  if (fundedAmount > (offer?.amount ?? application.amount)) {
+    throw new BadUserInputError("fundedAmount", offer ? "must be at most the amount offered" : "must be at most the amount applied for");
   }
 }
 

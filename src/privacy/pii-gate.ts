@@ -4,7 +4,7 @@ import { AccessRecord, writeAccessLog } from "../audit/access-log-writer";
 import { AccessOutcome } from "../audit/pii-access.entity";
 import { Principal } from "../auth/principal";
 import { Consent } from "../consents/consent.entity";
-import { isDatabaseUnavailable } from "../common/database-availability";
+import { isDatabaseUnavailable, isLockConflict } from "../common/database-availability";
 import { ErrorCode, ForbiddenError, GatewayError, ServiceUnavailableError } from "../errors";
 import { Lender } from "../lenders/lender.entity";
 import { countIdentityReads, identityAuditFailures } from "../metrics/metrics";
@@ -140,7 +140,7 @@ export class PiiGate {
       await writeAccessLog(this.dataSource, records);
     } catch (error) {
       identityAuditFailures.inc();
-      if (isDatabaseUnavailable(error)) throw new ServiceUnavailableError();
+      if (isDatabaseUnavailable(error) || isLockConflict(error)) throw new ServiceUnavailableError();
       throw new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, "The read could not be audited, so the value was withheld");
     }
   }
