@@ -34,10 +34,15 @@ export class ForbiddenError extends GatewayError {
   }
 }
 
-/** A bad input: names the field, never echoes its value (it may be personal data). */
+/**
+ * A bad input: names the field, never echoes its value (it may be personal data). `reason`
+ * tells apart refusals that share a field (chooseLender's `lenderId`: already chosen, suspended).
+ */
 export class BadUserInputError extends GatewayError {
-  constructor(field: string, problem: string) {
-    super(ErrorCode.BAD_USER_INPUT, `${field}: ${problem}`, { field });
+  /** `fields` is always set, as on every other BAD_USER_INPUT (README): `[field]`, or the list given. */
+  constructor(field: string | readonly string[], problem: string, reason?: string) {
+    const fields = typeof field === "string" ? [field] : [...field];
+    super(ErrorCode.BAD_USER_INPUT, `${fields.join(", ")}: ${problem}`, { field: fields[0], fields, ...(reason ? { reason } : {}) });
   }
 }
 

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { Connection, connectionType, pageRequest, toConnection } from "../common/connection";
+import { Connection, byCreated, connectionType, listOf, pageRequest, pastCreated, toConnection } from "../common/connection";
 import { Consent } from "../consents/consent.entity";
 import { GatewayContext } from "../context";
 import { Lead } from "../leads/lead.entity";
@@ -22,13 +22,15 @@ export class ApplicationResolver {
     @Arg("first", _type => Int, { nullable: true }) first?: number,
     @Arg("after", _type => String, { nullable: true }) after?: string,
   ): Promise<Connection<Application>> {
-    const page = pageRequest(first, after);
+    const page = pageRequest(listOf("myApplications", byCreated), first, after);
     if (context.principal.kind !== "applicant") return toConnection([], page);
     const subject = context.principal.subject;
+    const own = { applicantSubject: subject };
     const rows = await context.dataSource.getRepository(Application).find({
-      where: { applicantSubject: subject },
-      order: { createdAt: "DESC", id: "ASC" },
-      skip: page.skip,
+      // Past the previous page's last row, in exactly this order (an offset would repeat rows
+      // when a new application arrives at the top).
+      where: page.after ? pastCreated(page.after, "DESC").map(past => ({ ...own, ...past })) : own,
+      order: { createdAt: "DESC", id: "DESC" },
       take: page.take + 1,
     });
     // Kept exact in code too (the column is exact since migration 1764700000000). Should the
@@ -47,7 +49,10 @@ export class ApplicationResolver {
   })
   submitApplication(
     @Arg("input") input: SubmitApplicationInput,
-    @Arg("idempotencyKey") idempotencyKey: string,
+    @Arg("idempotencyKey", {
+      description: "1-128 characters of letters, digits and . _ : - (e.g. a UUID), chosen by the frontend per submission; " +
+        "a retry with the same key and payload returns the first result, another payload is IDEMPOTENCY_CONFLICT.",
+    }) idempotencyKey: string,
     @Ctx() context: GatewayContext,
   ): Promise<Application> {
     if (context.principal.kind !== "applicant") throw new Error("unreachable: shield admits applicants only");
