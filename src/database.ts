@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DataSource, Logger as TypeOrmLogger } from "typeorm";
+import { lendSqliteConnectionToOneTransaction } from "./common/sqlite-transactions";
 import { createDataSource } from "./data-source";
 import { DatabaseTarget } from "./config";
 
@@ -9,6 +10,7 @@ export async function openDatabase(target: DatabaseTarget, logger?: TypeOrmLogge
   if (target.kind === "sqlite" && target.path !== ":memory:") mkdirSync(dirname(target.path), { recursive: true });
   const dataSource = createDataSource(target, logger);
   await dataSource.initialize();
+  if (target.kind === "sqlite") lendSqliteConnectionToOneTransaction(dataSource);
   await dataSource.runMigrations({ transaction: "each" });
   return dataSource;
 }

@@ -120,8 +120,9 @@ export class ConsentService {
       noticeStored: { ...notice },
     });
     return this.dataSource.transaction(async manager => {
-      // Checked again under a lock of the application row (MySQL; SQLite serialises writers), so
-      // a concurrent withdrawal, erasure or second choice cannot leave an ACTIVE consent behind.
+      // Checked again under a lock of the application row (MySQL; on SQLite one transaction at a
+      // time holds the connection, src/common/sqlite-transactions.ts), so a concurrent
+      // withdrawal, erasure or second choice cannot leave an ACTIVE consent behind.
       const current = await lockRow(manager, Application, application.id);
       if (current.status !== ApplicationStatus.SUBMITTED) throw refuseApplication(current.status);
       // And the lender, under a shared lock: a suspension in flight either commits first (and

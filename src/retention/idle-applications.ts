@@ -43,8 +43,9 @@ export async function idleApplications(manager: EntityManager, idleSince: Date, 
  * that came in meanwhile wins and nothing is closed (null).
  */
 export async function closeIfStillIdle(manager: EntityManager, applicationId: string, idleSince: Date, now: Date): Promise<ClosingCounts | null> {
-  // The row lock chooseLender takes (MySQL; SQLite serialises writers): a choice in flight
-  // either commits first and is seen by the re-check, or waits and then finds it CLOSED.
+  // The row lock chooseLender takes (MySQL; on SQLite one transaction at a time holds the
+  // connection, src/common/sqlite-transactions.ts): a choice in flight either commits first and
+  // is seen by the re-check, or waits and then finds it CLOSED.
   const lock = manager.connection.options.type === "mysql" ? { lock: { mode: "pessimistic_write" as const } } : {};
   const current = await manager.getRepository(Application).findOne({ where: { id: applicationId }, select: { id: true, status: true }, ...lock });
   if (current?.status !== ApplicationStatus.SUBMITTED) return null;
