@@ -75,7 +75,8 @@ export function buildConsentNotice(terms: NoticeTerms): ConsentNotice {
   // closes an application left idle (idle-applications.ts): the notice says both.
   const retention =
     `${terms.recipientLegalName} may read this data for ${terms.consentTtlDays} days from your choice, ` +
-    `until you withdraw, or until the application closes, whichever comes first. An application closes when you ` +
+    `until you withdraw, until it declines your application, or until the application closes, whichever comes ` +
+    `first. An application closes when you ` +
     `withdraw it, when a lender funds it, or after ${terms.applicationOpenDays} days without activity. The gateway ` +
     `erases your identity data ${terms.retentionDays} days after the last of your applications closes, or when you ask it to.`;
   const howToWithdraw =

@@ -82,8 +82,8 @@ export async function runSetWorkload(options: WorkloadOptions): Promise<Acknowle
       const chosen = await untilAnswered(() => chooseOver(options.url, bearer, applicationId, options.lenderId));
       if (chosen === null) return;
       const consentId = chosen.body.data?.chooseLender?.id;
-      // A grant that committed but whose answer was lost is refused on retry as a duplicate:
-      // it exists, but this client never saw it acknowledged, so it is not counted.
+      // A grant that committed but whose answer was lost comes back from an identical retry (the
+      // same consent); one that is never answered was never acknowledged, so it is not counted.
       if (typeof consentId !== "string") continue;
       acknowledged.consents.set(consentId, applicationId);
       const withdrawn = await untilAnswered(() => graphql(options.url, WITHDRAW_CONSENT, { id: consentId }, bearer));
