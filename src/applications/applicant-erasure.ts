@@ -1,8 +1,7 @@
 import { EntityManager, In, Not } from "typeorm";
 import { endConsents } from "../consents/consent-lifecycle";
 import { ConsentEndReason } from "../consents/consent-status";
-import { Lead } from "../leads/lead.entity";
-import { LeadStatus } from "../leads/lead-status";
+import { closeOpenLeads } from "../leads/lead-closing";
 import { ApplicantRecord } from "./applicant.entity";
 import { ERASED_IDENTITY } from "./applicant-identity-store";
 import { ApplicationStatus } from "./application-enums";
@@ -34,13 +33,8 @@ export async function eraseApplicant(manager: EntityManager, applicant: Applican
   const open = applications.filter(application => application.status === ApplicationStatus.SUBMITTED).map(application => application.id);
 
   const consentsTerminated = await endConsents(manager, { applicationIds }, ConsentEndReason.APPLICANT_ERASED, now);
-  let leadsClosed = 0;
+  const leadsClosed = await closeOpenLeads(manager, applicationIds, now);
   if (applicationIds.length > 0) {
-    const closed = await manager.getRepository(Lead).update(
-      { applicationId: In(applicationIds), status: Not(In([LeadStatus.DECLINED, LeadStatus.FUNDED, LeadStatus.CLOSED])) },
-      { status: LeadStatus.CLOSED, updatedAt: now },
-    );
-    leadsClosed = closed.affected ?? 0;
     await manager.getRepository(Application).update(
       { applicantId: applicant.id, requestFingerprint: Not(ERASED_FINGERPRINT) },
       { requestFingerprint: ERASED_FINGERPRINT },

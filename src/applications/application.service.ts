@@ -1,9 +1,10 @@
 import { createHmac, randomUUID } from "node:crypto";
-import { DataSource, EntityManager, In, Not } from "typeorm";
+import { DataSource, EntityManager } from "typeorm";
 import { Principal } from "../auth/principal";
 import { endConsents } from "../consents/consent-lifecycle";
 import { ConsentEndReason } from "../consents/consent-status";
 import { BadUserInputError, IdempotencyConflictError, NotFoundError } from "../errors";
+import { closeOpenLeads } from "../leads/lead-closing";
 import { Lead } from "../leads/lead.entity";
 import { LeadStatus } from "../leads/lead-status";
 import { lenderMatches } from "../leads/matching";
@@ -130,10 +131,7 @@ export class ApplicationService {
         if (current.status === ApplicationStatus.WITHDRAWN) return;
         throw new BadUserInputError("id", `an application that is ${current.status} cannot be withdrawn`);
       }
-      await manager.getRepository(Lead).update(
-        { applicationId: id, status: Not(In([LeadStatus.DECLINED, LeadStatus.FUNDED, LeadStatus.CLOSED])) },
-        { status: LeadStatus.CLOSED, updatedAt: now },
-      );
+      await closeOpenLeads(manager, [id], now);
       await endConsents(manager, { applicationIds: [id] }, ConsentEndReason.APPLICATION_WITHDRAWN, now);
     });
     application.status = ApplicationStatus.WITHDRAWN;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager, In } from "typeorm";
 import { ApplicationStatus } from "../applications/application-enums";
+import { forUpdate } from "../common/row-locks";
 import { Application } from "../applications/application.entity";
 import { ApplicationService } from "../applications/application.service";
 import { Principal } from "../auth/principal";
@@ -53,8 +54,7 @@ function refuseSuspendedLender(): BadUserInputError {
 
 /** Reads a row locked for this transaction where the driver can (MySQL/MariaDB). */
 async function lockRow<T extends Application | Lead>(manager: EntityManager, entity: new () => T, id: string): Promise<T> {
-  const lock = manager.connection.options.type === "mysql" ? { lock: { mode: "pessimistic_write" as const } } : {};
-  return manager.getRepository(entity).findOneOrFail({ where: { id } as never, ...lock });
+  return manager.getRepository(entity).findOneOrFail({ where: { id } as never, ...forUpdate(manager) });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { DataSource, EntityManager, In, Not } from "typeorm";
+import { DataSource, EntityManager } from "typeorm";
 import { ApplicationStatus } from "../applications/application-enums";
 import { Application } from "../applications/application.entity";
 import { endConsents } from "../consents/consent-lifecycle";
@@ -9,7 +9,9 @@ import { DenialReason, consentStanding } from "../privacy/consent-policy";
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../errors";
 import { LenderStatus } from "../lenders/lender-status";
 import { Lender } from "../lenders/lender.entity";
+import { forUpdate } from "../common/row-locks";
 import { Lead } from "./lead.entity";
+import { closeOpenLeads } from "./lead-closing";
 import { LeadOutcome, LeadStatus, canMoveLead } from "./lead-status";
 import { MakeOfferInput, ReportOutcomeInput } from "./lead.inputs";
 import { Offer } from "./offer.entity";
@@ -102,10 +104,7 @@ export class LeadService {
       await moveLead(manager, lead, target, { fundedAmount, updatedAt: now });
       if (target === LeadStatus.FUNDED) {
         await manager.getRepository(Application).update({ id: lead.applicationId }, { status: ApplicationStatus.CLOSED, closedAt: now });
-        await manager.getRepository(Lead).update(
-          { applicationId: lead.applicationId, id: Not(lead.id), status: In([LeadStatus.NEW, LeadStatus.OFFERED, LeadStatus.CHOSEN, LeadStatus.APPROVED]) },
-          { status: LeadStatus.CLOSED, updatedAt: now },
-        );
+        await closeOpenLeads(manager, [lead.applicationId], now, lead.id);
         await endConsents(manager, { applicationIds: [lead.applicationId], exceptLenderId: lender.id }, ConsentEndReason.FUNDED_BY_ANOTHER_LENDER, now);
         await endConsents(manager, { applicationIds: [lead.applicationId], lenderId: lender.id }, ConsentEndReason.APPLICATION_CLOSED, now);
       }
@@ -115,14 +114,6 @@ export class LeadService {
       return Object.assign(lead, { status: target, fundedAmount, updatedAt: now });
     });
   }
-}
-
-/**
- * The lock option of a read that decides a write: FOR UPDATE on MySQL/MariaDB. SQLite takes no
- * row locks (its TypeORM driver refuses the option).
- */
-function forUpdate(manager: EntityManager): { lock?: { mode: "pessimistic_write" } } {
-  return manager.connection.options.type === "mysql" ? { lock: { mode: "pessimistic_write" } } : {};
 }
 
 /** The outcome the lead already has (FUNDED: with the same amount): a retry, answered as it is. */

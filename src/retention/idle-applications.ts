@@ -1,10 +1,11 @@
-import { EntityManager, In, Not } from "typeorm";
+import { EntityManager } from "typeorm";
 import { ApplicationStatus } from "../applications/application-enums";
 import { Application } from "../applications/application.entity";
 import { endConsents } from "../consents/consent-lifecycle";
 import { ConsentEndReason } from "../consents/consent-status";
 import { Consent } from "../consents/consent.entity";
-import { LeadStatus } from "../leads/lead-status";
+import { forUpdate } from "../common/row-locks";
+import { closeOpenLeads } from "../leads/lead-closing";
 import { Lead } from "../leads/lead.entity";
 
 /** What closing one idle application did; counts only. */
@@ -46,8 +47,7 @@ export async function closeIfStillIdle(manager: EntityManager, applicationId: st
   // The row lock chooseLender takes (MySQL; on SQLite one transaction at a time holds the
   // connection, src/common/sqlite-transactions.ts): a choice in flight either commits first and
   // is seen by the re-check, or waits and then finds it CLOSED.
-  const lock = manager.connection.options.type === "mysql" ? { lock: { mode: "pessimistic_write" as const } } : {};
-  const current = await manager.getRepository(Application).findOne({ where: { id: applicationId }, select: { id: true, status: true }, ...lock });
+  const current = await manager.getRepository(Application).findOne({ where: { id: applicationId }, select: { id: true, status: true }, ...forUpdate(manager) });
   if (current?.status !== ApplicationStatus.SUBMITTED) return null;
   const stillIdle = await idleApplications(manager, idleSince, applicationId);
   if (!stillIdle.includes(applicationId)) return null;
@@ -56,10 +56,7 @@ export async function closeIfStillIdle(manager: EntityManager, applicationId: st
     { status: ApplicationStatus.CLOSED, closedAt: now },
   );
   if (moved.affected !== 1) return null;
-  const leads = await manager.getRepository(Lead).update(
-    { applicationId, status: Not(In([LeadStatus.DECLINED, LeadStatus.FUNDED, LeadStatus.CLOSED])) },
-    { status: LeadStatus.CLOSED, updatedAt: now },
-  );
+  const leadsClosed = await closeOpenLeads(manager, [applicationId], now);
   const consentsTerminated = await endConsents(manager, { applicationIds: [applicationId] }, ConsentEndReason.APPLICATION_CLOSED, now);
-  return { leadsClosed: leads.affected ?? 0, consentsTerminated };
+  return { leadsClosed, consentsTerminated };
 }
