@@ -11,6 +11,7 @@ import { AddressInfo } from "node:net";
 import { DataSource } from "typeorm";
 import { authenticate } from "./auth/authenticate";
 import { rethrowUnavailable } from "./common/database-availability";
+import { DEADLINE_PASSED, withinDeadline } from "./common/deadline";
 import { GatewayConfig } from "./config";
 import { GatewayContext, createContext } from "./context";
 import { hardenedApolloOptions, hardeningPlugins } from "./limits/apollo-hardening";
@@ -59,22 +60,6 @@ function readBody(request: IncomingMessage, limit: number): Promise<string> {
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { "content-type": "application/json; charset=utf-8" });
   response.end(JSON.stringify(body));
-}
-
-const DEADLINE_PASSED = Symbol("deadline passed");
-
-/** The work's result, or DEADLINE_PASSED if it takes longer than `ms` (the work is not cancelled). */
-async function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T | typeof DEADLINE_PASSED> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<typeof DEADLINE_PASSED>(resolve => {
-    timer = setTimeout(() => resolve(DEADLINE_PASSED), ms);
-  });
-  try {
-    // A late failure of `work` is absorbed by the race (no unhandled rejection).
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 export async function startGateway(

@@ -1,4 +1,5 @@
 import { DataSource } from "typeorm";
+import { DEADLINE_PASSED, withinDeadline } from "../common/deadline";
 import { databaseUnavailable } from "../metrics/metrics";
 import { quotaServiceFor } from "../quotas/quota-registry";
 
@@ -25,12 +26,11 @@ export interface ReadinessReport {
   quotaStore?: "reachable" | "unreachable";
 }
 
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error("readiness probe timed out")), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+/** Rejects when `work` takes longer than `ms`: a probe that does not answer counts as unreachable. */
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  const result = await withinDeadline(work, ms);
+  if (result === DEADLINE_PASSED) throw new Error("readiness probe timed out");
+  return result;
 }
 
 async function durability(dataSource: DataSource): Promise<DurabilityReport> {
