@@ -1,5 +1,5 @@
 import { databaseTargetFromEnv } from "./src/config";
-import { createDataSource } from "./src/data-source";
+import { createDataSource } from "./src/database/data-source";
 
 /**
  * The DataSource the TypeORM CLI uses, built by the same factory as the app

@@ -1,5 +1,5 @@
-import { ApplicantRecord } from "../src/applications/applicant.entity";
-import { IdentityField, SEALED_COLUMNS, openIdentityField } from "../src/applications/applicant-identity-store";
+import { ApplicantRecord } from "../src/model/applicant.entity";
+import { IdentityField, SEALED_COLUMNS, openIdentityField } from "../src/privacy/applicant-identity-store";
 import { PiiKeyring } from "../src/privacy/encryption";
 
 /**

@@ -1,12 +1,12 @@
 import { IncomingMessage, Server, createServer } from "node:http";
 import { AddressInfo } from "node:net";
 import { createPool } from "mysql2/promise";
-import { apiKeySecretMatches, parseApiKey } from "../src/lenders/api-key-secret";
+import { apiKeySecretMatches, parseApiKey } from "../src/auth/api-key-secret";
 import { DatabaseTarget } from "../src/config";
-import { Consent } from "../src/consents/consent.entity";
-import { LenderStatus } from "../src/lenders/lender-status";
+import { Consent } from "../src/model/consent.entity";
+import { LenderStatus } from "../src/model/lender-status";
 import { decideLenderAccess } from "../src/privacy/consent-policy";
-import { PiiCategory, decodeCategories } from "../src/privacy/pii-category";
+import { PiiCategory, decodeCategories } from "../src/model/pii-category";
 import { IdentityOpener } from "./floor-identity";
 
 /**

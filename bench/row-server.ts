@@ -1,8 +1,8 @@
 import "reflect-metadata";
-import { StatementCounter } from "../src/common/statement-counter";
+import { StatementCounter } from "../src/database/statement-counter";
 import { loadConfig } from "../src/config";
-import { openDatabase } from "../src/database";
-import { createLogger } from "../src/logger";
+import { openDatabase } from "../src/database/open-database";
+import { createLogger } from "../src/logging/logger";
 import { startGateway } from "../src/server";
 import { SchemaRow, buildBenchSchema } from "./bench-schemas";
 import { createIdentityOpener } from "./floor-identity";

@@ -1,7 +1,7 @@
 import { hkdfSync, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { LogLevel, isLogLevel } from "./logger";
+import { LogLevel, isLogLevel } from "./logging/logger";
 import { PII_KEY_BYTES, PiiKeyring } from "./privacy/encryption";
 import { QueryLimits } from "./limits/query-limit-rules";
 

@@ -1,12 +1,12 @@
 import DataLoader from "dataloader";
 import { DataSource, In, ObjectLiteral, Repository } from "typeorm";
-import { ApplicantRecord } from "./applications/applicant.entity";
-import { Application } from "./applications/application.entity";
-import { Principal } from "./auth/principal";
+import { ApplicantRecord } from "./model/applicant.entity";
+import { Application } from "./model/application.entity";
+import { Principal } from "./model/principal";
 import { GatewayConfig } from "./config";
 import { ConsentLoaders, createConsentLoaders } from "./consents/consent.loaders";
 import { LeadLoaders, createLeadLoaders } from "./leads/lead.loaders";
-import { Lender } from "./lenders/lender.entity";
+import { Lender } from "./model/lender.entity";
 import { PiiKeyring } from "./privacy/encryption";
 import { PiiGate } from "./privacy/pii-gate";
 

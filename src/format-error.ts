@@ -2,9 +2,9 @@ import { ApolloServerErrorCode, unwrapResolverError } from "@apollo/server/error
 import { ASTNode, DocumentNode, GraphQLError, GraphQLFormattedError, Kind, Source, ValueNode, parse, visit } from "graphql";
 import { ArgumentValidationError } from "type-graphql";
 import { ValidationError } from "class-validator";
-import { isDatabaseUnavailable, isLockConflict } from "./common/database-availability";
-import { ErrorCode, GatewayError, ServiceUnavailableError } from "./errors";
-import { Logger } from "./logger";
+import { isDatabaseUnavailable, isLockConflict } from "./errors/database-availability";
+import { ErrorCode, GatewayError, ServiceUnavailableError } from "./errors/gateway-error";
+import { Logger } from "./logging/logger";
 import { databaseUnavailable } from "./metrics/metrics";
 
 /** Apollo's own codes that describe the request, not our internals: passed through as they are. */

@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { ConfigError, loadConfig } from "./config";
-import { openDatabase } from "./database";
-import { createLogger } from "./logger";
+import { openDatabase } from "./database/open-database";
+import { createLogger } from "./logging/logger";
 import { installGracefulShutdown } from "./operations/graceful-shutdown";
 import { scheduleRetention } from "./retention/retention-schedule";
 import { buildGatewaySchema } from "./schema";

@@ -1,11 +1,11 @@
 import { EntityManager, In, Not } from "typeorm";
-import { endConsents } from "../consents/consent-lifecycle";
-import { ConsentEndReason } from "../consents/consent-status";
-import { closeOpenLeads } from "../leads/lead-closing";
-import { ApplicantRecord } from "./applicant.entity";
-import { ERASED_IDENTITY } from "./applicant-identity-store";
-import { ApplicationStatus } from "./application-enums";
-import { Application } from "./application.entity";
+import { endConsents } from "../lifecycle/consent-endings";
+import { ConsentEndReason } from "../model/consent-status";
+import { closeOpenLeads } from "../lifecycle/lead-closing";
+import { ApplicantRecord } from "../model/applicant.entity";
+import { ERASED_IDENTITY } from "../privacy/applicant-identity-store";
+import { ApplicationStatus } from "../model/application-enums";
+import { Application } from "../model/application.entity";
 
 /** What an erasure did; counts only, never values. */
 export interface ErasureCounts {

@@ -1,6 +1,6 @@
-import { BadUserInputError } from "../errors";
+import { BadUserInputError } from "../errors/gateway-error";
 import { ageBand, incomeBand } from "./bands";
-import { ageOn, isPlausibleEmail, normalizeMainlandMobile, parseResidentId } from "./identity-validation";
+import { ageOn, isPlausibleEmail, normalizeMainlandMobile, parseResidentId } from "../common/identity-validation";
 import { SubmitApplicationInput } from "./application.inputs";
 
 /** The adult age of majority for a credit contract. */

@@ -1,15 +1,15 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { In } from "typeorm";
 import { PiiAccessConnection } from "../audit/audit.resolver";
-import { PiiAccess } from "../audit/pii-access.entity";
+import { PiiAccess } from "../model/pii-access.entity";
 import { applicantAccessLogPage } from "../audit/applicant-access-log";
-import { Connection } from "../common/connection";
-import { Consent } from "../consents/consent.entity";
+import { Connection } from "../common/relay-pagination";
+import { Consent } from "../model/consent.entity";
 import { GatewayContext } from "../context";
-import { ApplicantRecord } from "./applicant.entity";
+import { ApplicantRecord } from "../model/applicant.entity";
 import { eraseSubject, identityErasedAt } from "./applicant-erasure";
 import { ErasureReport, MyData } from "./applicant-rights.types";
-import { Application } from "./application.entity";
+import { Application } from "../model/application.entity";
 
 function subjectOf(context: GatewayContext): string {
   if (context.principal.kind !== "applicant") throw new Error("unreachable: shield admits applicants only");

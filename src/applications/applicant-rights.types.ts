@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from "type-graphql";
-import { Consent } from "../consents/consent.entity";
-import { Application } from "./application.entity";
+import { Consent } from "../model/consent.entity";
+import { Application } from "../model/application.entity";
 
 @ObjectType({
   description: "A copy of everything the gateway holds about the signed-in applicant (PIPL 45). " +

@@ -1,6 +1,6 @@
 import { IsNotEmpty, Max, MaxLength, Min } from "class-validator";
 import { Field, InputType, Int } from "type-graphql";
-import { LoanPurpose } from "./application-enums";
+import { LoanPurpose } from "../model/application-enums";
 
 /** Whole CNY. */
 export const AMOUNT_RANGE = { min: 1_000, max: 5_000_000 } as const;

@@ -1,10 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { Connection, byCreated, connectionType, listOf, pageRequest, pastCreated, toConnection } from "../common/connection";
-import { Consent } from "../consents/consent.entity";
+import { Connection, byCreated, connectionType, listOf, pageRequest, pastCreated, toConnection } from "../common/relay-pagination";
+import { Consent } from "../model/consent.entity";
 import { GatewayContext } from "../context";
-import { Lead } from "../leads/lead.entity";
+import { Lead } from "../model/lead.entity";
 import { ApplicantView } from "./applicant.type";
-import { Application } from "./application.entity";
+import { Application } from "../model/application.entity";
 import { SubmitApplicationInput } from "./application.inputs";
 import { ApplicationService } from "./application.service";
 

@@ -1,6 +1,6 @@
 import { DataSource, In, LessThan } from "typeorm";
-import { Connection, bySeq, listOf, pageRequest, toConnection } from "../common/connection";
-import { PiiAccess } from "./pii-access.entity";
+import { Connection, bySeq, listOf, pageRequest, toConnection } from "../common/relay-pagination";
+import { PiiAccess } from "../model/pii-access.entity";
 
 /**
  * One page of the access log of a person's identity rows (one per application), newest first:

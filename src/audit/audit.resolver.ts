@@ -1,12 +1,12 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import { Between, FindOptionsWhere, LessThan, MoreThanOrEqual } from "typeorm";
-import { ApplicantRecord } from "../applications/applicant.entity";
-import { Connection, bySeq, connectionType, listOf, pageRequest, toConnection } from "../common/connection";
+import { ApplicantRecord } from "../model/applicant.entity";
+import { Connection, bySeq, connectionType, listOf, pageRequest, toConnection } from "../common/relay-pagination";
 import { GatewayContext } from "../context";
-import { Lender } from "../lenders/lender.entity";
+import { Lender } from "../model/lender.entity";
 import { AuditFilter, LenderReferralStats } from "./audit.types";
 import { applicantAccessLogPage } from "./applicant-access-log";
-import { PiiAccess } from "./pii-access.entity";
+import { PiiAccess } from "../model/pii-access.entity";
 import { referralReport } from "./referral-report";
 
 export const PiiAccessConnection = connectionType(PiiAccess, "PiiAccess");

@@ -1,7 +1,7 @@
 import { Field, Float, ID, InputType, Int, ObjectType } from "type-graphql";
 import { MaxLength } from "class-validator";
-import { Lender } from "../lenders/lender.entity";
-import { AccessOutcome } from "./pii-access.entity";
+import { Lender } from "../model/lender.entity";
+import { AccessOutcome } from "../model/pii-access.entity";
 
 @InputType({ description: "Narrows the audit log; every given field must match." })
 export class AuditFilter {

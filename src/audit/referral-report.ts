@@ -1,12 +1,12 @@
 import { DataSource } from "typeorm";
-import { Consent } from "../consents/consent.entity";
-import { BadUserInputError } from "../errors";
-import { Lead } from "../leads/lead.entity";
-import { LeadStatus } from "../leads/lead-status";
-import { Offer } from "../leads/offer.entity";
-import { Lender } from "../lenders/lender.entity";
+import { Consent } from "../model/consent.entity";
+import { BadUserInputError } from "../errors/gateway-error";
+import { Lead } from "../model/lead.entity";
+import { LeadStatus } from "../model/lead-status";
+import { Offer } from "../model/offer.entity";
+import { Lender } from "../model/lender.entity";
 import { LenderReferralStats } from "./audit.types";
-import { AccessOutcome, PiiAccess } from "./pii-access.entity";
+import { AccessOutcome, PiiAccess } from "../model/pii-access.entity";
 
 const MAX_PERIOD_MS = 366 * 24 * 60 * 60 * 1000;
 

@@ -1,6 +1,6 @@
 import { Ctx, Field, ID, ObjectType, Query, Resolver } from "type-graphql";
 import { GatewayContext } from "../context";
-import { Role, roleOf } from "./principal";
+import { Role, roleOf } from "../model/principal";
 
 @ObjectType({ description: "Who is calling." })
 export class Viewer {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { Field, ObjectType } from "type-graphql";
-import { PiiCategory } from "../privacy/pii-category";
-import { CONSENT_PURPOSE } from "./consent-status";
+import { PiiCategory } from "../model/pii-category";
+import { CONSENT_PURPOSE } from "../model/consent-status";
 
 /** Bumped whenever the wording below changes; `noticeVersion` adds a hash of the content. */
 export const CONSENT_NOTICE_TEMPLATE_VERSION = "2026-12-01.1";

@@ -1,6 +1,6 @@
 import { ArrayMaxSize, ArrayMinSize, IsOptional, MaxLength } from "class-validator";
 import { Field, ID, InputType } from "type-graphql";
-import { PiiCategory } from "../privacy/pii-category";
+import { PiiCategory } from "../model/pii-category";
 
 @InputType({ description: "The applicant chooses a lender: consent for it to read these identity categories." })
 export class ChooseLenderInput {

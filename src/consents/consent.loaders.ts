@@ -2,8 +2,8 @@ import DataLoader from "dataloader";
 import { DataSource, In } from "typeorm";
 import { groupBy } from "../common/group-by";
 import { rowsOfApplicationLoader } from "../common/rows-of-application.loader";
-import { Consent } from "./consent.entity";
-import { ConsentStatus } from "./consent-status";
+import { Consent } from "../model/consent.entity";
+import { ConsentStatus } from "../model/consent-status";
 
 /**
  * Per-request loaders for consents shown as data (not for decisions: src/privacy/pii-gate.ts

@@ -1,11 +1,11 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { Application } from "../applications/application.entity";
+import { Application } from "../model/application.entity";
 import { ApplicationService } from "../applications/application.service";
 import { GatewayContext } from "../context";
-import { Lender } from "../lenders/lender.entity";
-import { PiiCategory } from "../privacy/pii-category";
+import { Lender } from "../model/lender.entity";
+import { PiiCategory } from "../model/pii-category";
 import { ConsentNotice } from "./consent-notice";
-import { Consent } from "./consent.entity";
+import { Consent } from "../model/consent.entity";
 import { ChooseLenderInput } from "./consent.inputs";
 import { ConsentService } from "./consent.service";
 

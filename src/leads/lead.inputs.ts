@@ -1,7 +1,7 @@
 import { Max, MaxLength, Min } from "class-validator";
 import { Field, Float, ID, InputType, Int } from "type-graphql";
 import { AMOUNT_RANGE, TERM_MONTHS_RANGE } from "../applications/application.inputs";
-import { LeadOutcome } from "./lead-status";
+import { LeadOutcome } from "../model/lead-status";
 
 /** Chinese courts do not protect interest above 36% a year; no offer above it is accepted. */
 export const MAX_APR_PERCENT = 36;

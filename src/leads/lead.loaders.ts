@@ -1,8 +1,8 @@
 import DataLoader from "dataloader";
 import { DataSource, In } from "typeorm";
 import { rowsOfApplicationLoader } from "../common/rows-of-application.loader";
-import { Lead } from "./lead.entity";
-import { Offer } from "./offer.entity";
+import { Lead } from "../model/lead.entity";
+import { Offer } from "../model/offer.entity";
 
 /**
  * Per-request loaders for what hangs off leads: one query per field of a page, not one per

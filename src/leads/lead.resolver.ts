@@ -1,16 +1,16 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { ApplicantRecord } from "../applications/applicant.entity";
-import { Application } from "../applications/application.entity";
-import { Connection, byCreated, connectionType, listOf, pageRequest, toConnection } from "../common/connection";
-import { Consent } from "../consents/consent.entity";
+import { ApplicantRecord } from "../model/applicant.entity";
+import { Application } from "../model/application.entity";
+import { Connection, byCreated, connectionType, listOf, pageRequest, toConnection } from "../common/relay-pagination";
+import { Consent } from "../model/consent.entity";
 import { consentKey } from "../consents/consent.loaders";
 import { GatewayContext } from "../context";
-import { Lender } from "../lenders/lender.entity";
-import { Lead } from "./lead.entity";
-import { LeadStatus } from "./lead-status";
+import { Lender } from "../model/lender.entity";
+import { Lead } from "../model/lead.entity";
+import { LeadStatus } from "../model/lead-status";
 import { MakeOfferInput, ReportOutcomeInput } from "./lead.inputs";
 import { LeadService } from "./lead.service";
-import { Offer } from "./offer.entity";
+import { Offer } from "../model/offer.entity";
 
 export const LeadConnection = connectionType(Lead, "Lead");
 

@@ -1,20 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager } from "typeorm";
-import { ApplicationStatus } from "../applications/application-enums";
-import { Application } from "../applications/application.entity";
-import { endConsents } from "../consents/consent-lifecycle";
-import { ConsentEndReason } from "../consents/consent-status";
-import { Consent } from "../consents/consent.entity";
+import { ApplicationStatus } from "../model/application-enums";
+import { Application } from "../model/application.entity";
+import { endConsents } from "../lifecycle/consent-endings";
+import { ConsentEndReason } from "../model/consent-status";
+import { Consent } from "../model/consent.entity";
 import { DenialReason, consentStanding } from "../privacy/consent-policy";
-import { BadUserInputError, ForbiddenError, NotFoundError } from "../errors";
-import { LenderStatus } from "../lenders/lender-status";
-import { Lender } from "../lenders/lender.entity";
-import { forUpdate } from "../common/row-locks";
-import { Lead } from "./lead.entity";
-import { closeOpenLeads } from "./lead-closing";
-import { LeadOutcome, LeadStatus, canMoveLead } from "./lead-status";
+import { BadUserInputError, ForbiddenError, NotFoundError } from "../errors/gateway-error";
+import { LenderStatus } from "../model/lender-status";
+import { Lender } from "../model/lender.entity";
+import { forUpdate } from "../database/row-locks";
+import { Lead } from "../model/lead.entity";
+import { closeOpenLeads } from "../lifecycle/lead-closing";
+import { LeadOutcome, LeadStatus, canMoveLead } from "../model/lead-status";
 import { MakeOfferInput, ReportOutcomeInput } from "./lead.inputs";
-import { Offer } from "./offer.entity";
+import { Offer } from "../model/offer.entity";
 
 export class LeadService {
   constructor(private readonly dataSource: DataSource) {}

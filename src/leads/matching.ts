@@ -1,5 +1,5 @@
-import { LenderStatus } from "../lenders/lender-status";
-import { Lender } from "../lenders/lender.entity";
+import { LenderStatus } from "../model/lender-status";
+import { Lender } from "../model/lender.entity";
 
 export interface MatchableApplication {
   amount: number;

@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Int, Mutation, Resolver } from "type-graphql";
 import { GatewayContext } from "../context";
-import { BadUserInputError } from "../errors";
-import { IssuedApiKey } from "./api-key.entity";
+import { BadUserInputError } from "../errors/gateway-error";
+import { IssuedApiKey } from "../model/api-key.entity";
 import { rotateApiKey } from "./api-key-rotation";
 
 /** Hours the old key keeps working after a rotation, unless the admin says otherwise. */

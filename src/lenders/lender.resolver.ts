@@ -1,11 +1,11 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { Connection, byCreated, connectionType, listOf, pageRequest, pastCreated, toConnection } from "../common/connection";
+import { Connection, byCreated, connectionType, listOf, pageRequest, pastCreated, toConnection } from "../common/relay-pagination";
 import { GatewayContext } from "../context";
-import { ForbiddenError } from "../errors";
-import { PiiCategory } from "../privacy/pii-category";
-import { ApiKey, IssuedApiKey } from "./api-key.entity";
-import { LenderStatus } from "./lender-status";
-import { Lender } from "./lender.entity";
+import { ForbiddenError } from "../errors/gateway-error";
+import { PiiCategory } from "../model/pii-category";
+import { ApiKey, IssuedApiKey } from "../model/api-key.entity";
+import { LenderStatus } from "../model/lender-status";
+import { Lender } from "../model/lender.entity";
 import { CreateLenderInput } from "./lender.inputs";
 import { LenderService } from "./lender.service";
 

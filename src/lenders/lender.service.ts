@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager } from "typeorm";
-import { isPlausibleEmail } from "../applications/identity-validation";
-import { endConsents } from "../consents/consent-lifecycle";
-import { ConsentEndReason } from "../consents/consent-status";
-import { BadUserInputError, NotFoundError } from "../errors";
-import { PiiCategory, encodeCategories } from "../privacy/pii-category";
-import { ApiKey, IssuedApiKey } from "./api-key.entity";
-import { generateApiKey, hashApiKeySecret } from "./api-key-secret";
-import { LenderStatus } from "./lender-status";
-import { Lender } from "./lender.entity";
+import { isPlausibleEmail } from "../common/identity-validation";
+import { endConsents } from "../lifecycle/consent-endings";
+import { ConsentEndReason } from "../model/consent-status";
+import { BadUserInputError, NotFoundError } from "../errors/gateway-error";
+import { PiiCategory, encodeCategories } from "../model/pii-category";
+import { ApiKey, IssuedApiKey } from "../model/api-key.entity";
+import { generateApiKey, hashApiKeySecret } from "../auth/api-key-secret";
+import { LenderStatus } from "../model/lender-status";
+import { Lender } from "../model/lender.entity";
 import { CreateLenderInput } from "./lender.inputs";
 
 export class LenderService {

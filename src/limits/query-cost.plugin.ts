@@ -3,8 +3,8 @@ import {
   FieldNode, FragmentDefinitionNode, GraphQLNamedType, GraphQLSchema, Kind, OperationDefinitionNode, SelectionSetNode,
   getNamedType, getNullableType, isListType, isObjectType, isInterfaceType, valueFromASTUntyped,
 } from "graphql";
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../common/connection";
-import { QueryLimitReason, queryLimitError } from "./query-limit-error";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../common/relay-pagination";
+import { QueryLimitReason, queryLimitError } from "../errors/query-limit.error";
 
 /**
  * What a list of objects without `first` (an application's leads or consents, the referral

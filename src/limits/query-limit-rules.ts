@@ -2,7 +2,7 @@ import {
   ASTVisitor, FieldNode, FragmentDefinitionNode, Kind, OperationDefinitionNode, SelectionSetNode, ValidationContext,
   ValidationRule,
 } from "graphql";
-import { QueryLimitReason, queryLimitError } from "./query-limit-error";
+import { QueryLimitReason, queryLimitError } from "../errors/query-limit.error";
 
 /** Every limit on the shape of a document; the defaults are in src/config.ts and README. */
 export interface QueryLimits {

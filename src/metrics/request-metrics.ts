@@ -1,7 +1,7 @@
 import { ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerErrorCode } from "@apollo/server/errors";
 import { Kind, OperationDefinitionNode } from "graphql";
-import { ErrorCode } from "../errors";
+import { ErrorCode } from "../errors/gateway-error";
 import { countQuotaRejection, graphqlRequestDuration, graphqlRequests } from "./metrics";
 
 /** Outcomes a label may take: ours and Apollo's request codes; anything else is `OTHER`. */

@@ -1,5 +1,5 @@
 import { DataSource } from "typeorm";
-import { Logger } from "../logger";
+import { Logger } from "../logging/logger";
 import { RunningGateway } from "../server";
 
 /** Milliseconds allowed for closing the database pool once the HTTP server has drained. */

@@ -1,5 +1,5 @@
 import { DataSource } from "typeorm";
-import { Consent } from "../consents/consent.entity";
+import { Consent } from "../model/consent.entity";
 
 /** The consent properties decideLenderAccess reads; nothing else is loaded (not the notice text). */
 const DECISION_PROPERTIES = ["id", "applicationId", "lenderId", "categoriesStored", "storedStatus", "grantedAt", "expiresAt"] as const;

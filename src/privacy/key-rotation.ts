@@ -1,6 +1,6 @@
 import { DataSource, IsNull, MoreThan } from "typeorm";
-import { ApplicantRecord } from "../applications/applicant.entity";
-import { IDENTITY_FIELDS, SEALED_COLUMNS, openIdentityField } from "../applications/applicant-identity-store";
+import { ApplicantRecord } from "../model/applicant.entity";
+import { IDENTITY_FIELDS, SEALED_COLUMNS, openIdentityField } from "./applicant-identity-store";
 import { PiiKeyring } from "./encryption";
 
 export interface RotationReport {

@@ -2,7 +2,7 @@ import { MapperKind, getDirective, mapSchema } from "@graphql-tools/utils";
 import { GraphQLFieldResolver, GraphQLSchema, defaultFieldResolver } from "graphql";
 import { GatewayContext } from "../context";
 import { maskValue } from "./masking";
-import { PiiCategory } from "./pii-category";
+import { PiiCategory } from "../model/pii-category";
 import { PII_DIRECTIVE_NAME } from "./pii-directive";
 import { Disclosure, PiiSubject } from "./pii-gate";
 

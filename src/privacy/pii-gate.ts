@@ -1,18 +1,18 @@
 import DataLoader from "dataloader";
 import { DataSource } from "typeorm";
-import { AccessRecord, writeAccessLog } from "../audit/access-log-writer";
-import { AccessOutcome } from "../audit/pii-access.entity";
-import { Principal } from "../auth/principal";
-import { Consent } from "../consents/consent.entity";
-import { isDatabaseUnavailable, isLockConflict } from "../common/database-availability";
-import { ErrorCode, ForbiddenError, GatewayError, ServiceUnavailableError } from "../errors";
-import { Lender } from "../lenders/lender.entity";
+import { AccessRecord, writeAccessLog } from "./access-log-writer";
+import { AccessOutcome } from "../model/pii-access.entity";
+import { Principal } from "../model/principal";
+import { Consent } from "../model/consent.entity";
+import { isDatabaseUnavailable, isLockConflict } from "../errors/database-availability";
+import { ErrorCode, ForbiddenError, GatewayError, ServiceUnavailableError } from "../errors/gateway-error";
+import { Lender } from "../model/lender.entity";
 import { countIdentityReads, identityAuditFailures } from "../metrics/metrics";
 import { AccessDecision, DenialReason, decideLenderAccess } from "./consent-policy";
 import { consentsForDecision } from "./decision-consents";
-import { PiiCategory } from "./pii-category";
+import { PiiCategory } from "../model/pii-category";
 import { quotaServiceFor } from "../quotas/quota-registry";
-import { RateLimitedError } from "../quotas/rate-limited.error";
+import { RateLimitedError } from "../errors/rate-limited.error";
 
 /** What the gate needs to know about the object whose @pii field is being read. */
 export interface PiiSubject {

@@ -1,7 +1,7 @@
 import { getDirective } from "@graphql-tools/utils";
 import { GraphQLSchema, isNonNullType, isObjectType } from "graphql";
 import { PII_DIRECTIVE_NAME } from "./pii-directive";
-import { isPiiCategory } from "./pii-category";
+import { isPiiCategory } from "../model/pii-category";
 
 /**
  * Types that hold personal data, each with the fields declared non-identifying. Any other field

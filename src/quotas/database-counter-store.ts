@@ -1,6 +1,6 @@
 import { DataSource, LessThan, MoreThan } from "typeorm";
 import { CounterStore } from "./counter-store";
-import { QuotaCounter } from "./quota-counter.entity";
+import { QuotaCounter } from "../model/quota-counter.entity";
 
 /** Milliseconds between sweeps of ended windows. */
 const SWEEP_INTERVAL_MS = 10 * 60_000;

@@ -1,9 +1,9 @@
 import { DataSource } from "typeorm";
 import { Field, Int, ObjectType } from "type-graphql";
-import { AccessOutcome, PiiAccess } from "../audit/pii-access.entity";
-import { BadUserInputError } from "../errors";
-import { Lender } from "../lenders/lender.entity";
-import { QuotaReason } from "./rate-limited.error";
+import { AccessOutcome, PiiAccess } from "../model/pii-access.entity";
+import { BadUserInputError } from "../errors/gateway-error";
+import { Lender } from "../model/lender.entity";
+import { QuotaReason } from "../errors/rate-limited.error";
 
 const MAX_WINDOW_MS = 31 * 24 * 60 * 60 * 1000;
 

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { GatewayContext } from "../context";
-import { BadUserInputError, ForbiddenError } from "../errors";
-import { Lender } from "../lenders/lender.entity";
+import { BadUserInputError, ForbiddenError } from "../errors/gateway-error";
+import { Lender } from "../model/lender.entity";
 import { LenderService } from "../lenders/lender.service";
 import { LenderAnomaly, findLenderAnomalies } from "./lender-anomaly";
 import { quotaServiceFor } from "./quota-registry";

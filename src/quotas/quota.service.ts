@@ -1,11 +1,11 @@
 import { DataSource } from "typeorm";
-import { Principal } from "../auth/principal";
+import { Principal } from "../model/principal";
 import { SecurityConfig } from "../config";
-import { Lender } from "../lenders/lender.entity";
-import { Logger } from "../logger";
+import { Lender } from "../model/lender.entity";
+import { Logger } from "../logging/logger";
 import { CounterStore } from "./counter-store";
 import { DatabaseCounterStore } from "./database-counter-store";
-import { QuotaReason, RateLimitedError } from "./rate-limited.error";
+import { QuotaReason, RateLimitedError } from "../errors/rate-limited.error";
 import { RedisCounterStore } from "./redis-counter-store";
 
 const MINUTE_MS = 60_000;

@@ -1,6 +1,6 @@
 import Redis from "ioredis";
-import { ServiceUnavailableError } from "../errors";
-import { Logger } from "../logger";
+import { ServiceUnavailableError } from "../errors/gateway-error";
+import { Logger } from "../logging/logger";
 import { CounterStore } from "./counter-store";
 
 /** An unreachable Redis is logged at most this often (ioredis retries, and errs, every few seconds). */

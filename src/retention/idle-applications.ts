@@ -1,12 +1,12 @@
 import { EntityManager } from "typeorm";
-import { ApplicationStatus } from "../applications/application-enums";
-import { Application } from "../applications/application.entity";
-import { endConsents } from "../consents/consent-lifecycle";
-import { ConsentEndReason } from "../consents/consent-status";
-import { Consent } from "../consents/consent.entity";
-import { forUpdate } from "../common/row-locks";
-import { closeOpenLeads } from "../leads/lead-closing";
-import { Lead } from "../leads/lead.entity";
+import { ApplicationStatus } from "../model/application-enums";
+import { Application } from "../model/application.entity";
+import { endConsents } from "../lifecycle/consent-endings";
+import { ConsentEndReason } from "../model/consent-status";
+import { Consent } from "../model/consent.entity";
+import { forUpdate } from "../database/row-locks";
+import { closeOpenLeads } from "../lifecycle/lead-closing";
+import { Lead } from "../model/lead.entity";
 
 /** What closing one idle application did; counts only. */
 export interface ClosingCounts {

@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from "typeorm";
 import { ErasureCounts, eraseSubject, subjectsDueForErasure } from "../applications/applicant-erasure";
 import { DEFAULT_APPLICATION_OPEN_DAYS } from "../config";
-import { expireDueConsents } from "../consents/consent-lifecycle";
+import { expireDueConsents } from "../lifecycle/consent-endings";
 import { closeIfStillIdle, idleApplications } from "./idle-applications";
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,8 +1,8 @@
 import { In } from "typeorm";
 import { subjectsDueForErasure } from "../../src/applications/applicant-erasure";
-import { ApplicantRecord } from "../../src/applications/applicant.entity";
-import { Application } from "../../src/applications/application.entity";
-import { Consent } from "../../src/consents/consent.entity";
+import { ApplicantRecord } from "../../src/model/applicant.entity";
+import { Application } from "../../src/model/application.entity";
+import { Consent } from "../../src/model/consent.entity";
 import { eraseIfStillDue, runRetention } from "../../src/retention/retention.service";
 import { ALL_CATEGORIES, TestLender, choose, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";
 import { TestGateway, startTestGateway } from "../support/gateway";

@@ -1,8 +1,8 @@
 import { MoreThan } from "typeorm";
-import { AccessOutcome, PiiAccess } from "../../src/audit/pii-access.entity";
+import { AccessOutcome, PiiAccess } from "../../src/model/pii-access.entity";
 import { signDevelopmentToken } from "../../src/auth/jwt";
-import { Consent } from "../../src/consents/consent.entity";
-import { PiiCategory } from "../../src/privacy/pii-category";
+import { Consent } from "../../src/model/consent.entity";
+import { PiiCategory } from "../../src/model/pii-category";
 import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
 import { TestIdentity, uniqueIdentity } from "../support/identities";
 import {

@@ -1,6 +1,6 @@
-import { Application } from "../../src/applications/application.entity";
-import { ApplicantRecord } from "../../src/applications/applicant.entity";
-import { ApiKey } from "../../src/lenders/api-key.entity";
+import { Application } from "../../src/model/application.entity";
+import { ApplicantRecord } from "../../src/model/applicant.entity";
+import { ApiKey } from "../../src/model/api-key.entity";
 import { SUBMIT, TestLender, applicationInput, expectData, onboardLender } from "../support/flow";
 import { TestGateway, startTestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";

@@ -1,6 +1,6 @@
-import { Consent } from "../../src/consents/consent.entity";
-import { Lead } from "../../src/leads/lead.entity";
-import { PiiCategory } from "../../src/privacy/pii-category";
+import { Consent } from "../../src/model/consent.entity";
+import { Lead } from "../../src/model/lead.entity";
+import { PiiCategory } from "../../src/model/pii-category";
 import { ALL_CATEGORIES, TestLender, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";
 import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";

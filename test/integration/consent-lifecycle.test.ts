@@ -1,5 +1,5 @@
-import { Consent } from "../../src/consents/consent.entity";
-import { PiiCategory } from "../../src/privacy/pii-category";
+import { Consent } from "../../src/model/consent.entity";
+import { PiiCategory } from "../../src/model/pii-category";
 import { runRetention } from "../../src/retention/retention.service";
 import { ALL_CATEGORIES, TestLender, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";
 import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";

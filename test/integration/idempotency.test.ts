@@ -1,6 +1,6 @@
-import { ApplicantRecord } from "../../src/applications/applicant.entity";
-import { Application } from "../../src/applications/application.entity";
-import { Lead } from "../../src/leads/lead.entity";
+import { ApplicantRecord } from "../../src/model/applicant.entity";
+import { Application } from "../../src/model/application.entity";
+import { Lead } from "../../src/model/lead.entity";
 import { TestGateway, startTestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
 import { SUBMIT, TestLender, applicationInput, expectData, onboardLender } from "../support/flow";

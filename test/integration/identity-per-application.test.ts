@@ -1,6 +1,6 @@
-import { ApplicantRecord } from "../../src/applications/applicant.entity";
-import { Application } from "../../src/applications/application.entity";
-import { PiiCategory } from "../../src/privacy/pii-category";
+import { ApplicantRecord } from "../../src/model/applicant.entity";
+import { Application } from "../../src/model/application.entity";
+import { PiiCategory } from "../../src/model/pii-category";
 import { SUBMIT, TestLender, applicationInput, choose, expectData, leadIdFor, onboardLender } from "../support/flow";
 import { TestGateway, startTestGateway } from "../support/gateway";
 import { TestIdentity, uniqueIdentity } from "../support/identities";

@@ -1,10 +1,10 @@
-import { ApplicantRecord } from "../../src/applications/applicant.entity";
-import { Application } from "../../src/applications/application.entity";
-import { Consent } from "../../src/consents/consent.entity";
-import { Lead } from "../../src/leads/lead.entity";
-import { Offer } from "../../src/leads/offer.entity";
-import { Lender } from "../../src/lenders/lender.entity";
-import { PiiCategory } from "../../src/privacy/pii-category";
+import { ApplicantRecord } from "../../src/model/applicant.entity";
+import { Application } from "../../src/model/application.entity";
+import { Consent } from "../../src/model/consent.entity";
+import { Lead } from "../../src/model/lead.entity";
+import { Offer } from "../../src/model/offer.entity";
+import { Lender } from "../../src/model/lender.entity";
+import { PiiCategory } from "../../src/model/pii-category";
 import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
 import { residentId, uniqueIdentity } from "../support/identities";
 import {

@@ -1,4 +1,4 @@
-import { PiiCategory } from "../../src/privacy/pii-category";
+import { PiiCategory } from "../../src/model/pii-category";
 import { TestGateway, startTestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
 import {

@@ -1,4 +1,4 @@
-import { PiiCategory } from "../../src/privacy/pii-category";
+import { PiiCategory } from "../../src/model/pii-category";
 import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
 import { TestLender, choose, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";

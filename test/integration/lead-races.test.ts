@@ -1,5 +1,5 @@
 import { QueryRunner } from "typeorm";
-import { PiiCategory } from "../../src/privacy/pii-category";
+import { PiiCategory } from "../../src/model/pii-category";
 import { TestLender, choose, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";
 import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";

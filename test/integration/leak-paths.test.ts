@@ -1,5 +1,5 @@
-import { PiiAccess } from "../../src/audit/pii-access.entity";
-import { PiiCategory } from "../../src/privacy/pii-category";
+import { PiiAccess } from "../../src/model/pii-access.entity";
+import { PiiCategory } from "../../src/model/pii-category";
 import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
 import { TestIdentity, uniqueIdentity } from "../support/identities";
 import {

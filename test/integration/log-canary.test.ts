@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { signDevelopmentToken } from "../../src/auth/jwt";
-import { openDatabase } from "../../src/database";
+import { openDatabase } from "../../src/database/open-database";
 import { ALL_CATEGORIES } from "../support/flow";
 import { TEST_JWT_SECRET, TEST_PII_ENCRYPTION_KEY } from "../support/gateway";
 import { residentId } from "../support/identities";

@@ -1,4 +1,4 @@
-import { PiiCategory } from "../../src/privacy/pii-category";
+import { PiiCategory } from "../../src/model/pii-category";
 import { TestGateway, startTestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
 import { LEADS_WITH_IDENTITY, TestLender, choose, expectData, onboardLender, submitApplication } from "../support/flow";

@@ -1,5 +1,5 @@
-import { ApiKey } from "../../src/lenders/api-key.entity";
-import { PiiCategory } from "../../src/privacy/pii-category";
+import { ApiKey } from "../../src/model/api-key.entity";
+import { PiiCategory } from "../../src/model/pii-category";
 import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
 import {

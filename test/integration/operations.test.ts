@@ -1,11 +1,11 @@
 import { SignJWT, UnsecuredJWT } from "jose";
-import { Application } from "../../src/applications/application.entity";
-import { Consent } from "../../src/consents/consent.entity";
-import { Lead } from "../../src/leads/lead.entity";
-import { Offer } from "../../src/leads/offer.entity";
-import { ApiKey } from "../../src/lenders/api-key.entity";
-import { Lender } from "../../src/lenders/lender.entity";
-import { PiiCategory } from "../../src/privacy/pii-category";
+import { Application } from "../../src/model/application.entity";
+import { Consent } from "../../src/model/consent.entity";
+import { Lead } from "../../src/model/lead.entity";
+import { Offer } from "../../src/model/offer.entity";
+import { ApiKey } from "../../src/model/api-key.entity";
+import { Lender } from "../../src/model/lender.entity";
+import { PiiCategory } from "../../src/model/pii-category";
 import { GraphQLResult, TEST_JWT_SECRET, TestGateway, startTestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
 import {

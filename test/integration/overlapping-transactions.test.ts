@@ -1,4 +1,4 @@
-import { QuotaCounter } from "../../src/quotas/quota-counter.entity";
+import { QuotaCounter } from "../../src/model/quota-counter.entity";
 import { ALL_CATEGORIES, choose, expectData, onboardLender, submitApplication } from "../support/flow";
 import { TestGateway, startTestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";

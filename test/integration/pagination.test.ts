@@ -1,6 +1,6 @@
-import { Application } from "../../src/applications/application.entity";
-import { PiiAccess } from "../../src/audit/pii-access.entity";
-import { Lead } from "../../src/leads/lead.entity";
+import { Application } from "../../src/model/application.entity";
+import { PiiAccess } from "../../src/model/pii-access.entity";
+import { Lead } from "../../src/model/lead.entity";
 import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
 import { ALL_CATEGORIES, LEADS_WITH_IDENTITY, TestLender, choose, expectData, onboardLender, submitApplication } from "../support/flow";

@@ -1,7 +1,7 @@
-import { ApplicantRecord } from "../../src/applications/applicant.entity";
-import { applicantsWithNationalId } from "../../src/applications/applicant-identity-store";
+import { ApplicantRecord } from "../../src/model/applicant.entity";
+import { applicantsWithNationalId } from "../../src/privacy/applicant-identity-store";
 import { loadConfig } from "../../src/config";
-import { createLogger } from "../../src/logger";
+import { createLogger } from "../../src/logging/logger";
 import { sealedKeyId } from "../../src/privacy/encryption";
 import { rotateKeys } from "../../src/privacy/key-rotation";
 import { buildGatewaySchema } from "../../src/schema";

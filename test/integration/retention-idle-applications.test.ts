@@ -1,7 +1,7 @@
 import { In } from "typeorm";
-import { Application } from "../../src/applications/application.entity";
-import { Consent } from "../../src/consents/consent.entity";
-import { Lead } from "../../src/leads/lead.entity";
+import { Application } from "../../src/model/application.entity";
+import { Consent } from "../../src/model/consent.entity";
+import { Lead } from "../../src/model/lead.entity";
 import { closeIfStillIdle, idleApplications } from "../../src/retention/idle-applications";
 import { runRetention } from "../../src/retention/retention.service";
 import { ALL_CATEGORIES, TestLender, WITHDRAW_CONSENT, choose, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";

@@ -1,6 +1,6 @@
-import { Consent } from "../../src/consents/consent.entity";
-import { Logger } from "../../src/logger";
-import { PiiCategory } from "../../src/privacy/pii-category";
+import { Consent } from "../../src/model/consent.entity";
+import { Logger } from "../../src/logging/logger";
+import { PiiCategory } from "../../src/model/pii-category";
 import { scheduleRetention } from "../../src/retention/retention-schedule";
 import { choose, onboardLender, submitApplication } from "../support/flow";
 import { TestGateway, startTestGateway } from "../support/gateway";

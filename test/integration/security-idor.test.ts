@@ -1,8 +1,8 @@
-import { Application } from "../../src/applications/application.entity";
-import { Consent } from "../../src/consents/consent.entity";
-import { Offer } from "../../src/leads/offer.entity";
-import { Lender } from "../../src/lenders/lender.entity";
-import { PiiCategory } from "../../src/privacy/pii-category";
+import { Application } from "../../src/model/application.entity";
+import { Consent } from "../../src/model/consent.entity";
+import { Offer } from "../../src/model/offer.entity";
+import { Lender } from "../../src/model/lender.entity";
+import { PiiCategory } from "../../src/model/pii-category";
 import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
 import {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { MoreThan } from "typeorm";
-import { AccessOutcome, PiiAccess } from "../../src/audit/pii-access.entity";
-import { PiiCategory } from "../../src/privacy/pii-category";
+import { AccessOutcome, PiiAccess } from "../../src/model/pii-access.entity";
+import { PiiCategory } from "../../src/model/pii-category";
 import { TestGateway, startTestGateway } from "../support/gateway";
 import { TestIdentity, uniqueIdentity } from "../support/identities";
 import { TestLender, WITHDRAW_CONSENT, choose, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";

@@ -1,5 +1,5 @@
-import { PiiAccess } from "../../src/audit/pii-access.entity";
-import { Lender } from "../../src/lenders/lender.entity";
+import { PiiAccess } from "../../src/model/pii-access.entity";
+import { Lender } from "../../src/model/lender.entity";
 import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
 import { TestLender, expectData, onboardLender } from "../support/flow";
 

@@ -1,6 +1,6 @@
 import Redis from "ioredis";
 import { SignJWT } from "jose";
-import { ApiKey } from "../../src/lenders/api-key.entity";
+import { ApiKey } from "../../src/model/api-key.entity";
 import { GraphQLResult, TEST_JWT_SECRET, TestGateway, startTestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
 import { ALL_CATEGORIES, ISSUE_KEY, TestLender, choose, expectData, onboardLender, submitApplication } from "../support/flow";

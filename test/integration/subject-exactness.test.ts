@@ -1,4 +1,4 @@
-import { Application } from "../../src/applications/application.entity";
+import { Application } from "../../src/model/application.entity";
 import { runRetention } from "../../src/retention/retention.service";
 import { ALL_CATEGORIES, SUBMIT, TestLender, applicationInput, choose, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";
 import { TestGateway, startTestGateway } from "../support/gateway";

@@ -1,4 +1,4 @@
-import { PiiCategory } from "../../src/privacy/pii-category";
+import { PiiCategory } from "../../src/model/pii-category";
 import { TestIdentity, uniqueIdentity } from "./identities";
 import { TestGateway } from "./gateway";
 

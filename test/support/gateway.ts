@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DataSource } from "typeorm";
 import { signDevelopmentToken } from "../../src/auth/jwt";
-import { StatementCounter } from "../../src/common/statement-counter";
+import { StatementCounter } from "../../src/database/statement-counter";
 import { DatabaseTarget, GatewayConfig, loadConfig } from "../../src/config";
-import { openDatabase } from "../../src/database";
-import { createLogger } from "../../src/logger";
+import { openDatabase } from "../../src/database/open-database";
+import { createLogger } from "../../src/logging/logger";
 import { buildGatewaySchema } from "../../src/schema";
 import { RunningGateway, startGateway } from "../../src/server";
 

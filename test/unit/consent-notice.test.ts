@@ -1,5 +1,5 @@
 import { CONSENT_NOTICE_TEMPLATE_VERSION, NoticeTerms, buildConsentNotice } from "../../src/consents/consent-notice";
-import { PiiCategory } from "../../src/privacy/pii-category";
+import { PiiCategory } from "../../src/model/pii-category";
 
 const TERMS: NoticeTerms = {
   recipientLegalName: "Alpha Consumer Finance Co., Ltd.",

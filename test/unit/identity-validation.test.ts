@@ -3,7 +3,7 @@ import {
   isPlausibleEmail,
   normalizeMainlandMobile,
   parseResidentId,
-} from '../../src/applications/identity-validation';
+} from '../../src/common/identity-validation';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 

@@ -1,4 +1,4 @@
-import { createLogger } from "../../src/logger";
+import { createLogger } from "../../src/logging/logger";
 import { REDACTED, redactDeep } from "../../src/logging/log-redaction";
 
 const CANARY = { fullName: "金丝雀", nationalId: "11010519491231002X", phone: "13812345678", email: "canary@example.com" };

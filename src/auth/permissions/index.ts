@@ -1,7 +1,7 @@
 import { GraphQLSchema } from "graphql";
 import { applyMiddleware } from "graphql-middleware";
 import { deny, or, shield } from "graphql-shield";
-import { ForbiddenError } from "../../errors";
+import { ForbiddenError } from "../../errors/gateway-error";
 import { isAdmin, isApplicant, isAuthenticated, isLender } from "./rules";
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { ClassType, Field, ObjectType } from "type-graphql";
 import { Equal, FindOperator, LessThan, MoreThan } from "typeorm";
-import { BadUserInputError } from "../errors";
+import { BadUserInputError } from "../errors/gateway-error";
 
 /** Every connection's `first` is capped here; larger pages are refused, not silently cut. */
 export const MAX_PAGE_SIZE = 100;

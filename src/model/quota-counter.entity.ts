@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from "typeorm";
-import { TIMESTAMP } from "../common/columns";
+import { TIMESTAMP } from "./columns";
 
 /** A quota counter kept in the database (the default when REDIS_URL is unset). */
 @Entity("quota_counters")

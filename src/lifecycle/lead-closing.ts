@@ -1,6 +1,6 @@
 import { EntityManager, In, Not } from "typeorm";
-import { Lead } from "./lead.entity";
-import { LeadStatus } from "./lead-status";
+import { Lead } from "../model/lead.entity";
+import { LeadStatus } from "../model/lead-status";
 
 /** A lead no longer open: its lender decided, or its application closed. */
 const ENDED_LEAD_STATES = [LeadStatus.DECLINED, LeadStatus.FUNDED, LeadStatus.CLOSED];

@@ -1,5 +1,5 @@
 import pino from "pino";
-import { redactDeep } from "./logging/log-redaction";
+import { redactDeep } from "./log-redaction";
 
 /**
  * Structured JSON lines (pino) on stdout. Callers pass only non-identifying fields (ids, codes,

@@ -1,4 +1,4 @@
-import { ErrorCode, GatewayError } from "../errors";
+import { ErrorCode, GatewayError } from "./gateway-error";
 
 /** Which quota refused: the public `extensions.reason` of a RATE_LIMITED error. */
 export enum QuotaReason {

@@ -1,9 +1,9 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryColumn } from "typeorm";
-import { TIMESTAMP, jsonText } from "../common/columns";
-import { PiiCategory, decodeCategories } from "../privacy/pii-category";
+import { TIMESTAMP, jsonText } from "./columns";
+import { PiiCategory, decodeCategories } from "./pii-category";
 import { ConsentEndReason, ConsentEndedBy, ConsentStatus } from "./consent-status";
-import { ConsentNotice } from "./consent-notice";
+import { ConsentNotice } from "../consents/consent-notice";
 
 /** Stored notice: consents granted before the notice grew hold only the first five fields. */
 export type StoredConsentNotice = Pick<ConsentNotice, "recipientLegalName" | "recipientContact" | "purpose" | "categories" | "noticeVersion">

@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryColumn } from "typeorm";
-import { TIMESTAMP } from "../common/columns";
+import { TIMESTAMP } from "./columns";
 import { ApplicationStatus, LoanPurpose } from "./application-enums";
 
 @ObjectType({ description: "A loan application, submitted by an applicant through the supermarket." })

@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryColumn } from "typeorm";
-import { TIMESTAMP } from "../common/columns";
+import { TIMESTAMP } from "./columns";
 import { LeadStatus } from "./lead-status";
 
 @ObjectType({ description: "One application offered to one lender. Lenders see only their own." })

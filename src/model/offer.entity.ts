@@ -1,6 +1,6 @@
 import { Field, Float, ID, Int, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryColumn } from "typeorm";
-import { TIMESTAMP } from "../common/columns";
+import { TIMESTAMP } from "./columns";
 
 @ObjectType({ description: "A lender's offer on its lead. A new offer on the same lead revises it." })
 @Entity("offers")

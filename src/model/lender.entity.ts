@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryColumn } from "typeorm";
-import { TIMESTAMP, jsonText } from "../common/columns";
-import { PiiCategory, decodeCategories } from "../privacy/pii-category";
+import { TIMESTAMP, jsonText } from "./columns";
+import { PiiCategory, decodeCategories } from "./pii-category";
 import { LenderStatus } from "./lender-status";
 
 @ObjectType({ description: "Which applications a lender wants as leads." })

@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { writeFileSync } from "node:fs";
-import { buildContractSchema } from "./schema";
-import { SCHEMA_FILE, printContract } from "./schema-sdl";
+import { buildContractSchema } from "../schema";
+import { SCHEMA_FILE, printContract } from "../schema-sdl";
 
 void buildContractSchema().then(schema => {
   writeFileSync(SCHEMA_FILE, printContract(schema));

@@ -1,9 +1,9 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DataSource, Logger as TypeOrmLogger } from "typeorm";
-import { lendSqliteConnectionToOneTransaction } from "./common/sqlite-transactions";
+import { lendSqliteConnectionToOneTransaction } from "./sqlite-transactions";
 import { createDataSource } from "./data-source";
-import { DatabaseTarget } from "./config";
+import { DatabaseTarget } from "../config";
 
 /** Connects and applies every pending migration; the server never starts on an old schema. */
 export async function openDatabase(target: DatabaseTarget, logger?: TypeOrmLogger): Promise<DataSource> {

@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryColumn } from "typeorm";
-import { TIMESTAMP } from "../common/columns";
+import { TIMESTAMP } from "./columns";
 
 @ObjectType({ description: "A lender's API key. The secret is never stored, only its SHA-256." })
 @Entity("api_keys")

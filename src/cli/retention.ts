@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { ConfigError, loadConfig } from "../config";
-import { openDatabase } from "../database";
-import { runRetention } from "./retention.service";
+import { openDatabase } from "../database/open-database";
+import { runRetention } from "../retention/retention.service";
 
 /** `npm run retention` (compiled: `npm run retention:dist`): one run now; prints its report as one JSON line. */
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 import { loadConfig } from "../config";
-import { isRoleClaim, signDevelopmentToken } from "./jwt";
+import { isRoleClaim, signDevelopmentToken } from "../auth/jwt";
 
 /** `npm run token -- --role admin|applicant [--sub ID] [--expires 12h]`: a token signed with the configured secret. */
 async function main(args: string[]): Promise<void> {

@@ -1,6 +1,6 @@
 import { EntityManager, FindOptionsWhere, In, LessThanOrEqual, MoreThan, Not } from "typeorm";
-import { CONSENT_ENDINGS, ConsentEndReason, ConsentEndedBy, ConsentStatus } from "./consent-status";
-import { Consent } from "./consent.entity";
+import { CONSENT_ENDINGS, ConsentEndReason, ConsentEndedBy, ConsentStatus } from "../model/consent-status";
+import { Consent } from "../model/consent.entity";
 
 // The states and the transition table are in consent-status.ts; these write the endings.
 

@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
-import { TIMESTAMP } from "../common/columns";
-import { PiiCategory } from "../privacy/pii-category";
+import { TIMESTAMP } from "./columns";
+import { PiiCategory } from "./pii-category";
 
 export enum AccessOutcome {
   GRANTED = "GRANTED",

@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from "typeorm";
-import { PiiKeyring, SealContext } from "../privacy/encryption";
-import { ApplicantRecord } from "./applicant.entity";
+import { PiiKeyring, SealContext } from "./encryption";
+import { ApplicantRecord } from "../model/applicant.entity";
 
 export interface IdentityValues {
   fullName: string;

@@ -1,8 +1,8 @@
 import "reflect-metadata";
 import { ConfigError, loadConfig } from "../config";
-import { openDatabase } from "../database";
-import { DecryptionError } from "./encryption";
-import { rotateKeys } from "./key-rotation";
+import { openDatabase } from "../database/open-database";
+import { DecryptionError } from "../privacy/encryption";
+import { rotateKeys } from "../privacy/key-rotation";
 
 /**
  * `npm run rotate-keys [-- --after <applicantId>] [--batch-size N]`: re-seals every identity

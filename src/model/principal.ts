@@ -1,5 +1,5 @@
 import { registerEnumType } from "type-graphql";
-import { Lender } from "../lenders/lender.entity";
+import { Lender } from "./lender.entity";
 
 export enum Role {
   APPLICANT = "APPLICANT",

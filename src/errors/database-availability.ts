@@ -1,4 +1,4 @@
-import { ServiceUnavailableError } from "../errors";
+import { ServiceUnavailableError } from "./gateway-error";
 
 /**
  * Driver errors that mean "the database cannot be reached" rather than "this statement was
