@@ -10,7 +10,7 @@ import { GatewayContext } from "../src/context";
 import { ForbiddenError } from "../src/errors/gateway-error";
 import { decideLenderAccess } from "../src/privacy/consent-policy";
 import { PiiCategory } from "../src/model/pii-category";
-import { PiiSubject } from "../src/privacy/pii-gate";
+import type { PiiSubject } from "../src/privacy/field-access";
 import { assertPiiPolicy } from "../src/privacy/pii-schema-check";
 import { buildContractSchema, buildGatewaySchema } from "../src/schema";
 

@@ -1,9 +1,9 @@
 import { hkdfSync, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { LogLevel, isLogLevel } from "./logging/logger";
+import { type LogLevel, isLogLevel } from "./logging/logger";
 import { PII_KEY_BYTES, PiiKeyring } from "./privacy/encryption";
-import { QueryLimits } from "./limits/query-limit-rules";
+import type { QueryLimits } from "./limits/query-limit-rules";
 
 /** Where development secrets are generated; ignored by git, never used in production. */
 const DEV_SECRETS_FILE = ".dev-secrets.json";

@@ -1,14 +1,19 @@
-import DataLoader from "dataloader";
-import { DataSource, In, ObjectLiteral, Repository } from "typeorm";
-import { ApplicantRecord } from "./model/applicant.entity";
-import { Application } from "./model/application.entity";
-import { Principal } from "./model/principal";
-import { GatewayConfig } from "./config";
-import { ConsentLoaders, createConsentLoaders } from "./consents/consent.loaders";
-import { LeadLoaders, createLeadLoaders } from "./leads/lead.loaders";
-import { Lender } from "./model/lender.entity";
-import { PiiKeyring } from "./privacy/encryption";
-import { PiiGate } from "./privacy/pii-gate";
+import type DataLoader from "dataloader";
+import type { DataSource } from "typeorm";
+import type { ConsentLoaders } from "./consents/consent.loaders";
+import type { LeadLoaders } from "./leads/lead.loaders";
+import type { ApplicantRecord } from "./model/applicant.entity";
+import type { Application } from "./model/application.entity";
+import type { Lender } from "./model/lender.entity";
+import type { Principal } from "./model/principal";
+import type { PiiKeyring } from "./privacy/encryption";
+import type { PiiGate } from "./privacy/pii-gate";
+import type { QuotaService } from "./quotas/quota.service";
+
+/*
+ * What every resolver receives. Types only: a domain imports this shape, never the code that
+ * builds it (src/request-context.ts), so the domains stay below the wiring.
+ */
 
 /** Per-request loaders: they batch within one request and are dropped with it (no cross-request cache). */
 export interface Loaders extends LeadLoaders, ConsentLoaders {
@@ -34,45 +39,6 @@ export interface GatewayContext {
   fingerprintKey: Buffer;
   /** Seals identity values on write; opens them only inside @pii fields, after the gate. */
   piiKeyring: PiiKeyring;
-}
-
-function byIdLoader<T extends ObjectLiteral & { id: string }>(repository: Repository<T>): DataLoader<string, T | null> {
-  return new DataLoader(async ids => {
-    const rows = await repository.findBy({ id: In([...ids]) } as never);
-    const found = new Map(rows.map(row => [row.id, row]));
-    return ids.map(id => found.get(id) ?? null);
-  });
-}
-
-/** A lender sees only its own rows beneath an application; applicants and admins see all. */
-function lenderScopeOf(principal: Principal): string | undefined {
-  return principal.kind === "lender" ? principal.lender.id : undefined;
-}
-
-export function createContext(
-  dataSource: DataSource,
-  principal: Principal,
-  requestId: string,
-  now: Date,
-  config: Pick<GatewayConfig, "consentTtlDays" | "requestFingerprintKey" | "piiKeyring" | "retentionDays" | "applicationOpenDays">,
-): GatewayContext {
-  return {
-    requestId,
-    principal,
-    dataSource,
-    now,
-    consentTtlDays: config.consentTtlDays,
-    retentionDays: config.retentionDays,
-    applicationOpenDays: config.applicationOpenDays,
-    fingerprintKey: config.requestFingerprintKey,
-    piiKeyring: config.piiKeyring,
-    piiGate: new PiiGate(dataSource, principal, now),
-    loaders: {
-      lender: byIdLoader(dataSource.getRepository(Lender)),
-      application: byIdLoader(dataSource.getRepository(Application)),
-      applicant: byIdLoader(dataSource.getRepository(ApplicantRecord)),
-      ...createLeadLoaders(dataSource, lenderScopeOf(principal)),
-      ...createConsentLoaders(dataSource, lenderScopeOf(principal)),
-    },
-  };
+  /** This gateway's quotas: budgets and counters that admins read. */
+  quotas: QuotaService;
 }

@@ -4,7 +4,7 @@ import { ArgumentValidationError } from "type-graphql";
 import { ValidationError } from "class-validator";
 import { isDatabaseUnavailable, isLockConflict } from "./errors/database-availability";
 import { ErrorCode, GatewayError, ServiceUnavailableError } from "./errors/gateway-error";
-import { Logger } from "./logging/logger";
+import type { Logger } from "./logging/logger";
 import { databaseUnavailable } from "./metrics/metrics";
 
 /** Apollo's own codes that describe the request, not our internals: passed through as they are. */

@@ -12,14 +12,14 @@ import { DataSource } from "typeorm";
 import { authenticate } from "./auth/authenticate";
 import { rethrowUnavailable } from "./errors/database-availability";
 import { DEADLINE_PASSED, withinDeadline } from "./common/deadline";
-import { GatewayConfig } from "./config";
-import { GatewayContext, createContext } from "./context";
+import type { GatewayConfig } from "./config";
+import type { GatewayContext } from "./context";
+import { createContext } from "./request-context";
 import { hardenedApolloOptions, hardeningPlugins } from "./limits/apollo-hardening";
 import { QuotaService } from "./quotas/quota.service";
-import { registerQuotaService, unregisterQuotaService } from "./quotas/quota-registry";
 import { ErrorCode, ServiceUnavailableError } from "./errors/gateway-error";
 import { createErrorFormatter } from "./format-error";
-import { Logger } from "./logging/logger";
+import type { Logger } from "./logging/logger";
 import { requestLogPlugin } from "./logging/request-log.plugin";
 import { metricsRegistry } from "./metrics/metrics";
 import { trackDatabasePool } from "./metrics/pool-metrics";
@@ -93,7 +93,6 @@ export async function startGateway(
   });
   await apollo.start();
   const quotas = await QuotaService.start(config.security, dataSource, logger);
-  registerQuotaService(dataSource, quotas);
 
   async function handleGraphQL(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const headers = new HeaderMap();
@@ -123,7 +122,7 @@ export async function startGateway(
         const now = new Date();
         const principal = await authenticate(request.headers.authorization, config, dataSource, now).catch(rethrowUnavailable);
         await quotas.admitRequest(principal, now).catch(error => observation.refused(error));
-        return observeContext(createContext(dataSource, principal, requestId, now, config), observation);
+        return observeContext(createContext(dataSource, principal, requestId, now, config, quotas), observation);
       },
     });
     const result = await withinDeadline(execution, config.requestTimeoutSeconds * 1000);
@@ -183,7 +182,7 @@ export async function startGateway(
     void handle(request, response);
   });
   const drain = new HttpDrain(server);
-  const checkReadiness = createReadinessCheck(dataSource, () => drain.isDraining);
+  const checkReadiness = createReadinessCheck(dataSource, () => drain.isDraining, quotas);
   const untrackPool = trackDatabasePool(dataSource);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -198,7 +197,6 @@ export async function startGateway(
       if (!completed) logger.warn("shutdown_grace_expired", { abandonedRequests: abandoned });
       untrackPool();
       await apollo.stop();
-      unregisterQuotaService(dataSource);
       await quotas.close();
     },
   };

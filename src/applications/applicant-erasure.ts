@@ -1,7 +1,5 @@
-import { EntityManager, In, Not } from "typeorm";
-import { endConsents } from "../lifecycle/consent-endings";
-import { ConsentEndReason } from "../model/consent-status";
-import { closeOpenLeads } from "../lifecycle/lead-closing";
+import { EntityManager, Not } from "typeorm";
+import { type ClosingCounts, closeApplication, endDependents } from "../lifecycle/application-closing";
 import { ApplicantRecord } from "../model/applicant.entity";
 import { ERASED_IDENTITY } from "../privacy/applicant-identity-store";
 import { ApplicationStatus } from "../model/application-enums";
@@ -32,23 +30,34 @@ export async function eraseApplicant(manager: EntityManager, applicant: Applican
   const applicationIds = applications.map(application => application.id);
   const open = applications.filter(application => application.status === ApplicationStatus.SUBMITTED).map(application => application.id);
 
-  const consentsTerminated = await endConsents(manager, { applicationIds }, ConsentEndReason.APPLICANT_ERASED, now);
-  const leadsClosed = await closeOpenLeads(manager, applicationIds, now);
+  // Each open application ends as any ending does (status, leads, consents); what the others
+  // may still hold open is ended too.
+  let applicationsWithdrawn = 0;
+  let consentsTerminated = 0;
+  let leadsClosed = 0;
+  const add = (counts: ClosingCounts) => {
+    consentsTerminated += counts.consentsEnded;
+    leadsClosed += counts.leadsClosed;
+  };
+  for (const id of open) {
+    const closed = await closeApplication(manager, id, { kind: "ERASED" }, now);
+    if (!closed) continue;
+    applicationsWithdrawn += 1;
+    add(closed);
+  }
+  add(await endDependents(manager, applicationIds, { kind: "ERASED" }, now));
   if (applicationIds.length > 0) {
     await manager.getRepository(Application).update(
       { applicantId: applicant.id, requestFingerprint: Not(ERASED_FINGERPRINT) },
       { requestFingerprint: ERASED_FINGERPRINT },
     );
   }
-  if (open.length > 0) {
-    await manager.getRepository(Application).update({ id: In(open) }, { status: ApplicationStatus.WITHDRAWN, closedAt: now });
-  }
   // Only the first erasure stamps the time; identity is overwritten every time in case a
   // submission raced the first one.
   const alreadyErased = applicant.erasedAt !== null;
   const erasedAt = applicant.erasedAt ?? now;
   await manager.getRepository(ApplicantRecord).update({ id: applicant.id }, { ...ERASED_IDENTITY, erasedAt, updatedAt: now });
-  return { erasedAt, alreadyErased, applicationsWithdrawn: open.length, consentsTerminated, leadsClosed };
+  return { erasedAt, alreadyErased, applicationsWithdrawn, consentsTerminated, leadsClosed };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { BadUserInputError } from "../errors/gateway-error";
 import { ageBand, incomeBand } from "./bands";
 import { ageOn, isPlausibleEmail, normalizeMainlandMobile, parseResidentId } from "../common/identity-validation";
-import { SubmitApplicationInput } from "./application.inputs";
+import type { SubmitApplicationInput } from "./application.inputs";
 
 /** The adult age of majority for a credit contract. */
 const MINIMUM_AGE = 18;

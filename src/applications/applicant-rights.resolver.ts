@@ -1,11 +1,11 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { In } from "typeorm";
 import { PiiAccessConnection } from "../audit/audit.resolver";
-import { PiiAccess } from "../model/pii-access.entity";
+import type { PiiAccess } from "../model/pii-access.entity";
 import { applicantAccessLogPage } from "../audit/applicant-access-log";
-import { Connection } from "../common/relay-pagination";
+import type { Connection } from "../common/relay-pagination";
 import { Consent } from "../model/consent.entity";
-import { GatewayContext } from "../context";
+import type { GatewayContext } from "../context";
 import { ApplicantRecord } from "../model/applicant.entity";
 import { eraseSubject, identityErasedAt } from "./applicant-erasure";
 import { ErasureReport, MyData } from "./applicant-rights.types";

@@ -1,7 +1,7 @@
 import { Directive, Field, ID, ObjectType } from "type-graphql";
-import { PiiKeyring } from "../privacy/encryption";
-import { ApplicantRecord } from "../model/applicant.entity";
-import { IdentityField, openIdentityField } from "../privacy/applicant-identity-store";
+import type { PiiKeyring } from "../privacy/encryption";
+import type { ApplicantRecord } from "../model/applicant.entity";
+import { type IdentityField, openIdentityField } from "../privacy/applicant-identity-store";
 
 /**
  * The applicant as reached through one application. Which identity fields resolve depends on

@@ -1,10 +1,8 @@
 import { IsNotEmpty, Max, MaxLength, Min } from "class-validator";
 import { Field, InputType, Int } from "type-graphql";
+import { AMOUNT_RANGE, TERM_MONTHS_RANGE } from "../common/loan-ranges";
 import { LoanPurpose } from "../model/application-enums";
 
-/** Whole CNY. */
-export const AMOUNT_RANGE = { min: 1_000, max: 5_000_000 } as const;
-export const TERM_MONTHS_RANGE = { min: 1, max: 360 } as const;
 export const MONTHLY_INCOME_MAX = 100_000_000;
 
 @InputType({ description: "An application, submitted by the supermarket's frontend for the signed-in applicant." })

@@ -1,12 +1,13 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { Connection, byCreated, connectionType, listOf, pageRequest, pastCreated, toConnection } from "../common/relay-pagination";
+import { type Connection, byCreated, connectionType, listOf, pageRequest, pastCreated, toConnection } from "../common/relay-pagination";
 import { Consent } from "../model/consent.entity";
-import { GatewayContext } from "../context";
+import type { GatewayContext } from "../context";
 import { Lead } from "../model/lead.entity";
 import { ApplicantView } from "./applicant.type";
 import { Application } from "../model/application.entity";
 import { SubmitApplicationInput } from "./application.inputs";
 import { ApplicationService } from "./application.service";
+import { visibleApplication } from "../privacy/row-scope";
 
 export const ApplicationConnection = connectionType(Application, "Application");
 
@@ -40,7 +41,7 @@ export class ApplicationResolver {
 
   @Query(_returns => Application, { nullable: true, description: "Its applicant, or an admin (identity masked)." })
   application(@Arg("id", _type => ID) id: string, @Ctx() context: GatewayContext): Promise<Application> {
-    return service(context).getVisible(id, context.principal);
+    return visibleApplication(context.dataSource, id, context.principal);
   }
 
   @Mutation(_returns => Application, {

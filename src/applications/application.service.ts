@@ -1,22 +1,21 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { DataSource, EntityManager } from "typeorm";
-import { Principal } from "../model/principal";
-import { endConsents } from "../lifecycle/consent-endings";
-import { ConsentEndReason } from "../model/consent-status";
-import { BadUserInputError, IdempotencyConflictError, NotFoundError } from "../errors/gateway-error";
-import { closeOpenLeads } from "../lifecycle/lead-closing";
+import type { Principal } from "../model/principal";
+import { BadUserInputError, IdempotencyConflictError } from "../errors/gateway-error";
+import { closeApplication } from "../lifecycle/application-closing";
+import { visibleApplication } from "../privacy/row-scope";
 import { Lead } from "../model/lead.entity";
 import { LeadStatus } from "../model/lead-status";
 import { lenderMatches } from "../leads/matching";
 import { LenderStatus } from "../model/lender-status";
 import { Lender } from "../model/lender.entity";
-import { PiiKeyring } from "../privacy/encryption";
+import type { PiiKeyring } from "../privacy/encryption";
 import { ApplicantRecord } from "../model/applicant.entity";
-import { IdentityValues, sealIdentity } from "../privacy/applicant-identity-store";
+import { type IdentityValues, sealIdentity } from "../privacy/applicant-identity-store";
 import { normalizeSubmission } from "./applicant-identity";
 import { ApplicationStatus } from "../model/application-enums";
 import { Application } from "../model/application.entity";
-import { SubmitApplicationInput } from "./application.inputs";
+import type { SubmitApplicationInput } from "./application.inputs";
 
 const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -26,18 +25,6 @@ export class ApplicationService {
     private readonly fingerprintKey: Buffer,
     private readonly keyring: PiiKeyring,
   ) {}
-
-  /**
-   * Row scope for applications: the owning applicant or an admin; anyone else is told it does
-   * not exist, so ids cannot be probed.
-   */
-  async getVisible(id: string, principal: Principal): Promise<Application> {
-    const application = await this.dataSource.getRepository(Application).findOneBy({ id });
-    if (!application) throw new NotFoundError("Application");
-    if (principal.kind === "admin") return application;
-    if (principal.kind === "applicant" && application.applicantSubject === principal.subject) return application;
-    throw new NotFoundError("Application");
-  }
 
   /**
    * Idempotent per (applicant subject, key): a retry returns the first result; another payload
@@ -113,7 +100,7 @@ export class ApplicationService {
 
   /** Withdrawal closes every open lead and terminates every active consent of the application. */
   async withdraw(id: string, principal: Principal, now: Date): Promise<Application> {
-    const application = await this.getVisible(id, principal);
+    const application = await visibleApplication(this.dataSource, id, principal);
     if (application.status === ApplicationStatus.WITHDRAWN) return application;
     if (application.status !== ApplicationStatus.SUBMITTED) {
       throw new BadUserInputError("id", `an application that is ${application.status} cannot be withdrawn`);
@@ -121,18 +108,11 @@ export class ApplicationService {
     await this.dataSource.transaction(async manager => {
       // Conditional on the state read above: a FUNDED report (or another withdrawal) that
       // committed since then is not overwritten; the loser is refused with the state it lost to.
-      const moved = await manager.getRepository(Application).update(
-        { id, status: ApplicationStatus.SUBMITTED },
-        { status: ApplicationStatus.WITHDRAWN, closedAt: now },
-      );
-      if (moved.affected !== 1) {
-        const current = await manager.getRepository(Application).findOneByOrFail({ id });
-        // A concurrent withdrawal did the work: withdrawing stays idempotent.
-        if (current.status === ApplicationStatus.WITHDRAWN) return;
-        throw new BadUserInputError("id", `an application that is ${current.status} cannot be withdrawn`);
-      }
-      await closeOpenLeads(manager, [id], now);
-      await endConsents(manager, { applicationIds: [id] }, ConsentEndReason.APPLICATION_WITHDRAWN, now);
+      if (await closeApplication(manager, id, { kind: "WITHDRAWN" }, now)) return;
+      const current = await manager.getRepository(Application).findOneByOrFail({ id });
+      // A concurrent withdrawal did the work: withdrawing stays idempotent.
+      if (current.status === ApplicationStatus.WITHDRAWN) return;
+      throw new BadUserInputError("id", `an application that is ${current.status} cannot be withdrawn`);
     });
     application.status = ApplicationStatus.WITHDRAWN;
     return application;

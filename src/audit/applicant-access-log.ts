@@ -1,5 +1,5 @@
 import { DataSource, In, LessThan } from "typeorm";
-import { Connection, bySeq, listOf, pageRequest, toConnection } from "../common/relay-pagination";
+import { type Connection, bySeq, listOf, pageRequest, toConnection } from "../common/relay-pagination";
 import { PiiAccess } from "../model/pii-access.entity";
 
 /**

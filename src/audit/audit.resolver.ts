@@ -1,8 +1,8 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import { Between, FindOptionsWhere, LessThan, MoreThanOrEqual } from "typeorm";
 import { ApplicantRecord } from "../model/applicant.entity";
-import { Connection, bySeq, connectionType, listOf, pageRequest, toConnection } from "../common/relay-pagination";
-import { GatewayContext } from "../context";
+import { type Connection, bySeq, connectionType, listOf, pageRequest, toConnection } from "../common/relay-pagination";
+import type { GatewayContext } from "../context";
 import { Lender } from "../model/lender.entity";
 import { AuditFilter, LenderReferralStats } from "./audit.types";
 import { applicantAccessLogPage } from "./applicant-access-log";

@@ -5,7 +5,7 @@ import { Lead } from "../model/lead.entity";
 import { LeadStatus } from "../model/lead-status";
 import { Offer } from "../model/offer.entity";
 import { Lender } from "../model/lender.entity";
-import { LenderReferralStats } from "./audit.types";
+import type { LenderReferralStats } from "./audit.types";
 import { AccessOutcome, PiiAccess } from "../model/pii-access.entity";
 
 const MAX_PERIOD_MS = 366 * 24 * 60 * 60 * 1000;

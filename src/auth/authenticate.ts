@@ -1,11 +1,11 @@
 import { DataSource } from "typeorm";
-import { GatewayConfig } from "../config";
+import type { GatewayConfig } from "../config";
 import { UnauthenticatedError } from "../errors/gateway-error";
 import { ApiKey } from "../model/api-key.entity";
 import { apiKeySecretMatches, hashApiKeySecret, parseApiKey } from "./api-key-secret";
 import { Lender } from "../model/lender.entity";
 import { principalFromJwt } from "./jwt";
-import { Principal } from "../model/principal";
+import type { Principal } from "../model/principal";
 
 // Compared against when the key id is unknown, so both failures cost the same work.
 const DUMMY_HASH = hashApiKeySecret("unknown-key-placeholder-secret-value-000000");

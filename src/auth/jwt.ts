@@ -1,5 +1,5 @@
 import { JWTPayload, SignJWT, jwtVerify } from "jose";
-import { Principal } from "../model/principal";
+import type { Principal } from "../model/principal";
 
 const ROLE_CLAIMS = ["applicant", "admin"] as const;
 type RoleClaim = (typeof ROLE_CLAIMS)[number];

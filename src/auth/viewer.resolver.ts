@@ -1,5 +1,5 @@
 import { Ctx, Field, ID, ObjectType, Query, Resolver } from "type-graphql";
-import { GatewayContext } from "../context";
+import type { GatewayContext } from "../context";
 import { Role, roleOf } from "../model/principal";
 
 @ObjectType({ description: "Who is calling." })

@@ -1,16 +1,16 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { GatewayContext } from "../context";
 import { Application } from "../model/application.entity";
-import { ApplicationService } from "../applications/application.service";
-import { GatewayContext } from "../context";
+import { Consent } from "../model/consent.entity";
+import { ConsentNotice } from "../model/consent-notice.type";
+import { ConsentEndReason, ConsentEndedBy, ConsentStatus } from "../model/consent-status";
 import { Lender } from "../model/lender.entity";
 import { PiiCategory } from "../model/pii-category";
-import { ConsentNotice } from "./consent-notice";
-import { Consent } from "../model/consent.entity";
 import { ChooseLenderInput } from "./consent.inputs";
 import { ConsentService } from "./consent.service";
 
 function service(context: GatewayContext): ConsentService {
-  return new ConsentService(context.dataSource, new ApplicationService(context.dataSource, context.fingerprintKey, context.piiKeyring));
+  return new ConsentService(context.dataSource);
 }
 
 function terms(context: GatewayContext) {
@@ -43,6 +43,28 @@ export class ConsentResolver {
   @Mutation(_returns => Consent, { description: "Applicant: withdraw a consent; the lender's next request reads nothing." })
   withdrawConsent(@Arg("consentId", _type => ID) consentId: string, @Ctx() context: GatewayContext): Promise<Consent> {
     return service(context).withdraw(context.principal, consentId, context.now);
+  }
+
+  // State and ending as of the request's instant: every field of one response agrees with the
+  // access decisions made in it, even for a consent that expires while the response is built.
+  @FieldResolver(_returns => ConsentStatus)
+  status(@Root() consent: Consent, @Ctx() context: GatewayContext): ConsentStatus {
+    return consent.statusAt(context.now);
+  }
+
+  @FieldResolver(_returns => Date, { nullable: true, description: "When it ended; for an expiry, its expiry time." })
+  endedAt(@Root() consent: Consent, @Ctx() context: GatewayContext): Date | null {
+    return consent.endingAt(context.now).endedAt;
+  }
+
+  @FieldResolver(_returns => ConsentEndedBy, { nullable: true })
+  endedBy(@Root() consent: Consent, @Ctx() context: GatewayContext): ConsentEndedBy | null {
+    return consent.endingAt(context.now).endedBy;
+  }
+
+  @FieldResolver(_returns => ConsentEndReason, { nullable: true })
+  endReason(@Root() consent: Consent, @Ctx() context: GatewayContext): ConsentEndReason | null {
+    return consent.endingAt(context.now).endReason;
   }
 
   @FieldResolver(_returns => Application)

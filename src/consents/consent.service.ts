@@ -3,20 +3,21 @@ import { DataSource, EntityManager, In } from "typeorm";
 import { ApplicationStatus } from "../model/application-enums";
 import { forUpdate } from "../database/row-locks";
 import { Application } from "../model/application.entity";
-import { ApplicationService } from "../applications/application.service";
-import { Principal } from "../model/principal";
+import type { Principal } from "../model/principal";
 import { BadUserInputError, NotFoundError } from "../errors/gateway-error";
 import { Lead } from "../model/lead.entity";
 import { LeadStatus, canMoveLead } from "../model/lead-status";
 import { LenderStatus } from "../model/lender-status";
 import { Lender } from "../model/lender.entity";
 import { consentStanding } from "../privacy/consent-policy";
-import { PiiCategory, encodeCategories } from "../model/pii-category";
+import { type PiiCategory, encodeCategories } from "../model/pii-category";
 import { endConsents } from "../lifecycle/consent-endings";
-import { ConsentNotice, buildConsentNotice } from "./consent-notice";
+import { buildConsentNotice } from "./consent-notice";
+import type { ConsentNotice } from "../model/consent-notice.type";
+import { visibleApplication } from "../privacy/row-scope";
 import { ConsentEndReason, ConsentStatus } from "../model/consent-status";
 import { Consent, effectiveConsentStatus } from "../model/consent.entity";
-import { ChooseLenderInput } from "./consent.inputs";
+import type { ChooseLenderInput } from "./consent.inputs";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -82,7 +83,7 @@ export interface ConsentTerms {
 }
 
 export class ConsentService {
-  constructor(private readonly dataSource: DataSource, private readonly applications: ApplicationService) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   /** The notice for (application, lender, categories), exactly as chooseLender will store it. */
   async notice(principal: Principal, applicationId: string, lenderId: string, categories: PiiCategory[], terms: ConsentTerms): Promise<ConsentNotice> {
@@ -154,7 +155,7 @@ export class ConsentService {
     const consent = await this.dataSource.getRepository(Consent).findOneBy({ id: consentId });
     if (!consent) throw new NotFoundError("Consent");
     try {
-      await this.applications.getVisible(consent.applicationId, principal);
+      await visibleApplication(this.dataSource, consent.applicationId, principal);
     } catch (error) {
       // Only "not yours" becomes NOT_FOUND; a database outage must stay retryable.
       if (error instanceof NotFoundError) throw new NotFoundError("Consent");
@@ -166,7 +167,7 @@ export class ConsentService {
   }
 
   private async choosable(principal: Principal, applicationId: string, lenderId: string): Promise<{ application: Application; lead: Lead; lender: Lender }> {
-    const application = await this.applications.getVisible(applicationId, principal);
+    const application = await visibleApplication(this.dataSource, applicationId, principal);
     if (application.status !== ApplicationStatus.SUBMITTED) throw refuseApplication(application.status);
     const lead = await this.dataSource.getRepository(Lead).findOneBy({ applicationId: application.id, lenderId });
     if (!lead) throw new NotFoundError("Lead for this lender on this application");

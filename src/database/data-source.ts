@@ -11,7 +11,7 @@ import { ApiKeySuccessor1765000000000 } from "../../migrations/1765000000000-api
 import { ApplicantRecord } from "../model/applicant.entity";
 import { Application } from "../model/application.entity";
 import { PiiAccess } from "../model/pii-access.entity";
-import { DatabaseTarget } from "../config";
+import type { DatabaseTarget } from "../config";
 import { Consent } from "../model/consent.entity";
 import { Lead } from "../model/lead.entity";
 import { Offer } from "../model/offer.entity";

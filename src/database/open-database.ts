@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { DataSource, Logger as TypeOrmLogger } from "typeorm";
 import { lendSqliteConnectionToOneTransaction } from "./sqlite-transactions";
 import { createDataSource } from "./data-source";
-import { DatabaseTarget } from "../config";
+import type { DatabaseTarget } from "../config";
 
 /** Connects and applies every pending migration; the server never starts on an old schema. */
 export async function openDatabase(target: DatabaseTarget, logger?: TypeOrmLogger): Promise<DataSource> {

@@ -1,6 +1,6 @@
 import { Max, MaxLength, Min } from "class-validator";
 import { Field, Float, ID, InputType, Int } from "type-graphql";
-import { AMOUNT_RANGE, TERM_MONTHS_RANGE } from "../applications/application.inputs";
+import { AMOUNT_RANGE, TERM_MONTHS_RANGE } from "../common/loan-ranges";
 import { LeadOutcome } from "../model/lead-status";
 
 /** Chinese courts do not protect interest above 36% a year; no offer above it is accepted. */

@@ -1,15 +1,15 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { ApplicantRecord } from "../model/applicant.entity";
 import { Application } from "../model/application.entity";
-import { Connection, byCreated, connectionType, listOf, pageRequest, toConnection } from "../common/relay-pagination";
+import { type Connection, byCreated, connectionType, listOf, pageRequest, toConnection } from "../common/relay-pagination";
 import { Consent } from "../model/consent.entity";
-import { consentKey } from "../consents/consent.loaders";
-import { GatewayContext } from "../context";
+import type { GatewayContext } from "../context";
 import { Lender } from "../model/lender.entity";
 import { Lead } from "../model/lead.entity";
 import { LeadStatus } from "../model/lead-status";
 import { MakeOfferInput, ReportOutcomeInput } from "./lead.inputs";
 import { LeadService } from "./lead.service";
+import { ownLead } from "../privacy/row-scope";
 import { Offer } from "../model/offer.entity";
 
 export const LeadConnection = connectionType(Lead, "Lead");
@@ -59,7 +59,7 @@ export class LeadResolver {
 
   @Query(_returns => Lead, { nullable: true, description: "Lender: one of its own leads." })
   lead(@Arg("id", _type => ID) id: string, @Ctx() context: GatewayContext): Promise<Lead> {
-    return new LeadService(context.dataSource).getOwn(id, callingLender(context).id);
+    return ownLead(context.dataSource, id, callingLender(context).id);
   }
 
   @Mutation(_returns => Offer, { description: "Lender: offer (or revise the offer) on an own lead." })
@@ -93,7 +93,7 @@ export class LeadResolver {
 
   @FieldResolver(_returns => Consent, { nullable: true, description: "The active consent for this lead's lender, else the latest." })
   consent(@Root() lead: Lead, @Ctx() context: GatewayContext): Promise<Consent | null> {
-    return context.loaders.consentOfLead.load(consentKey(lead.applicationId, lead.lenderId));
+    return context.loaders.consentOfLead.load(lead);
   }
 }
 

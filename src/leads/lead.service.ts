@@ -6,25 +6,19 @@ import { endConsents } from "../lifecycle/consent-endings";
 import { ConsentEndReason } from "../model/consent-status";
 import { Consent } from "../model/consent.entity";
 import { DenialReason, consentStanding } from "../privacy/consent-policy";
-import { BadUserInputError, ForbiddenError, NotFoundError } from "../errors/gateway-error";
+import { BadUserInputError, ForbiddenError } from "../errors/gateway-error";
+import { closeApplication } from "../lifecycle/application-closing";
+import { ownLead } from "../privacy/row-scope";
 import { LenderStatus } from "../model/lender-status";
-import { Lender } from "../model/lender.entity";
+import type { Lender } from "../model/lender.entity";
 import { forUpdate } from "../database/row-locks";
 import { Lead } from "../model/lead.entity";
-import { closeOpenLeads } from "../lifecycle/lead-closing";
 import { LeadOutcome, LeadStatus, canMoveLead } from "../model/lead-status";
-import { MakeOfferInput, ReportOutcomeInput } from "./lead.inputs";
+import type { MakeOfferInput, ReportOutcomeInput } from "./lead.inputs";
 import { Offer } from "../model/offer.entity";
 
 export class LeadService {
   constructor(private readonly dataSource: DataSource) {}
-
-  /** Row scope for lenders: another lender's lead does not exist for you. */
-  async getOwn(id: string, lenderId: string): Promise<Lead> {
-    const lead = await this.dataSource.getRepository(Lead).findOneBy({ id, lenderId });
-    if (!lead) throw new NotFoundError("Lead");
-    return lead;
-  }
 
   /**
    * A new offer on the same lead revises the previous one. The lead is read again under a lock
@@ -35,7 +29,7 @@ export class LeadService {
     if (lender.status !== LenderStatus.ACTIVE) {
       throw new ForbiddenError("A suspended lender cannot make offers", DenialReason.LENDER_SUSPENDED);
     }
-    const read = await this.getOwn(input.leadId, lender.id);
+    const read = await ownLead(this.dataSource, input.leadId, lender.id);
     if (!canMoveLead(read.status, LeadStatus.OFFERED)) {
       throw new BadUserInputError("leadId", `a lead that is ${read.status} takes no offer`);
     }
@@ -77,7 +71,7 @@ export class LeadService {
    * commits first and is seen here, or waits for this report; none deadlocks with it.
    */
   async reportOutcome(lender: Lender, input: ReportOutcomeInput, now: Date): Promise<Lead> {
-    const read = await this.getOwn(input.leadId, lender.id);
+    const read = await ownLead(this.dataSource, input.leadId, lender.id);
     const target = OUTCOME_STATUS[input.outcome];
     const fundedAmount = input.fundedAmount ?? null;
     if (input.outcome === LeadOutcome.FUNDED && fundedAmount === null) {
@@ -103,10 +97,9 @@ export class LeadService {
       if (target === LeadStatus.FUNDED) await assertFundable(manager, application, lead, fundedAmount!);
       await moveLead(manager, lead, target, { fundedAmount, updatedAt: now });
       if (target === LeadStatus.FUNDED) {
-        await manager.getRepository(Application).update({ id: lead.applicationId }, { status: ApplicationStatus.CLOSED, closedAt: now });
-        await closeOpenLeads(manager, [lead.applicationId], now, lead.id);
-        await endConsents(manager, { applicationIds: [lead.applicationId], exceptLenderId: lender.id }, ConsentEndReason.FUNDED_BY_ANOTHER_LENDER, now);
-        await endConsents(manager, { applicationIds: [lead.applicationId], lenderId: lender.id }, ConsentEndReason.APPLICATION_CLOSED, now);
+        // Under the application's lock, checked SUBMITTED above: the closing cannot lose a race here.
+        const closed = await closeApplication(manager, lead.applicationId, { kind: "FUNDED", leadId: lead.id, lenderId: lender.id }, now);
+        if (!closed) throw new BadUserInputError("leadId", "the application changed meanwhile; read it again");
       }
       if (target === LeadStatus.DECLINED) {
         await endConsents(manager, { applicationIds: [lead.applicationId], lenderId: lender.id }, ConsentEndReason.LENDER_DECLINED, now);

@@ -1,5 +1,5 @@
 import { LenderStatus } from "../model/lender-status";
-import { Lender } from "../model/lender.entity";
+import type { Lender } from "../model/lender.entity";
 
 export interface MatchableApplication {
   amount: number;

@@ -1,6 +1,6 @@
 import { DataSource, IsNull } from "typeorm";
 import { BadUserInputError, NotFoundError } from "../errors/gateway-error";
-import { ApiKey, IssuedApiKey } from "../model/api-key.entity";
+import { ApiKey, type IssuedApiKey } from "../model/api-key.entity";
 import { LenderService } from "./lender.service";
 
 const HOUR_MS = 3_600_000;

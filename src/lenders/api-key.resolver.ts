@@ -1,5 +1,5 @@
 import { Arg, Ctx, ID, Int, Mutation, Resolver } from "type-graphql";
-import { GatewayContext } from "../context";
+import type { GatewayContext } from "../context";
 import { BadUserInputError } from "../errors/gateway-error";
 import { IssuedApiKey } from "../model/api-key.entity";
 import { rotateApiKey } from "./api-key-rotation";

@@ -4,12 +4,12 @@ import { isPlausibleEmail } from "../common/identity-validation";
 import { endConsents } from "../lifecycle/consent-endings";
 import { ConsentEndReason } from "../model/consent-status";
 import { BadUserInputError, NotFoundError } from "../errors/gateway-error";
-import { PiiCategory, encodeCategories } from "../model/pii-category";
-import { ApiKey, IssuedApiKey } from "../model/api-key.entity";
+import { type PiiCategory, encodeCategories } from "../model/pii-category";
+import { ApiKey, type IssuedApiKey } from "../model/api-key.entity";
 import { generateApiKey, hashApiKeySecret } from "../auth/api-key-secret";
 import { LenderStatus } from "../model/lender-status";
 import { Lender } from "../model/lender.entity";
-import { CreateLenderInput } from "./lender.inputs";
+import type { CreateLenderInput } from "./lender.inputs";
 
 export class LenderService {
   constructor(private readonly dataSource: DataSource) {}

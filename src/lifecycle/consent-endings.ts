@@ -2,7 +2,7 @@ import { EntityManager, FindOptionsWhere, In, LessThanOrEqual, MoreThan, Not } f
 import { CONSENT_ENDINGS, ConsentEndReason, ConsentEndedBy, ConsentStatus } from "../model/consent-status";
 import { Consent } from "../model/consent.entity";
 
-// The states and the transition table are in consent-status.ts; these write the endings.
+// The states and the transition table are in src/model/consent-status.ts; these write the endings.
 
 /** Which consents an ending applies to; only those still ACTIVE in storage are touched. */
 export interface ConsentSelection {

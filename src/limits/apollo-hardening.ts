@@ -1,5 +1,5 @@
 import { ApolloServerOptions, BaseContext } from "@apollo/server";
-import { SecurityConfig } from "../config";
+import type { SecurityConfig } from "../config";
 import { queryCostPlugin } from "./query-cost.plugin";
 import { queryLimitRules } from "./query-limit-rules";
 

@@ -1,8 +1,8 @@
 import { ApolloServerPlugin } from "@apollo/server";
 import { Kind, OperationDefinitionNode } from "graphql";
-import { Principal } from "../model/principal";
-import { GatewayContext } from "../context";
-import { Logger } from "./logger";
+import type { Principal } from "../model/principal";
+import type { GatewayContext } from "../context";
+import type { Logger } from "./logger";
 
 /** Who called, in log form: the kind and a stable id (token subject or lender id), never a credential. */
 function principalFields(principal: Principal): { principalKind: string; principalId: string } {

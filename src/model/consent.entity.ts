@@ -3,7 +3,7 @@ import { Column, Entity, PrimaryColumn } from "typeorm";
 import { TIMESTAMP, jsonText } from "./columns";
 import { PiiCategory, decodeCategories } from "./pii-category";
 import { ConsentEndReason, ConsentEndedBy, ConsentStatus } from "./consent-status";
-import { ConsentNotice } from "../consents/consent-notice";
+import { ConsentNotice } from "./consent-notice.type";
 
 /** Stored notice: consents granted before the notice grew hold only the first five fields. */
 export type StoredConsentNotice = Pick<ConsentNotice, "recipientLegalName" | "recipientContact" | "purpose" | "categories" | "noticeVersion">
@@ -57,24 +57,22 @@ export class Consent {
     return decodeCategories(this.categoriesStored);
   }
 
-  @Field(_type => ConsentStatus)
-  get status(): ConsentStatus {
-    return effectiveConsentStatus(this, new Date());
+  /**
+   * The state at `now` (the request's instant, so one response tells one story): an ACTIVE
+   * consent past `expiresAt` reads as EXPIRED before the retention job records it.
+   */
+  statusAt(now: Date): ConsentStatus {
+    return effectiveConsentStatus(this, now);
   }
 
-  @Field(_type => Date, { nullable: true, description: "When it ended; for an expiry, its expiry time." })
-  get endedAt(): Date | null {
-    return this.endedAtStored ?? (this.lazilyExpired ? this.expiresAt : null);
-  }
-
-  @Field(_type => ConsentEndedBy, { nullable: true })
-  get endedBy(): ConsentEndedBy | null {
-    return this.endedByStored ?? (this.lazilyExpired ? ConsentEndedBy.SYSTEM : null);
-  }
-
-  @Field(_type => ConsentEndReason, { nullable: true })
-  get endReason(): ConsentEndReason | null {
-    return this.endReasonStored ?? (this.lazilyExpired ? ConsentEndReason.TTL_ELAPSED : null);
+  /** How it ended as seen at `now`; an expiry not yet recorded ended at its expiry time, by the system. */
+  endingAt(now: Date): { endedAt: Date | null; endedBy: ConsentEndedBy | null; endReason: ConsentEndReason | null } {
+    const lazilyExpired = this.storedStatus === ConsentStatus.ACTIVE && effectiveConsentStatus(this, now) === ConsentStatus.EXPIRED;
+    return {
+      endedAt: this.endedAtStored ?? (lazilyExpired ? this.expiresAt : null),
+      endedBy: this.endedByStored ?? (lazilyExpired ? ConsentEndedBy.SYSTEM : null),
+      endReason: this.endReasonStored ?? (lazilyExpired ? ConsentEndReason.TTL_ELAPSED : null),
+    };
   }
 
   @Field({ description: "The notice version the applicant was shown." })
@@ -85,11 +83,6 @@ export class Consent {
   @Field(_type => ConsentNotice, { description: "The notice as the applicant was shown it." })
   get notice(): ConsentNotice {
     return Object.assign(new ConsentNotice(), { retention: "", howToWithdraw: "", text: "", ...this.noticeStored });
-  }
-
-  /** Past its time but not yet marked by the retention job. */
-  private get lazilyExpired(): boolean {
-    return this.storedStatus === ConsentStatus.ACTIVE && effectiveConsentStatus(this, new Date()) === ConsentStatus.EXPIRED;
   }
 }
 

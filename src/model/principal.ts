@@ -1,5 +1,5 @@
 import { registerEnumType } from "type-graphql";
-import { Lender } from "./lender.entity";
+import type { Lender } from "./lender.entity";
 
 export enum Role {
   APPLICANT = "APPLICANT",

@@ -1,6 +1,6 @@
 import { DataSource } from "typeorm";
-import { Logger } from "../logging/logger";
-import { RunningGateway } from "../server";
+import type { Logger } from "../logging/logger";
+import type { RunningGateway } from "../server";
 
 /** Milliseconds allowed for closing the database pool once the HTTP server has drained. */
 const POOL_CLOSE_TIMEOUT_MS = 5000;

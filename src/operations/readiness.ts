@@ -1,7 +1,6 @@
 import { DataSource } from "typeorm";
 import { DEADLINE_PASSED, withinDeadline } from "../common/deadline";
 import { databaseUnavailable } from "../metrics/metrics";
-import { quotaServiceFor } from "../quotas/quota-registry";
 
 /** Milliseconds a readiness probe waits for the database before calling it unreachable. */
 export const READINESS_TIMEOUT_MS = 2000;
@@ -26,6 +25,14 @@ export interface ReadinessReport {
   quotaStore?: "reachable" | "unreachable";
 }
 
+/** The quota counters' store as readiness sees it (src/quotas' service, handed in by the server). */
+export interface QuotaStoreProbe {
+  /** True when the counters live outside the database (Redis): then they are probed too. */
+  readonly usesExternalStore: boolean;
+  /** Throws when that store cannot be reached. */
+  checkStore(): Promise<void>;
+}
+
 /** Rejects when `work` takes longer than `ms`: a probe that does not answer counts as unreachable. */
 async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   const result = await withinDeadline(work, ms);
@@ -48,7 +55,7 @@ async function durability(dataSource: DataSource): Promise<DurabilityReport> {
  * has begun. Weak durability settings are reported, not made red: the data already written is
  * no safer with the instance out.
  */
-export function createReadinessCheck(dataSource: DataSource, isDraining: () => boolean) {
+export function createReadinessCheck(dataSource: DataSource, isDraining: () => boolean, quotas: QuotaStoreProbe | null) {
   // Applied migrations stay applied; once seen, only reachability is probed.
   let migrationsApplied = false;
   return async function checkReadiness(): Promise<ReadinessReport> {
@@ -63,7 +70,6 @@ export function createReadinessCheck(dataSource: DataSource, isDraining: () => b
           migrations: migrationsApplied ? "applied" : "pending",
         };
         if (dataSource.options.type === "mysql") report.durability = await durability(dataSource);
-        const quotas = quotaServiceFor(dataSource);
         if (quotas?.usesExternalStore) {
           try {
             await quotas.checkStore();

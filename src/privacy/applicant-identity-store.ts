@@ -1,5 +1,5 @@
 import { DataSource, EntityManager } from "typeorm";
-import { PiiKeyring, SealContext } from "./encryption";
+import type { PiiKeyring, SealContext } from "./encryption";
 import { ApplicantRecord } from "../model/applicant.entity";
 
 export interface IdentityValues {

@@ -1,8 +1,8 @@
-import { Consent, effectiveConsentStatus } from "../model/consent.entity";
+import { type Consent, effectiveConsentStatus } from "../model/consent.entity";
 import { ConsentStatus } from "../model/consent-status";
 import { LenderStatus } from "../model/lender-status";
-import { Lender } from "../model/lender.entity";
-import { PiiCategory } from "../model/pii-category";
+import type { Lender } from "../model/lender.entity";
+import type { PiiCategory } from "../model/pii-category";
 
 /** Why a lender read was refused; the public `extensions.reason` of a FORBIDDEN field. */
 export enum DenialReason {

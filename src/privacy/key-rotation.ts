@@ -1,7 +1,7 @@
 import { DataSource, IsNull, MoreThan } from "typeorm";
 import { ApplicantRecord } from "../model/applicant.entity";
 import { IDENTITY_FIELDS, SEALED_COLUMNS, openIdentityField } from "./applicant-identity-store";
-import { PiiKeyring } from "./encryption";
+import type { PiiKeyring } from "./encryption";
 
 export interface RotationReport {
   currentKeyId: string;

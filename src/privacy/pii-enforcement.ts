@@ -1,10 +1,10 @@
 import { MapperKind, getDirective, mapSchema } from "@graphql-tools/utils";
 import { GraphQLFieldResolver, GraphQLSchema, defaultFieldResolver } from "graphql";
-import { GatewayContext } from "../context";
+import type { GatewayContext } from "../context";
 import { maskValue } from "./masking";
-import { PiiCategory } from "../model/pii-category";
+import type { PiiCategory } from "../model/pii-category";
 import { PII_DIRECTIVE_NAME } from "./pii-directive";
-import { Disclosure, PiiSubject } from "./pii-gate";
+import type { Disclosure, PiiSubject } from "./field-access";
 
 /**
  * Wraps every field that carries @pii in the built schema: the directive in the SDL is the

@@ -1,28 +1,26 @@
 import DataLoader from "dataloader";
 import { DataSource } from "typeorm";
-import { AccessRecord, writeAccessLog } from "./access-log-writer";
+import { type AccessRecord, writeAccessLog } from "./access-log-writer";
 import { AccessOutcome } from "../model/pii-access.entity";
-import { Principal } from "../model/principal";
-import { Consent } from "../model/consent.entity";
+import type { Principal } from "../model/principal";
+import type { Consent } from "../model/consent.entity";
 import { isDatabaseUnavailable, isLockConflict } from "../errors/database-availability";
 import { ErrorCode, ForbiddenError, GatewayError, ServiceUnavailableError } from "../errors/gateway-error";
-import { Lender } from "../model/lender.entity";
+import type { Lender } from "../model/lender.entity";
 import { countIdentityReads, identityAuditFailures } from "../metrics/metrics";
-import { AccessDecision, DenialReason, decideLenderAccess } from "./consent-policy";
+import type { DenialReason } from "./consent-policy";
+import { type Disclosure, type FieldDecision, type PiiSubject, decideFieldAccess } from "./field-access";
 import { consentsForDecision } from "./decision-consents";
-import { PiiCategory } from "../model/pii-category";
-import { quotaServiceFor } from "../quotas/quota-registry";
+import type { PiiCategory } from "../model/pii-category";
 import { RateLimitedError } from "../errors/rate-limited.error";
 
-/** What the gate needs to know about the object whose @pii field is being read. */
-export interface PiiSubject {
-  applicantId: string;
-  applicationId: string;
-  applicantSubject: string;
+/**
+ * A lender's daily budget of granted identity reads (src/quotas implements it; the server hands
+ * it in). Rejects with RateLimitedError when `reads` do not fit in what is left today.
+ */
+export interface IdentityReadBudget {
+  chargeIdentityReads(lender: Lender, reads: number, now: Date): Promise<void>;
 }
-
-/** How a permitted value leaves the server. */
-export type Disclosure = "plain" | "masked";
 
 interface LenderRead {
   subject: PiiSubject;
@@ -37,37 +35,34 @@ interface LenderRead {
  * seen by the next request.
  */
 export class PiiGate {
-  private readonly lenderReads: DataLoader<LenderRead, AccessDecision, string> | null;
+  private readonly lenderReads: DataLoader<LenderRead, FieldDecision, string> | null;
 
-  constructor(private readonly dataSource: DataSource, private readonly principal: Principal, private readonly now: Date) {
+  /** `budget`: null only where no quotas run (a gateway always hands its quota service in). */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly principal: Principal,
+    private readonly now: Date,
+    private readonly budget: IdentityReadBudget | null,
+  ) {
     this.lenderReads =
       principal.kind === "lender"
-        ? new DataLoader<LenderRead, AccessDecision, string>(reads => this.decideAndAudit(principal.lender, reads), {
+        ? new DataLoader<LenderRead, FieldDecision, string>(reads => this.decideAndAudit(principal.lender, reads), {
             cacheKeyFn: read => `${read.subject.applicationId}\u0000${read.field}`,
           })
         : null;
   }
 
-  /** Resolves how the value may be disclosed, or throws FORBIDDEN with the reason. */
+  /**
+   * Resolves how the value may be disclosed, or throws FORBIDDEN with the reason. The rule is
+   * field-access.ts; a lender's reads are batched per response, decided there and audited here.
+   */
   async authorize(subject: PiiSubject, field: string, category: PiiCategory): Promise<Disclosure> {
-    const principal = this.principal;
-    switch (principal.kind) {
-      case "applicant":
-        if (principal.subject === subject.applicantSubject) return "plain";
-        throw deniedError(DenialReason.NOT_OWNER);
-      case "admin":
-        return "masked";
-      case "lender": {
-        // Rejects with RATE_LIMITED when the read is past the lender's daily budget.
-        const decision = await this.lenderReads!.load({ subject, field, category });
-        if (decision.allowed) return "plain";
-        throw deniedError(decision.reason);
-      }
-      default: {
-        const unreachable: never = principal;
-        return unreachable;
-      }
-    }
+    // Rejects with RATE_LIMITED when a lender read is past the lender's daily budget.
+    const decision = this.lenderReads
+      ? await this.lenderReads.load({ subject, field, category })
+      : decideFieldAccess(this.principal, subject, category, [], this.now);
+    if (decision.allowed) return decision.disclosure;
+    throw deniedError(decision.reason);
   }
 
   /**
@@ -78,7 +73,7 @@ export class PiiGate {
    * reason DAILY_READ_BUDGET); the other reads keep their own reasons. Every row is written
    * before any value leaves.
    */
-  private async decideAndAudit(lender: Lender, reads: readonly LenderRead[]): Promise<Array<AccessDecision | RateLimitedError>> {
+  private async decideAndAudit(lender: Lender, reads: readonly LenderRead[]): Promise<Array<FieldDecision | RateLimitedError>> {
     const applicationIds = [...new Set(reads.map(read => read.subject.applicationId))];
     // Only what the rule reads: not the notice shown to the applicant (a JSON text per consent,
     // most of the bytes of this statement on a page of 100).
@@ -92,9 +87,10 @@ export class PiiGate {
       if (own) own.push(consent);
       else consentsOf.set(consent.applicationId, [consent]);
     }
-    const deciding = { id: lender.id, status: lender.status, permittedCategories: lender.permittedCategories };
+    // The categories decoded once for the batch, not at each of its reads.
+    const reader = { kind: "lender" as const, lender: { id: lender.id, status: lender.status, permittedCategories: lender.permittedCategories } };
     const decisions = reads.map(read =>
-      decideLenderAccess(deciding, read.category, consentsOf.get(read.subject.applicationId) ?? [], this.now),
+      decideFieldAccess(reader, read.subject, read.category, consentsOf.get(read.subject.applicationId) ?? [], this.now),
     );
     const overBudget = await this.chargeGranted(lender, decisions.filter(decision => decision.allowed).length);
     await this.audit(reads.map((read, index) => {
@@ -114,7 +110,7 @@ export class PiiGate {
   /** Null when `granted` reads fit in the lender's budget (and are now counted), else the refusal. */
   private async chargeGranted(lender: Lender, granted: number): Promise<RateLimitedError | null> {
     try {
-      await quotaServiceFor(this.dataSource)?.chargeIdentityReads(lender, granted, this.now);
+      await this.budget?.chargeIdentityReads(lender, granted, this.now);
       return null;
     } catch (error) {
       if (error instanceof RateLimitedError) return error;

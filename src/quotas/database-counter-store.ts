@@ -1,5 +1,5 @@
 import { DataSource, LessThan, MoreThan } from "typeorm";
-import { CounterStore } from "./counter-store";
+import type { CounterStore } from "./counter-store";
 import { QuotaCounter } from "../model/quota-counter.entity";
 
 /** Milliseconds between sweeps of ended windows. */

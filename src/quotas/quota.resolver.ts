@@ -1,10 +1,8 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { GatewayContext } from "../context";
-import { BadUserInputError, ForbiddenError } from "../errors/gateway-error";
+import type { GatewayContext } from "../context";
+import { BadUserInputError, NotFoundError } from "../errors/gateway-error";
 import { Lender } from "../model/lender.entity";
-import { LenderService } from "../lenders/lender.service";
 import { LenderAnomaly, findLenderAnomalies } from "./lender-anomaly";
-import { quotaServiceFor } from "./quota-registry";
 
 const DEFAULT_ANOMALY_THRESHOLD = 20;
 
@@ -20,7 +18,7 @@ export class QuotaResolver {
     @Arg("threshold", _type => Int, { defaultValue: DEFAULT_ANOMALY_THRESHOLD }) threshold: number,
   ): Promise<LenderAnomaly[]> {
     const anomalies = await findLenderAnomalies(context.dataSource, from, to, threshold);
-    for (const anomaly of anomalies) quotaServiceFor(context.dataSource)?.noteAnomaly(anomaly);
+    for (const anomaly of anomalies) context.quotas.noteAnomaly(anomaly);
     return anomalies;
   }
 
@@ -32,21 +30,20 @@ export class QuotaResolver {
   ): Promise<Lender> {
     const budget = dailyReadBudget ?? null;
     if (budget !== null && (budget < 0 || budget > 100_000_000)) throw new BadUserInputError("dailyReadBudget", "must lie between 0 and 100000000");
-    const lender = await new LenderService(context.dataSource).get(lenderId);
+    const lender = await context.dataSource.getRepository(Lender).findOneBy({ id: lenderId });
+    if (!lender) throw new NotFoundError("Lender");
     await context.dataSource.getRepository(Lender).update({ id: lenderId }, { dailyReadBudget: budget });
     lender.dailyReadBudget = budget;
     return lender;
   }
 
   @FieldResolver(_returns => Int, { nullable: true, description: "Admin only: identity reads allowed per UTC day (the lender's own, or the default)." })
-  dailyReadBudget(@Root() lender: Lender, @Ctx() context: GatewayContext): number | null {
-    if (context.principal.kind !== "admin") throw new ForbiddenError("Only admins see quotas");
-    return quotaServiceFor(context.dataSource)?.dailyBudgetOf(lender) ?? lender.dailyReadBudget;
+  dailyReadBudget(@Root() lender: Lender, @Ctx() context: GatewayContext): number {
+    return context.quotas.dailyBudgetOf(lender);
   }
 
   @FieldResolver(_returns => Int, { nullable: true, description: "Admin only: identity reads counted today (UTC)." })
-  async identityReadsToday(@Root() lender: Lender, @Ctx() context: GatewayContext): Promise<number | null> {
-    if (context.principal.kind !== "admin") throw new ForbiddenError("Only admins see quotas");
-    return (await quotaServiceFor(context.dataSource)?.readsToday(lender.id, context.now)) ?? null;
+  async identityReadsToday(@Root() lender: Lender, @Ctx() context: GatewayContext): Promise<number> {
+    return context.quotas.readsToday(lender.id, context.now);
   }
 }

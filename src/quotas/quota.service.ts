@@ -1,9 +1,9 @@
 import { DataSource } from "typeorm";
-import { Principal } from "../model/principal";
-import { SecurityConfig } from "../config";
-import { Lender } from "../model/lender.entity";
-import { Logger } from "../logging/logger";
-import { CounterStore } from "./counter-store";
+import type { Principal } from "../model/principal";
+import type { SecurityConfig } from "../config";
+import type { Lender } from "../model/lender.entity";
+import type { Logger } from "../logging/logger";
+import type { CounterStore } from "./counter-store";
 import { DatabaseCounterStore } from "./database-counter-store";
 import { QuotaReason, RateLimitedError } from "../errors/rate-limited.error";
 import { RedisCounterStore } from "./redis-counter-store";

@@ -1,7 +1,7 @@
 import Redis from "ioredis";
 import { ServiceUnavailableError } from "../errors/gateway-error";
-import { Logger } from "../logging/logger";
-import { CounterStore } from "./counter-store";
+import type { Logger } from "../logging/logger";
+import type { CounterStore } from "./counter-store";
 
 /** An unreachable Redis is logged at most this often (ioredis retries, and errs, every few seconds). */
 const ERROR_LOG_INTERVAL_MS = 30_000;

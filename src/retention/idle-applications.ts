@@ -1,11 +1,9 @@
 import { EntityManager } from "typeorm";
 import { ApplicationStatus } from "../model/application-enums";
 import { Application } from "../model/application.entity";
-import { endConsents } from "../lifecycle/consent-endings";
-import { ConsentEndReason } from "../model/consent-status";
 import { Consent } from "../model/consent.entity";
 import { forUpdate } from "../database/row-locks";
-import { closeOpenLeads } from "../lifecycle/lead-closing";
+import { closeApplication } from "../lifecycle/application-closing";
 import { Lead } from "../model/lead.entity";
 
 /** What closing one idle application did; counts only. */
@@ -51,12 +49,6 @@ export async function closeIfStillIdle(manager: EntityManager, applicationId: st
   if (current?.status !== ApplicationStatus.SUBMITTED) return null;
   const stillIdle = await idleApplications(manager, idleSince, applicationId);
   if (!stillIdle.includes(applicationId)) return null;
-  const moved = await manager.getRepository(Application).update(
-    { id: applicationId, status: ApplicationStatus.SUBMITTED },
-    { status: ApplicationStatus.CLOSED, closedAt: now },
-  );
-  if (moved.affected !== 1) return null;
-  const leadsClosed = await closeOpenLeads(manager, [applicationId], now);
-  const consentsTerminated = await endConsents(manager, { applicationIds: [applicationId] }, ConsentEndReason.APPLICATION_CLOSED, now);
-  return { leadsClosed, consentsTerminated };
+  const closed = await closeApplication(manager, applicationId, { kind: "IDLE" }, now);
+  return closed && { leadsClosed: closed.leadsClosed, consentsTerminated: closed.consentsEnded };
 }

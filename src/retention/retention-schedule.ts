@@ -1,5 +1,5 @@
 import { DataSource } from "typeorm";
-import { Logger } from "../logging/logger";
+import type { Logger } from "../logging/logger";
 import { runRetention } from "./retention.service";
 
 export interface RetentionScheduleSettings {

@@ -1,5 +1,5 @@
 import { DataSource, EntityManager } from "typeorm";
-import { ErasureCounts, eraseSubject, subjectsDueForErasure } from "../applications/applicant-erasure";
+import { type ErasureCounts, eraseSubject, subjectsDueForErasure } from "../applications/applicant-erasure";
 import { DEFAULT_APPLICATION_OPEN_DAYS } from "../config";
 import { expireDueConsents } from "../lifecycle/consent-endings";
 import { closeIfStillIdle, idleApplications } from "./idle-applications";

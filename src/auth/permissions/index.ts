@@ -5,12 +5,26 @@ import { ForbiddenError } from "../../errors/gateway-error";
 import { isAdmin, isApplicant, isAuthenticated, isLender } from "./rules";
 
 /**
- * Who may call which root field. Anything not listed is denied (`fallbackRule: deny`), so a new
- * operation is closed until a rule here opens it. Row scope (own leads, own applications) is the
- * services' job; identity fields are src/privacy's.
+ * Fields of other types that only admins may read. Shield wraps just these (not every field of
+ * their types): a lender reaches its own Lender object through its leads, and sees these as
+ * null with FORBIDDEN.
+ */
+const ADMIN_ONLY_FIELDS = {
+  Lender: {
+    apiKeys: isAdmin,
+    dailyReadBudget: isAdmin,
+    identityReadsToday: isAdmin,
+  },
+} as const;
+
+/**
+ * Who may call which root field, and the admin-only fields above. Anything not listed on the
+ * root types is denied (`fallbackRule: deny`), so a new operation is closed until a rule here
+ * opens it. Row scope (own leads, own applications) and identity fields are src/privacy's.
  */
 const permissions = shield(
   {
+    ...ADMIN_ONLY_FIELDS,
     Query: {
       viewer: isAuthenticated,
       myApplications: isApplicant,
@@ -52,11 +66,15 @@ const permissions = shield(
 );
 
 /**
- * Applies the rules to the root types only. Shield would otherwise wrap every field of every
- * type, which doubles list latency (graphql-shield #416, #812, #1522) and guards nothing more.
+ * Applies the rules to the root types and to the admin-only fields only. Shield would otherwise
+ * wrap every field of every type, which doubles list latency (graphql-shield #416, #812, #1522)
+ * and guards nothing more.
  */
 export function applyOperationPermissions(schema: GraphQLSchema): GraphQLSchema {
-  const generated = permissions.generate(schema) as Record<string, unknown>;
-  const rootOnly = { Query: generated.Query, Mutation: generated.Mutation };
-  return applyMiddleware(schema, rootOnly as never);
+  const generated = permissions.generate(schema) as Record<string, Record<string, unknown>>;
+  const guarded: Record<string, Record<string, unknown>> = { Query: generated.Query, Mutation: generated.Mutation };
+  for (const [type, fields] of Object.entries(ADMIN_ONLY_FIELDS)) {
+    guarded[type] = Object.fromEntries(Object.keys(fields).map(field => [field, generated[type][field]]));
+  }
+  return applyMiddleware(schema, guarded as never);
 }

@@ -1,5 +1,5 @@
 import { rule } from "graphql-shield";
-import { GatewayContext } from "../../context";
+import type { GatewayContext } from "../../context";
 
 // Each rule checks exactly one thing. `cache: "contextual"`: the answer depends on the caller only.
 export const isApplicant = rule({ cache: "contextual" })((_parent, _args, context: GatewayContext) =>
