@@ -6,7 +6,7 @@ export interface BenchOptions {
   warmup: number;
   /** Concurrent HTTP connections autocannon keeps open. */
   connections: number;
-  /** Leads per page in the benchmarked query (the scenario: 100). */
+  /** Leads per page in the benchmarked query (the target scenario: 100). */
   pageSize: number;
   /** Applications seeded; each becomes a lead of the benchmarked lender with consent to all four categories. */
   applications: number;

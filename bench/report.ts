@@ -30,7 +30,7 @@ export interface RunFacts {
   serverFlags: readonly string[];
 }
 
-/** The targets: row 1 against each other row, by throughput. */
+/** The performance targets: row 1 against each other row, by throughput. */
 const TARGETS: Array<{ other: RowNumber; atLeast: number }> = [
   { other: 2, atLeast: 0.85 },
   { other: 3, atLeast: 3 },

@@ -35,7 +35,7 @@ export interface GatewayConfig {
   readonly applicationOpenDays: number;
   /** Minutes between in-server retention runs; null: run only through `npm run retention`. */
   readonly retentionIntervalMinutes: number | null;
-  /** Harvest-proofing (issue 4): query limits, quotas, JWT claims. Defaults in README "Security model". */
+  /** Harvest-proofing (a lender must not bulk-read applicants): query limits, quotas, JWT claims. Defaults in README "Security model". */
   readonly security: SecurityConfig;
   /** Whether secrets came from the generated development file. */
   readonly usesGeneratedSecrets: boolean;

@@ -84,7 +84,7 @@ export async function startGateway(
       requestLogPlugin(logger),
       ...hardeningPlugins(config.security),
       // We set no cache hints, and the implicit cache-control plugin's per-field hook makes
-      // Apollo wrap every resolver of every response (issue 5 profile: ~5 % of a page of 100).
+      // Apollo wrap every resolver of every response (profiled: ~5 % of a page of 100 leads).
       // Usage reporting would send operation traces to a third party: never wanted here.
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),

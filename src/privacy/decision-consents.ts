@@ -8,7 +8,7 @@ const DECISION_PROPERTIES = ["id", "applicationId", "lenderId", "categoriesStore
  * The consents of one lender on a page of applications, for the gate's decisions: one
  * statement, assembled from the entity's metadata (names quoted by the driver, every value a
  * bound parameter) and hydrated column by column as TypeORM would, without its query builder
- * and entity transformer (profiled: most of this step's cost on a page of 100, issue 5).
+ * and entity transformer (profiled: most of this step's cost on a page of 100 leads).
  */
 export async function consentsForDecision(dataSource: DataSource, lenderId: string, applicationIds: readonly string[]): Promise<Consent[]> {
   if (applicationIds.length === 0) return [];

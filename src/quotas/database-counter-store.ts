@@ -52,7 +52,7 @@ export class DatabaseCounterStore implements CounterStore {
 
   private async conditionalAdd(key: string, amount: number, limit: number): Promise<boolean> {
     // Plain SQL with bound parameters, built once: TypeORM's update builder cost more than the
-    // statement on every lender request (issue 5 profile). Same statement as before.
+    // statement on every lender request (profiled with `npm run bench`). Same statement as before.
     this.conditionalAddSql ??= (() => {
       const metadata = this.dataSource.getMetadata(QuotaCounter);
       const escape = (name: string) => this.dataSource.driver.escape(name);

@@ -201,6 +201,14 @@ describe("import boundaries of src/", () => {
     expect(cycles(listed)).toEqual([]);
   });
 
+  it("the README's layout table is this list", () => {
+    const readme = readFileSync(resolve(SRC, "../README.md"), "utf8");
+    const layout = readme.slice(readme.indexOf("## Layout"));
+    const rows = [...layout.matchAll(/^\| `([^`]+)` \| (.*) \|$/gm)].map(([, room, targets]) =>
+      [room, [...targets.matchAll(/`([^`]+)`/g)].map(match => match[1])] as const);
+    expect(Object.fromEntries(rows)).toEqual(ALLOWED);
+  });
+
   it("each folder's README names exactly the rooms it may import", () => {
     const folders = readdirSync(SRC).filter(name => statSync(join(SRC, name)).isDirectory()).sort();
     const mismatches = folders.flatMap(folder => {
