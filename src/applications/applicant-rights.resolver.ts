@@ -1,12 +1,12 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { In } from "typeorm";
-import { PiiAccessConnection } from "../audit/audit.resolver";
+import { PiiAccessConnection } from "../audit/pii-access.connection";
 import type { PiiAccess } from "../model/pii-access.entity";
 import { applicantAccessLogPage } from "../audit/applicant-access-log";
 import type { Connection } from "../common/relay-pagination";
 import { Consent } from "../model/consent.entity";
 import type { GatewayContext } from "../context";
-import { ApplicantRecord } from "../model/applicant.entity";
+import { ownIdentityRows } from "../privacy/row-scope";
 import { eraseSubject, identityErasedAt } from "./applicant-erasure";
 import { ErasureReport, MyData } from "./applicant-rights.types";
 import { Application } from "../model/application.entity";
@@ -24,9 +24,7 @@ export class ApplicantRightsResolver {
     const subject = subjectOf(context);
     const source = context.dataSource;
     // One identity row per application: the copy covers all of them.
-    // Kept exact in code too (the column is exact since migration 1764700000000): never a lookalike subject's rows.
-    const records = (await source.getRepository(ApplicantRecord).find({ where: { subject }, select: { id: true, subject: true, erasedAt: true } }))
-      .filter(record => record.subject === subject);
+    const records = await ownIdentityRows(source, subject, { id: true, erasedAt: true });
     const copy: MyData = Object.assign(new MyData(), {
       subject, generatedAt: context.now, identityErasedAt: identityErasedAt(records),
       applications: [] as Application[], consents: [] as Consent[], applicantIds: records.map(record => record.id),

@@ -1,15 +1,14 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import { Between, FindOptionsWhere, LessThan, MoreThanOrEqual } from "typeorm";
-import { ApplicantRecord } from "../model/applicant.entity";
-import { type Connection, bySeq, connectionType, listOf, pageRequest, toConnection } from "../common/relay-pagination";
+import { type Connection, bySeq, listOf, pageRequest, toConnection } from "../common/relay-pagination";
+import { PiiAccessConnection } from "./pii-access.connection";
+import { ownIdentityRows } from "../privacy/row-scope";
 import type { GatewayContext } from "../context";
 import { Lender } from "../model/lender.entity";
 import { AuditFilter, LenderReferralStats } from "./audit.types";
 import { applicantAccessLogPage } from "./applicant-access-log";
 import { PiiAccess } from "../model/pii-access.entity";
 import { referralReport } from "./referral-report";
-
-export const PiiAccessConnection = connectionType(PiiAccess, "PiiAccess");
 
 function timeWindow(from?: Date | null, to?: Date | null) {
   if (from && to) return { at: Between(from, new Date(to.getTime() - 1)) };
@@ -29,10 +28,7 @@ export class AuditResolver {
     // Validates the page first, whoever asks (shield admits applicants only).
     if (context.principal.kind !== "applicant") return applicantAccessLogPage(context.dataSource, [], first, after);
     // Reads through every application of this person: one identity row per application.
-    const subject = context.principal.subject;
-    const records = await context.dataSource.getRepository(ApplicantRecord).find({ where: { subject }, select: { id: true, subject: true } });
-    // Kept exact in code too (the column is exact since migration 1764700000000): never a lookalike subject's rows.
-    const own = records.filter(record => record.subject === subject);
+    const own = await ownIdentityRows(context.dataSource, context.principal.subject);
     return applicantAccessLogPage(context.dataSource, own.map(record => record.id), first, after);
   }
 

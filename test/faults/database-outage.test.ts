@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { LEADS_WITH_IDENTITY } from "../support/flow";
+import { LEADS_WITH_IDENTITY } from "../support/documents";
 import { GatewayProcess, graphql, startGatewayProcess, token } from "./support/gateway-process";
 import { PrivateMariaDb, freePort, startPrivateMariaDb } from "./support/private-mariadb";
 import { chooseOver, errorCode, eventually, onboardLenderOver, readiness, submitOver } from "./support/scenario";

@@ -4,16 +4,17 @@ import { ApplicantRecord } from "../../src/model/applicant.entity";
 import { Application } from "../../src/model/application.entity";
 import { Consent } from "../../src/model/consent.entity";
 import { eraseIfStillDue, runRetention } from "../../src/retention/retention.service";
-import { ALL_CATEGORIES, TestLender, choose, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";
-import { TestGateway, startTestGateway } from "../support/gateway";
+import { ALL_CATEGORIES, TestLender, choose, expectData, leadIdFor, submitApplication } from "../support/flow";
+import { TestGateway } from "../support/gateway";
 import { TestIdentity, uniqueIdentity } from "../support/identities";
 import { rawDump } from "../support/raw-rows";
+import { startWithPersonas } from "../support/personas";
+import { ERASE } from "../support/documents";
 
 const MY_DATA = `query { myData { subject generatedAt identityErasedAt
   applications { id status applicant { fullName nationalId phone email } }
   consents { id status endedBy endReason noticeVersion notice { recipientLegalName purpose categories text } application { id } lender { id } }
   accessLog(first: 100) { edges { node { id at field category outcome reason consentId applicationId lender { id } } } pageInfo { hasNextPage } } } }`;
-const ERASE = "mutation { eraseMyData { erasedAt alreadyErased applicationsWithdrawn consentsTerminated leadsClosed } }";
 const LENDER_READ = "query($id: ID!) { lead(id: $id) { status application { status applicant { fullName nationalId phone email } } } }";
 const ACCESS_LOG = "query { myAccessLog(first: 100) { edges { node { field category outcome reason consentId } } } }";
 
@@ -25,10 +26,7 @@ describe("applicant rights: a copy of my data, erasure, retention", () => {
   let other: TestLender;
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
-    const admin = await gateway.token("admin", "ops-1");
-    lender = await onboardLender(gateway, admin, "Echo");
-    other = await onboardLender(gateway, admin, "Foxtrot");
+    ({ gateway, lenders: [lender, other] } = await startWithPersonas({ lenders: ["Echo", "Foxtrot"] }));
   });
 
   afterAll(async () => gateway?.stop());

@@ -3,11 +3,12 @@ import { AccessOutcome, PiiAccess } from "../../src/model/pii-access.entity";
 import { signDevelopmentToken } from "../../src/auth/jwt";
 import { Consent } from "../../src/model/consent.entity";
 import { PiiCategory } from "../../src/model/pii-category";
-import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
+import { GraphQLResult, TestGateway } from "../support/gateway";
 import { TestIdentity, uniqueIdentity } from "../support/identities";
-import {
-  ALL_CATEGORIES, SET_PERMISSIONS, TestLender, WITHDRAW_CONSENT, choose, expectData, leadIdFor, onboardLender, submitApplication,
-} from "../support/flow";
+import { SET_PERMISSIONS, WITHDRAW_CONSENT } from "../support/documents";
+import { ALL_CATEGORIES, TestLender, choose, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";
+import { startWithPersonas } from "../support/personas";
+import { REVOKE_KEY, SET_STATUS } from "../support/documents";
 
 type Field = "fullName" | "nationalId" | "phone" | "email";
 const FIELDS: ReadonlyArray<[Field, PiiCategory]> = [
@@ -29,8 +30,6 @@ const every = (cell: LenderCell): Record<Field, LenderCell> => ({ fullName: cell
 const nameAndPhoneOnly = (others: Reason): Record<Field, LenderCell> =>
   ({ fullName: "VALUE", nationalId: others, phone: "VALUE", email: others });
 
-const SET_STATUS = `mutation($id: ID!, $status: LenderStatus!) { setLenderStatus(lenderId: $id, status: $status) { id status } }`;
-const REVOKE_KEY = `mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }`;
 const IDENTITY = "applicant { id city fullName nationalId phone email }";
 /** Both ways a lender reaches an applicant, in one request: its lead list and one lead by id. */
 const LENDER_READ = `query($leadId: ID!) {
@@ -76,10 +75,7 @@ describe("authorization matrix: every @pii field of Applicant × every persona",
   const consentIds = {} as Partial<Record<LenderKey, string>>;
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
-    admin = await gateway.token("admin", "ops-matrix");
-    alice = await gateway.token("applicant", "alice-matrix");
-    bob = await gateway.token("applicant", "bob-matrix");
+    ({ gateway, admin, applicant: alice, otherApplicant: bob } = await startWithPersonas());
     // Bob applies before any lender exists, so no lender has a lead on his application.
     bobApplicationId = await submitApplication(gateway, bob, bobIdentity);
     for (const key of LENDER_KEYS) lenders[key] = await onboardLender(gateway, admin, `Matrix${key}`);

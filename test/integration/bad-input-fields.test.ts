@@ -1,9 +1,11 @@
 import { Application } from "../../src/model/application.entity";
 import { ApplicantRecord } from "../../src/model/applicant.entity";
 import { ApiKey } from "../../src/model/api-key.entity";
-import { SUBMIT, TestLender, applicationInput, expectData, onboardLender } from "../support/flow";
-import { TestGateway, startTestGateway } from "../support/gateway";
+import { SUBMIT } from "../support/documents";
+import { TestLender, applicationInput, expectData } from "../support/flow";
+import { TestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
+import { startWithPersonas } from "../support/personas";
 
 /**
  * README: a BAD_USER_INPUT names the field in `extensions.field` and `fields`. The checks made
@@ -17,10 +19,7 @@ describe("errors from checks made in code carry `field` and `fields`", () => {
   const identity = uniqueIdentity();
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
-    applicant = await gateway.token("applicant", "fields-tester");
-    admin = await gateway.token("admin", "ops-1");
-    lender = await onboardLender(gateway, admin, "Fields");
+    ({ gateway, applicant, admin, lenders: [lender] } = await startWithPersonas({ lenders: ["Fields"] }));
   });
 
   afterAll(async () => gateway?.stop());

@@ -1,5 +1,6 @@
-import { TestLender, expectData, onboardLender } from "../support/flow";
-import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
+import { TestLender, expectData } from "../support/flow";
+import { GraphQLResult, TestGateway } from "../support/gateway";
+import { startWithPersonas } from "../support/personas";
 
 const VIEWER = "query { viewer { id role } }";
 const codes = (result: GraphQLResult) => (result.body.errors ?? []).map(error => error.extensions?.code);
@@ -11,9 +12,7 @@ describe("the Authorization scheme is matched in any case", () => {
   let applicant: string;
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
-    lender = await onboardLender(gateway, await gateway.token("admin", "ops-1"), "Scheme");
-    applicant = await gateway.token("applicant", "case-tester");
+    ({ gateway, applicant, lenders: [lender] } = await startWithPersonas({ lenders: ["Scheme"] }));
   });
 
   afterAll(async () => gateway?.stop());
@@ -21,7 +20,7 @@ describe("the Authorization scheme is matched in any case", () => {
   const as = (authorization: string) => gateway.request(VIEWER, {}, undefined, { authorization });
 
   it.each(["Bearer", "bearer", "BEARER", "bEaReR"])("scheme %s: an applicant JWT and a lender key authenticate", async scheme => {
-    expect(expectData(await as(`${scheme} ${applicant}`)).viewer).toEqual({ id: "case-tester", role: "APPLICANT" });
+    expect(expectData(await as(`${scheme} ${applicant}`)).viewer).toEqual({ id: "alice", role: "APPLICANT" });
     expect(expectData(await as(`${scheme} ${lender.apiKey}`)).viewer).toEqual({ id: lender.id, role: "LENDER" });
   });
 

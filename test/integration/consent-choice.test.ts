@@ -4,15 +4,14 @@ import { PiiCategory } from "../../src/model/pii-category";
 import { ALL_CATEGORIES, TestLender, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";
 import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
+import { setLenderStatus, startWithPersonas } from "../support/personas";
+import { NOTICE, NOTICE_FIELDS } from "../support/documents";
 
 declare const __DATABASE_KIND__: "sqlite" | "mysql";
 
-const NOTICE_FIELDS = "recipientLegalName recipientContact purpose categories retention howToWithdraw noticeVersion text";
-const NOTICE = `query($a: ID!, $l: ID!, $c: [PiiCategory!]!) { consentNotice(applicationId: $a, lenderId: $l, categories: $c) { ${NOTICE_FIELDS} } }`;
 const CHOOSE = `mutation($input: ChooseLenderInput!) { chooseLender(input: $input) { id status categories grantedAt noticeVersion notice { ${NOTICE_FIELDS} } } }`;
 const WITHDRAW = "mutation($id: ID!) { withdrawConsent(consentId: $id) { id status } }";
 const OUTCOME = "mutation($input: ReportOutcomeInput!) { reportOutcome(input: $input) { status } }";
-const SET_STATUS = "mutation($id: ID!, $s: LenderStatus!) { setLenderStatus(lenderId: $id, status: $s) { status } }";
 const LENDER_READ = "query($id: ID!) { lead(id: $id) { application { applicant { phone } } } }";
 
 /** [code, field, reason] of each error: clients branch on these, never on the message. */
@@ -68,10 +67,9 @@ describe("chooseLender stores the notice shown, repeats idempotently, and says w
   let alpha: TestLender;
 
   beforeAll(async () => {
-    gateway = await startTestGateway({ CONSENT_TTL_DAYS: "30", RETENTION_DAYS: "180", APPLICATION_OPEN_DAYS: "45" });
-    admin = await gateway.token("admin", "ops-1");
-    alice = await gateway.token("applicant", "alice-choice");
-    alpha = await onboardLender(gateway, admin, "Alpha");
+    ({ gateway, admin, applicant: alice, lenders: [alpha] } = await startWithPersonas({
+      env: { CONSENT_TTL_DAYS: "30", RETENTION_DAYS: "180", APPLICATION_OPEN_DAYS: "45" }, lenders: ["Alpha"],
+    }));
   });
 
   afterAll(async () => gateway?.stop());
@@ -145,14 +143,14 @@ describe("chooseLender stores the notice shown, repeats idempotently, and says w
     it("a suspended lender: reason LENDER_SUSPENDED (same field, told apart); consentNotice says the same; nothing written", async () => {
       const sierra = await onboardLender(gateway, admin, "Sierra");
       const applicationId = await submitApplication(gateway, alice, uniqueIdentity());
-      expectData(await gateway.request(SET_STATUS, { id: sierra.id, s: "SUSPENDED" }, admin));
+      await setLenderStatus(gateway, admin, sierra, "SUSPENDED");
       const result = await gateway.request(CHOOSE, { input: { applicationId, lenderId: sierra.id, categories: [PiiCategory.PHONE] } }, alice);
       expect(refusals(result)).toEqual([["BAD_USER_INPUT", "lenderId", "LENDER_SUSPENDED"]]);
       const notice = await gateway.request(NOTICE, { a: applicationId, l: sierra.id, c: [PiiCategory.PHONE] }, alice);
       expect(refusals(notice)).toEqual([["BAD_USER_INPUT", "lenderId", "LENDER_SUSPENDED"]]);
       expect(await consents(applicationId)).toEqual([]);
       // Twin: reactivated, the same choice is granted.
-      expectData(await gateway.request(SET_STATUS, { id: sierra.id, s: "ACTIVE" }, admin));
+      await setLenderStatus(gateway, admin, sierra, "ACTIVE");
       expect(expectData(await gateway.request(CHOOSE, { input: { applicationId, lenderId: sierra.id, categories: [PiiCategory.PHONE] } }, alice)).chooseLender.status).toBe("ACTIVE");
     });
 

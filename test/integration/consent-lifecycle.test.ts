@@ -2,17 +2,16 @@ import { Consent } from "../../src/model/consent.entity";
 import { PiiCategory } from "../../src/model/pii-category";
 import { runRetention } from "../../src/retention/retention.service";
 import { ALL_CATEGORIES, TestLender, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";
-import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
+import { GraphQLResult, TestGateway } from "../support/gateway";
 import { TestIdentity, uniqueIdentity } from "../support/identities";
+import { setLenderStatus, startWithPersonas } from "../support/personas";
+import { NOTICE, NOTICE_FIELDS, OUTCOME } from "../support/documents";
 
-const NOTICE_FIELDS = "recipientLegalName recipientContact purpose categories retention howToWithdraw noticeVersion text";
-const NOTICE = `query($a: ID!, $l: ID!, $c: [PiiCategory!]!) { consentNotice(applicationId: $a, lenderId: $l, categories: $c) { ${NOTICE_FIELDS} } }`;
 const CHOOSE = `mutation($input: ChooseLenderInput!) { chooseLender(input: $input) { id status noticeVersion notice { ${NOTICE_FIELDS} } } }`;
 const CONSENT_STATE = "id status endedAt endedBy endReason";
 const WITHDRAW = `mutation($id: ID!) { withdrawConsent(consentId: $id) { ${CONSENT_STATE} } }`;
 const CONSENTS = `query($id: ID!) { application(id: $id) { consents { ${CONSENT_STATE} expiresAt lender { id } } } }`;
 const LENDER_READ = `query($id: ID!) { lead(id: $id) { application { applicant { phone } } } }`;
-const OUTCOME = "mutation($input: ReportOutcomeInput!) { reportOutcome(input: $input) { status } }";
 
 const phoneReason = (result: GraphQLResult) => result.body.errors?.find(error => error.path?.includes("phone"))?.extensions?.reason ?? null;
 
@@ -40,11 +39,9 @@ describe("the consent lifecycle over HTTP", () => {
   }
 
   beforeAll(async () => {
-    gateway = await startTestGateway({ CONSENT_TTL_DAYS: "30", RETENTION_DAYS: "180" });
-    admin = await gateway.token("admin", "ops-1");
-    alice = await gateway.token("applicant", "alice-lifecycle");
-    alpha = await onboardLender(gateway, admin, "Alpha");
-    bravo = await onboardLender(gateway, admin, "Bravo");
+    ({ gateway, admin, applicant: alice, lenders: [alpha, bravo] } = await startWithPersonas({
+      env: { CONSENT_TTL_DAYS: "30", RETENTION_DAYS: "180" }, lenders: ["Alpha", "Bravo"],
+    }));
   });
 
   afterAll(async () => gateway?.stop());
@@ -179,7 +176,6 @@ describe("the consent lifecycle over HTTP", () => {
 
   describe("an ending after the consent's time ran out keeps it EXPIRED at its expiry", () => {
     const MY_CONSENTS = `query { myData { consents { ${CONSENT_STATE} expiresAt } } }`;
-    const SET_STATUS = "mutation($id: ID!, $s: LenderStatus!) { setLenderStatus(lenderId: $id, status: $s) { status } }";
     const EXPIRED_AT = (expiresAt: Date) => ({ status: "EXPIRED", endedBy: "SYSTEM", endReason: "TTL_ELAPSED", endedAt: expiresAt.toISOString() });
 
     /** No API moves time: the consent's expiry is moved into the past (the retention job has not run). */
@@ -232,11 +228,11 @@ describe("the consent lifecycle over HTTP", () => {
       const liveConsent = expectData(await gateway.request(CHOOSE, { input: { applicationId: liveApplication, lenderId: tango.id, categories: [PiiCategory.PHONE] } }, alice)).chooseLender.id;
       const expiresAt = await expire(expiredConsent);
 
-      expectData(await gateway.request(SET_STATUS, { id: tango.id, s: "SUSPENDED" }, admin));
+      await setLenderStatus(gateway, admin, tango, "SUSPENDED");
       expect(await myConsent(alice, expiredConsent)).toMatchObject(EXPIRED_AT(expiresAt));
       expect(await stored(expiredConsent)).toEqual(EXPIRED_AT(expiresAt));
       expect(await myConsent(alice, liveConsent)).toMatchObject({ status: "TERMINATED", endedBy: "SYSTEM", endReason: "LENDER_SUSPENDED" });
-      expectData(await gateway.request(SET_STATUS, { id: tango.id, s: "ACTIVE" }, admin));
+      await setLenderStatus(gateway, admin, tango, "ACTIVE");
       expect(phoneReason(await gateway.request(LENDER_READ, { id: await leadIdFor(gateway, tango, expiredApplication) }, tango.apiKey))).toBe("CONSENT_EXPIRED");
       expect(phoneReason(await gateway.request(LENDER_READ, { id: await leadIdFor(gateway, tango, liveApplication) }, tango.apiKey))).toBe("CONSENT_TERMINATED");
     });

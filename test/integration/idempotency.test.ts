@@ -1,9 +1,11 @@
 import { ApplicantRecord } from "../../src/model/applicant.entity";
 import { Application } from "../../src/model/application.entity";
 import { Lead } from "../../src/model/lead.entity";
-import { TestGateway, startTestGateway } from "../support/gateway";
+import { TestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
-import { SUBMIT, TestLender, applicationInput, expectData, onboardLender } from "../support/flow";
+import { SUBMIT } from "../support/documents";
+import { TestLender, applicationInput, expectData } from "../support/flow";
+import { startWithPersonas } from "../support/personas";
 
 /** submitApplication is idempotent per (applicant, idempotencyKey); another payload under a used key conflicts. */
 describe("submitApplication idempotency over HTTP", () => {
@@ -23,9 +25,7 @@ describe("submitApplication idempotency over HTTP", () => {
   }
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
-    admin = await gateway.token("admin", "ops-1");
-    lenders = [await onboardLender(gateway, admin, "Alpha"), await onboardLender(gateway, admin, "Beta")];
+    ({ gateway, admin, lenders } = await startWithPersonas({ lenders: ["Alpha", "Beta"] }));
   });
 
   afterAll(async () => gateway?.stop());

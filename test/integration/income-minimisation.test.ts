@@ -1,8 +1,10 @@
 import { DataSource } from "typeorm";
-import { SUBMIT, TestLender, applicationInput, expectData, onboardLender } from "../support/flow";
-import { TestGateway, startTestGateway } from "../support/gateway";
+import { SUBMIT } from "../support/documents";
+import { TestLender, applicationInput, expectData } from "../support/flow";
+import { TestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
 import { rawDump } from "../support/raw-rows";
+import { startWithPersonas } from "../support/personas";
 
 /** Seven digits: no hash, id or timestamp in the scan holds such a run by chance. */
 const HIGH_INCOME = 7_364_291;
@@ -73,9 +75,7 @@ describe("the exact monthly income is not stored", () => {
   const middleInput = applicationInput(uniqueIdentity(), { monthlyIncome: MIDDLE_INCOME });
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
-    lender = await onboardLender(gateway, await gateway.token("admin", "ops-1"), "Band");
-    alice = await gateway.token("applicant", "alice-income");
+    ({ gateway, applicant: alice, lenders: [lender] } = await startWithPersonas({ lenders: ["Band"] }));
     highId = expectData(await gateway.request(SUBMIT, { input: highInput, key: "income-high" }, alice)).submitApplication.id;
     middleId = expectData(await gateway.request(SUBMIT, { input: middleInput, key: "income-middle" }, alice)).submitApplication.id;
   });

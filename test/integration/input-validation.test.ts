@@ -5,11 +5,11 @@ import { Lead } from "../../src/model/lead.entity";
 import { Offer } from "../../src/model/offer.entity";
 import { Lender } from "../../src/model/lender.entity";
 import { PiiCategory } from "../../src/model/pii-category";
-import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
+import { GraphQLResult, TestGateway } from "../support/gateway";
 import { residentId, uniqueIdentity } from "../support/identities";
-import {
-  CHOOSE, CREATE_LENDER, SUBMIT, TestLender, applicationInput, choose, expectData, leadIdFor, onboardLender, submitApplication,
-} from "../support/flow";
+import { CHOOSE, CREATE_LENDER, SUBMIT } from "../support/documents";
+import { TestLender, applicationInput, choose, expectData, leadIdFor, submitApplication } from "../support/flow";
+import { startWithPersonas } from "../support/personas";
 
 const MAKE_OFFER = `mutation($input: MakeOfferInput!) { makeOffer(input: $input) { id apr } }`;
 const REPORT_OUTCOME = `mutation($input: ReportOutcomeInput!) { reportOutcome(input: $input) { id status } }`;
@@ -62,13 +62,9 @@ describe("input validation over HTTP: coded errors, the field named, the value n
   }
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
-    admin = await gateway.token("admin", "ops-1");
-    alice = await gateway.token("applicant", "alice");
-    bob = await gateway.token("applicant", "bob");
-    alpha = await onboardLender(gateway, admin, "Alpha");
-    beta = await onboardLender(gateway, admin, "Beta");
-    narrow = await onboardLender(gateway, admin, "Narrow", [], { minAmount: 1000000, maxAmount: 2000000, minTermMonths: 1, maxTermMonths: 60 });
+    ({ gateway, admin, applicant: alice, otherApplicant: bob, lenders: [alpha, beta, narrow] } = await startWithPersonas({
+      lenders: ["Alpha", "Beta", { name: "Narrow", permitted: [], criteria: { minAmount: 1000000, maxAmount: 2000000, minTermMonths: 1, maxTermMonths: 60 } }],
+    }));
     aliceApplication = await submitApplication(gateway, alice, aliceIdentity);
     bobApplication = await submitApplication(gateway, bob, uniqueIdentity("19850512"));
     alphaLead = await leadIdFor(gateway, alpha, aliceApplication);

@@ -1,9 +1,9 @@
 import { PiiCategory } from "../../src/model/pii-category";
-import { TestGateway, startTestGateway } from "../support/gateway";
+import { TestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
-import {
-  LEADS_WITH_IDENTITY, TestLender, WITHDRAW_CONSENT, choose, expectData, onboardLender, submitApplication,
-} from "../support/flow";
+import { LEADS_WITH_IDENTITY, WITHDRAW_CONSENT } from "../support/documents";
+import { TestLender, choose, expectData, onboardLender, submitApplication } from "../support/flow";
+import { startWithPersonas } from "../support/personas";
 
 /** The product's promise end to end: anonymized until chosen, exactly what was chosen, closed on withdrawal. */
 describe("the lead flow over HTTP", () => {
@@ -20,11 +20,7 @@ describe("the lead flow over HTTP", () => {
     data.leads.edges.map((e: any) => e.node).find((n: any) => n.application.id === lenderApplicationId)?.application.applicant;
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
-    admin = await gateway.token("admin", "ops-1");
-    alice = await gateway.token("applicant", "alice");
-    chosen = await onboardLender(gateway, admin, "Alpha");
-    other = await onboardLender(gateway, admin, "Beta");
+    ({ gateway, admin, applicant: alice, lenders: [chosen, other] } = await startWithPersonas({ lenders: ["Alpha", "Beta"] }));
     applicationId = await submitApplication(gateway, alice, identity);
   });
 

@@ -1,10 +1,11 @@
 import { PiiCategory } from "../../src/model/pii-category";
-import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
+import { GraphQLResult, TestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
 import { TestLender, choose, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";
+import { startWithPersonas } from "../support/personas";
+import { OUTCOME } from "../support/documents";
 
 const OFFER = "mutation($input: MakeOfferInput!) { makeOffer(input: $input) { id amount termMonths lead { id status } } }";
-const OUTCOME = "mutation($input: ReportOutcomeInput!) { reportOutcome(input: $input) { id status fundedAmount } }";
 const LEAD = `query($id: ID!) { lead(id: $id) { id status fundedAmount offer { id amount termMonths }
   consent { status endedBy endReason } application { id status applicant { phone } } } }`;
 const LEAD_STATE = "query($id: ID!) { lead(id: $id) { status offer { id } } }";
@@ -33,11 +34,7 @@ describe("lead outcomes", () => {
   }
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
-    admin = await gateway.token("admin", "ops-outcomes");
-    alice = await gateway.token("applicant", "alice-outcomes");
-    alpha = await onboardLender(gateway, admin, "Alpha");
-    bravo = await onboardLender(gateway, admin, "Bravo");
+    ({ gateway, admin, applicant: alice, lenders: [alpha, bravo] } = await startWithPersonas({ lenders: ["Alpha", "Bravo"] }));
   });
 
   afterAll(async () => gateway?.stop());

@@ -1,8 +1,10 @@
 import { QueryRunner } from "typeorm";
 import { PiiCategory } from "../../src/model/pii-category";
-import { TestLender, choose, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";
-import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
+import { TestLender, choose, expectData, leadIdFor, submitApplication } from "../support/flow";
+import { GraphQLResult, TestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
+import { startWithPersonas } from "../support/personas";
+import { OUTCOME } from "../support/documents";
 
 declare const __DATABASE_KIND__: "sqlite" | "mysql";
 
@@ -14,7 +16,6 @@ declare const __DATABASE_KIND__: "sqlite" | "mysql";
 const onMysql = typeof __DATABASE_KIND__ === "string" && __DATABASE_KIND__ === "mysql" ? describe : describe.skip;
 
 const OFFER = "mutation($input: MakeOfferInput!) { makeOffer(input: $input) { id apr amount termMonths lead { status } } }";
-const OUTCOME = "mutation($input: ReportOutcomeInput!) { reportOutcome(input: $input) { id status fundedAmount } }";
 
 const codes = (result: GraphQLResult) => (result.body.errors ?? []).map(error => error.extensions?.code);
 const pause = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
@@ -29,11 +30,7 @@ onMysql("lead races with a concurrent transaction (MySQL)", () => {
   let bravo: TestLender;
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
-    admin = await gateway.token("admin", "ops-lead-races");
-    alice = await gateway.token("applicant", "alice-lead-races");
-    alpha = await onboardLender(gateway, admin, "Alpha");
-    bravo = await onboardLender(gateway, admin, "Bravo");
+    ({ gateway, admin, applicant: alice, lenders: [alpha, bravo] } = await startWithPersonas({ lenders: ["Alpha", "Bravo"] }));
   });
 
   afterAll(async () => gateway?.stop());

@@ -1,10 +1,10 @@
 import { PiiAccess } from "../../src/model/pii-access.entity";
 import { PiiCategory } from "../../src/model/pii-category";
-import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
+import { GraphQLResult, TestGateway } from "../support/gateway";
 import { TestIdentity, uniqueIdentity } from "../support/identities";
-import {
-  ALL_CATEGORIES, TestLender, WITHDRAW_CONSENT, choose, expectData, leadIdFor, onboardLender, submitApplication,
-} from "../support/flow";
+import { WITHDRAW_CONSENT } from "../support/documents";
+import { ALL_CATEGORIES, TestLender, choose, expectData, leadIdFor, submitApplication } from "../support/flow";
+import { startWithPersonas } from "../support/personas";
 
 const PII_FIELDS = ["fullName", "nationalId", "phone", "email"];
 const APPLICANT = "applicant { id city ageBand fullName nationalId phone email }";
@@ -113,11 +113,7 @@ describe("identity leak paths", () => {
   }
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
-    admin = await gateway.token("admin", "ops-1");
-    alice = await gateway.token("applicant", "alice");
-    alpha = await onboardLender(gateway, admin, "Alpha");
-    beta = await onboardLender(gateway, admin, "Beta");
+    ({ gateway, admin, applicant: alice, lenders: [alpha, beta] } = await startWithPersonas({ lenders: ["Alpha", "Beta"] }));
     applicationId = await submitApplication(gateway, alice, identity);
     alphaLead = await leadIdFor(gateway, alpha, applicationId);
     betaLead = await leadIdFor(gateway, beta, applicationId);

@@ -1,7 +1,9 @@
 import { PiiCategory } from "../../src/model/pii-category";
-import { TestGateway, startTestGateway } from "../support/gateway";
+import { TestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
-import { LEADS_WITH_IDENTITY, TestLender, choose, expectData, onboardLender, submitApplication } from "../support/flow";
+import { LEADS_WITH_IDENTITY } from "../support/documents";
+import { TestLender, choose, expectData, onboardLender, submitApplication } from "../support/flow";
+import { startWithPersonas } from "../support/personas";
 
 /** One sample line of the exposition text, e.g. `name{a="b"} 3`; 0 when the series is absent. */
 function sample(text: string, name: string, labels: Record<string, string>): number {
@@ -26,10 +28,10 @@ describe("/metrics, /healthz and /readyz", () => {
   const canary = uniqueIdentity();
 
   beforeAll(async () => {
-    gateway = await startTestGateway({ LENDER_REQUESTS_PER_MINUTE: String(REQUESTS_PER_MINUTE) });
+    ({ gateway, admin, lenders: [lender] } = await startWithPersonas({
+      env: { LENDER_REQUESTS_PER_MINUTE: String(REQUESTS_PER_MINUTE) }, lenders: ["Metrica"],
+    }));
     base = gateway.url.replace(/\/graphql$/, "");
-    admin = await gateway.token("admin", "metrics-admin");
-    lender = await onboardLender(gateway, admin, "Metrica");
   });
   afterAll(async () => {
     await gateway.stop();

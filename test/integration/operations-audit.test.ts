@@ -1,14 +1,14 @@
 import { PiiCategory } from "../../src/model/pii-category";
-import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
+import { GraphQLResult, TestGateway } from "../support/gateway";
 import { TestIdentity, uniqueIdentity } from "../support/identities";
-import { TestLender, choose, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";
+import { TestLender, choose, expectData, leadIdFor, submitApplication } from "../support/flow";
+import { startWithPersonas } from "../support/personas";
+import { OFFER, OUTCOME } from "../support/documents";
 
 const AUDIT = `query($filter: AuditFilter) { auditLog(filter: $filter, first: 100) { edges { node {
   id at lender { id } applicationId field category outcome reason consentId } } pageInfo { hasNextPage } } }`;
 const REPORT = `query($from: DateTime!, $to: DateTime!) { referralReport(from: $from, to: $to) {
   lender { id } leads offers chosen approved declined funded fundedAmount identityReads deniedReads } }`;
-const OFFER = "mutation($input: MakeOfferInput!) { makeOffer(input: $input) { id } }";
-const OUTCOME = "mutation($input: ReportOutcomeInput!) { reportOutcome(input: $input) { status } }";
 
 const ZERO = { leads: 0, offers: 0, chosen: 0, approved: 0, declined: 0, funded: 0, fundedAmount: 0, identityReads: 0, deniedReads: 0 };
 const codes = (result: GraphQLResult) => (result.body.errors ?? []).map(error => error.extensions?.code);
@@ -45,13 +45,11 @@ describe("audit log and referral report", () => {
   };
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
-    admin = await gateway.token("admin", "ops-1");
-    const alice = await gateway.token("applicant", "alice");
-    const bob = await gateway.token("applicant", "bob");
-    papa = await onboardLender(gateway, admin, "Papa");
-    quebec = await onboardLender(gateway, admin, "Quebec");
-    romeo = await onboardLender(gateway, admin, "Romeo", [], { minAmount: 1000, maxAmount: 2000, minTermMonths: 1, maxTermMonths: 3 });
+    let alice: string;
+    let bob: string;
+    ({ gateway, admin, applicant: alice, otherApplicant: bob, lenders: [papa, quebec, romeo] } = await startWithPersonas({
+      lenders: ["Papa", "Quebec", { name: "Romeo", permitted: [], criteria: { minAmount: 1000, maxAmount: 2000, minTermMonths: 1, maxTermMonths: 3 } }],
+    }));
     from = new Date(Date.now() - 1000);
 
     first = await submitApplication(gateway, alice, aliceIdentity);

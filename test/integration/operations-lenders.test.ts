@@ -1,14 +1,14 @@
 import { ApiKey } from "../../src/model/api-key.entity";
 import { PiiCategory } from "../../src/model/pii-category";
-import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
+import { GraphQLResult, TestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
-import {
-  ALL_CATEGORIES, CREATE_LENDER, ISSUE_KEY, SET_PERMISSIONS, TestLender, choose, expectData, leadIdFor, onboardLender, submitApplication,
-} from "../support/flow";
+import { CREATE_LENDER, ISSUE_KEY, SET_PERMISSIONS } from "../support/documents";
+import { ALL_CATEGORIES, TestLender, choose, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";
+import { startWithPersonas } from "../support/personas";
+import { SET_STATUS } from "../support/documents";
 
 const API_KEY_FORMAT = /^lk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 const VIEWER = "query { viewer { id role } }";
-const SET_STATUS = "mutation($id: ID!, $status: LenderStatus!) { setLenderStatus(lenderId: $id, status: $status) { id status } }";
 const LENDER_KEYS = "query($id: ID!) { lender(id: $id) { id apiKeys { id prefix label createdAt lastUsedAt revokedAt } } }";
 const REVOKE = "mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }";
 const CREATE_LENDER_FULL = `mutation($input: CreateLenderInput!) { createLender(input: $input) {
@@ -36,8 +36,7 @@ describe("admin lender management", () => {
   }
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
-    admin = await gateway.token("admin", "ops-1");
+    ({ gateway, admin } = await startWithPersonas());
   });
 
   afterAll(async () => gateway?.stop());

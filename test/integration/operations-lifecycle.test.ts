@@ -1,11 +1,10 @@
 import { PiiCategory } from "../../src/model/pii-category";
-import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
+import { GraphQLResult, TestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
-import { TestLender, choose, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";
+import { TestLender, choose, expectData, leadIdFor, submitApplication } from "../support/flow";
+import { startWithPersonas } from "../support/personas";
+import { OFFER, OUTCOME } from "../support/documents";
 
-const OFFER = `mutation($input: MakeOfferInput!) { makeOffer(input: $input) {
-  id apr amount termMonths expiresAt lead { id status } } }`;
-const OUTCOME = "mutation($input: ReportOutcomeInput!) { reportOutcome(input: $input) { id status fundedAmount } }";
 const LEAD = `query($id: ID!) { lead(id: $id) { id status fundedAmount offer { id apr amount }
   consent { id status endedAt } application { id status } } }`;
 const LEAD_WITH_PHONE = LEAD.replace("application { id status }", "application { id status applicant { phone } }");
@@ -24,12 +23,7 @@ describe("the lead lifecycle", () => {
   let charlie: TestLender;
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
-    const admin = await gateway.token("admin", "ops-1");
-    alice = await gateway.token("applicant", "alice");
-    alpha = await onboardLender(gateway, admin, "Alpha");
-    bravo = await onboardLender(gateway, admin, "Bravo");
-    charlie = await onboardLender(gateway, admin, "Charlie");
+    ({ gateway, applicant: alice, lenders: [alpha, bravo, charlie] } = await startWithPersonas({ lenders: ["Alpha", "Bravo", "Charlie"] }));
   });
 
   afterAll(async () => gateway?.stop());

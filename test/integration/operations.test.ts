@@ -6,11 +6,10 @@ import { Offer } from "../../src/model/offer.entity";
 import { ApiKey } from "../../src/model/api-key.entity";
 import { Lender } from "../../src/model/lender.entity";
 import { PiiCategory } from "../../src/model/pii-category";
-import { GraphQLResult, TEST_JWT_SECRET, TestGateway, startTestGateway } from "../support/gateway";
+import { GraphQLResult, TEST_JWT_SECRET, TestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
-import {
-  TestLender, applicationInput, choose, expectData, leadIdFor, onboardLender, submitApplication,
-} from "../support/flow";
+import { TestLender, applicationInput, choose, expectData, leadIdFor, submitApplication } from "../support/flow";
+import { startWithPersonas } from "../support/personas";
 
 type Role = "applicant" | "lender" | "admin";
 const ROLES: Role[] = ["applicant", "lender", "admin"];
@@ -156,14 +155,13 @@ describe("operation-level roles and authentication", () => {
   }
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
-    credentials.admin = await gateway.token("admin", "ops-1");
-    credentials.applicant = await gateway.token("applicant", "alice");
-    const lima = await onboardLender(gateway, credentials.admin, "Lima");
-    const kilo = await onboardLender(gateway, credentials.admin, "Kilo");
-    const scratch = await onboardLender(gateway, credentials.admin, "Scratch", [], {
-      minAmount: 1000, maxAmount: 2000, minTermMonths: 1, maxTermMonths: 3, cities: ["拉萨"],
+    const personas = await startWithPersonas({
+      lenders: ["Lima", "Kilo", { name: "Scratch", permitted: [], criteria: { minAmount: 1000, maxAmount: 2000, minTermMonths: 1, maxTermMonths: 3, cities: ["拉萨"] } }],
     });
+    gateway = personas.gateway;
+    credentials.admin = personas.admin;
+    credentials.applicant = personas.applicant;
+    const [lima, kilo, scratch] = personas.lenders;
     credentials.lender = lima.apiKey;
     const identity = uniqueIdentity();
     const applicationId = await submitApplication(gateway, credentials.applicant, identity);

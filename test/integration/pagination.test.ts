@@ -1,9 +1,11 @@
 import { Application } from "../../src/model/application.entity";
 import { PiiAccess } from "../../src/model/pii-access.entity";
 import { Lead } from "../../src/model/lead.entity";
-import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
+import { GraphQLResult, TestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
-import { ALL_CATEGORIES, LEADS_WITH_IDENTITY, TestLender, choose, expectData, onboardLender, submitApplication } from "../support/flow";
+import { LEADS_WITH_IDENTITY } from "../support/documents";
+import { ALL_CATEGORIES, TestLender, choose, expectData, submitApplication } from "../support/flow";
+import { startWithPersonas } from "../support/personas";
 
 const PAGE = "edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage endCursor }";
 const LEADS_PAGE_WITH_IDENTITY = `query($first: Int, $after: String) { leads(first: $first, after: $after) {
@@ -100,13 +102,9 @@ describe("connection cursors", () => {
   }
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
-    admin = await gateway.token("admin", "ops-1");
-    walker = await gateway.token("applicant", "walker");
-    reader = await gateway.token("applicant", "reader");
-    alpha = await onboardLender(gateway, admin, "Alpha");
-    bravo = await onboardLender(gateway, admin, "Bravo");
-    await onboardLender(gateway, admin, "Charlie");
+    ({ gateway, admin, applicant: walker, otherApplicant: reader, lenders: [alpha, bravo] } = await startWithPersonas({
+      lenders: ["Alpha", "Bravo", "Charlie"],
+    }));
     const applicationIds: string[] = [];
     for (let index = 0; index < 5; index++) applicationIds.push(await submitApplication(gateway, walker, uniqueIdentity()));
     // Submissions in the same millisecond share created_at: make these five do so, so every page

@@ -6,10 +6,11 @@ import { sealedKeyId } from "../../src/privacy/encryption";
 import { rotateKeys } from "../../src/privacy/key-rotation";
 import { buildGatewaySchema } from "../../src/schema";
 import { RunningGateway, startGateway } from "../../src/server";
-import { ALL_CATEGORIES, TestLender, choose, expectData, onboardLender, submitApplication } from "../support/flow";
-import { TEST_JWT_SECRET, TEST_PII_ENCRYPTION_KEY, TestGateway, startTestGateway } from "../support/gateway";
+import { ALL_CATEGORIES, TestLender, choose, expectData, submitApplication } from "../support/flow";
+import { TEST_JWT_SECRET, TEST_PII_ENCRYPTION_KEY, TestGateway } from "../support/gateway";
 import { TestIdentity, uniqueIdentity } from "../support/identities";
 import { rawDump } from "../support/raw-rows";
+import { startWithPersonas } from "../support/personas";
 
 const NEW_KEY = Buffer.from("test-only-pii-key-rotated-000001").toString("base64");
 const MY_IDENTITY = `query { myApplications(first: 100) { edges { node { id applicant { fullName nationalId phone email } } } } }`;
@@ -22,9 +23,7 @@ describe("identity at rest", () => {
   const people: Array<{ subject: string; identity: TestIdentity }> = [];
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
-    const admin = await gateway.token("admin", "ops-1");
-    lender = await onboardLender(gateway, admin, "Vault");
+    ({ gateway, lenders: [lender] } = await startWithPersonas({ lenders: ["Vault"] }));
     for (const subject of ["ada", "bo", "cy"]) {
       const identity = uniqueIdentity();
       people.push({ subject, identity });

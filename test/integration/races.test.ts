@@ -1,7 +1,9 @@
 import { QueryRunner } from "typeorm";
-import { CHOOSE, ALL_CATEGORIES, TestLender, expectData, onboardLender, submitApplication } from "../support/flow";
-import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
+import { CHOOSE } from "../support/documents";
+import { ALL_CATEGORIES, TestLender, expectData, onboardLender, submitApplication } from "../support/flow";
+import { GraphQLResult, TestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
+import { startWithPersonas } from "../support/personas";
 
 declare const __DATABASE_KIND__: "sqlite" | "mysql";
 
@@ -20,8 +22,7 @@ onMysql("races with a concurrent transaction (MySQL)", () => {
   let admin: string;
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
-    admin = await gateway.token("admin", "ops-races");
+    ({ gateway, admin } = await startWithPersonas());
   });
 
   afterAll(async () => gateway?.stop());

@@ -4,16 +4,18 @@ import { Consent } from "../../src/model/consent.entity";
 import { Lead } from "../../src/model/lead.entity";
 import { closeIfStillIdle, idleApplications } from "../../src/retention/idle-applications";
 import { runRetention } from "../../src/retention/retention.service";
-import { ALL_CATEGORIES, TestLender, WITHDRAW_CONSENT, choose, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";
-import { TestGateway, startTestGateway } from "../support/gateway";
+import { WITHDRAW_CONSENT } from "../support/documents";
+import { ALL_CATEGORIES, TestLender, choose, expectData, leadIdFor, submitApplication } from "../support/flow";
+import { TestGateway } from "../support/gateway";
 import { TestIdentity, uniqueIdentity } from "../support/identities";
 import { rawDump } from "../support/raw-rows";
+import { startWithPersonas } from "../support/personas";
+import { WITHDRAW_APPLICATION } from "../support/documents";
 
 const DAY_MS = 86_400_000;
 const MY_APPLICATIONS = "query { myApplications(first: 50) { edges { node { id status } } } }";
 const MY_CONSENTS = "query { myData { identityErasedAt consents { id status endedBy endReason application { id } } } }";
 const LENDER_READ = "query($id: ID!) { lead(id: $id) { status application { status applicant { fullName nationalId phone email } } } }";
-const WITHDRAW_APPLICATION = "mutation($id: ID!) { withdrawApplication(id: $id) { status } }";
 
 /**
  * APPLICATION_OPEN_DAYS: an application nobody closes (no lender funded it, its applicant went
@@ -24,8 +26,7 @@ describe("retention closes applications left open and idle", () => {
   let lender: TestLender;
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
-    lender = await onboardLender(gateway, await gateway.token("admin", "ops-idle"), "Idle");
+    ({ gateway, lenders: [lender] } = await startWithPersonas({ lenders: ["Idle"] }));
   });
 
   afterAll(async () => gateway?.stop());

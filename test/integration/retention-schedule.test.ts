@@ -2,9 +2,10 @@ import { Consent } from "../../src/model/consent.entity";
 import { Logger } from "../../src/logging/logger";
 import { PiiCategory } from "../../src/model/pii-category";
 import { scheduleRetention } from "../../src/retention/retention-schedule";
-import { choose, onboardLender, submitApplication } from "../support/flow";
-import { TestGateway, startTestGateway } from "../support/gateway";
+import { choose, submitApplication } from "../support/flow";
+import { TestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
+import { startWithPersonas } from "../support/personas";
 
 /** RETENTION_INTERVAL_MINUTES: the in-server schedule runs the same job, on a real database. */
 describe("the in-server retention schedule", () => {
@@ -22,11 +23,9 @@ describe("the in-server retention schedule", () => {
   const settings = { intervalMinutes: 5, retentionDays: 365, applicationOpenDays: 90 };
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
-    const admin = await gateway.token("admin", "ops-retention");
-    const applicant = await gateway.token("applicant", "retention-schedule");
-    const lender = await onboardLender(gateway, admin, "Retain");
-    const other = await onboardLender(gateway, admin, "Keep");
+    const personas = await startWithPersonas({ lenders: ["Retain", "Keep"] });
+    gateway = personas.gateway;
+    const { applicant, lenders: [lender, other] } = personas;
     const applicationId = await submitApplication(gateway, applicant, uniqueIdentity());
     firstConsent = await choose(gateway, applicant, applicationId, lender.id, [PiiCategory.PHONE]);
     secondConsent = await choose(gateway, applicant, applicationId, other.id, [PiiCategory.PHONE]);

@@ -3,11 +3,11 @@ import { Consent } from "../../src/model/consent.entity";
 import { Offer } from "../../src/model/offer.entity";
 import { Lender } from "../../src/model/lender.entity";
 import { PiiCategory } from "../../src/model/pii-category";
-import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
+import { GraphQLResult, TestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
-import {
-  CHOOSE, CREATE_LENDER, SUBMIT, TestLender, applicationInput, choose, expectData, leadIdFor, onboardLender, submitApplication,
-} from "../support/flow";
+import { CHOOSE, CREATE_LENDER, SUBMIT } from "../support/documents";
+import { TestLender, applicationInput, choose, expectData, leadIdFor, submitApplication } from "../support/flow";
+import { startWithPersonas } from "../support/personas";
 
 const codes = (result: GraphQLResult) => (result.body.errors ?? []).map(error => error.extensions?.code);
 
@@ -28,12 +28,7 @@ describe("IDOR and mass assignment", () => {
   let spareConsent: string;
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
-    admin = await gateway.token("admin", "ops-idor");
-    alice = await gateway.token("applicant", "idor-alice");
-    bob = await gateway.token("applicant", "idor-bob");
-    alpha = await onboardLender(gateway, admin, "AlphaIdor");
-    beta = await onboardLender(gateway, admin, "BetaIdor");
+    ({ gateway, admin, applicant: alice, otherApplicant: bob, lenders: [alpha, beta] } = await startWithPersonas({ lenders: ["AlphaIdor", "BetaIdor"] }));
     aliceApplication = await submitApplication(gateway, alice, uniqueIdentity());
     bobApplication = await submitApplication(gateway, bob, uniqueIdentity());
     aliceConsent = await choose(gateway, alice, aliceApplication, alpha.id, [PiiCategory.PHONE]);

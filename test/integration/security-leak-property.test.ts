@@ -2,9 +2,11 @@ import fc from "fast-check";
 import { MoreThan } from "typeorm";
 import { AccessOutcome, PiiAccess } from "../../src/model/pii-access.entity";
 import { PiiCategory } from "../../src/model/pii-category";
-import { TestGateway, startTestGateway } from "../support/gateway";
+import { TestGateway } from "../support/gateway";
 import { TestIdentity, uniqueIdentity } from "../support/identities";
-import { TestLender, WITHDRAW_CONSENT, choose, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";
+import { WITHDRAW_CONSENT } from "../support/documents";
+import { TestLender, choose, expectData, leadIdFor, submitApplication } from "../support/flow";
+import { startWithPersonas } from "../support/personas";
 
 /**
  * Queries per run: LEAK_HUNT_QUERIES, else 2,000 in CI (CI=true) and 300 locally. Read here
@@ -76,10 +78,10 @@ describe(`leak hunt: ${QUERIES} generated lender queries over HTTP`, () => {
 
   beforeAll(async () => {
     // Quotas are raised here: this suite hunts for leaks, the quota suite tests the quotas.
-    gateway = await startTestGateway({ LENDER_REQUESTS_PER_MINUTE: "1000000", LENDER_DAILY_READ_BUDGET: "100000000" });
-    const admin = await gateway.token("admin", "ops-hunt");
-    hunter = await onboardLender(gateway, admin, "Hunter");
-    const rival = await onboardLender(gateway, admin, "Rival");
+    let rival: TestLender;
+    ({ gateway, lenders: [hunter, rival] } = await startWithPersonas({
+      env: { LENDER_REQUESTS_PER_MINUTE: "1000000", LENDER_DAILY_READ_BUDGET: "100000000" }, lenders: ["Hunter", "Rival"],
+    }));
     for (let index = 0; index < APPLICANTS; index++) {
       const token = await gateway.token("applicant", `hunt-${index}`);
       const identity = uniqueIdentity();

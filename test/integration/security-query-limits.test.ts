@@ -1,7 +1,8 @@
 import { PiiAccess } from "../../src/model/pii-access.entity";
 import { Lender } from "../../src/model/lender.entity";
 import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
-import { TestLender, expectData, onboardLender } from "../support/flow";
+import { TestLender, expectData } from "../support/flow";
+import { startWithPersonas } from "../support/personas";
 
 const codes = (result: GraphQLResult) => (result.body.errors ?? []).map(error => error.extensions?.code);
 const reasons = (result: GraphQLResult) => (result.body.errors ?? []).map(error => error.extensions?.reason);
@@ -24,9 +25,7 @@ describe("query limits: each refused before any resolver, with a coded error and
   let lender: TestLender;
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
-    admin = await gateway.token("admin", "ops-limits");
-    lender = await onboardLender(gateway, admin, "Limits");
+    ({ gateway, admin, lenders: [lender] } = await startWithPersonas({ lenders: ["Limits"] }));
   });
   afterAll(async () => gateway?.stop());
 

@@ -3,7 +3,8 @@ import { SignJWT } from "jose";
 import { ApiKey } from "../../src/model/api-key.entity";
 import { GraphQLResult, TEST_JWT_SECRET, TestGateway, startTestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
-import { ALL_CATEGORIES, ISSUE_KEY, TestLender, choose, expectData, onboardLender, submitApplication } from "../support/flow";
+import { ISSUE_KEY } from "../support/documents";
+import { ALL_CATEGORIES, TestLender, choose, expectData, onboardLender, submitApplication } from "../support/flow";
 
 const REDIS_URL = "redis://127.0.0.1:6379";
 const ISSUER = "https://supermarket.example/auth";

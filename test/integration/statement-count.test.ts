@@ -1,6 +1,7 @@
-import { TestGateway, startTestGateway } from "../support/gateway";
+import { TestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
-import { ALL_CATEGORIES, TestLender, choose, expectData, onboardLender, submitApplication } from "../support/flow";
+import { ALL_CATEGORIES, TestLender, choose, expectData, submitApplication } from "../support/flow";
+import { startWithPersonas } from "../support/personas";
 
 const PAGE_WITH_IDENTITY = `query($first: Int!) { leads(first: $first) { edges { node { id status
   application { id amount termMonths applicant { city fullName nationalId phone email } } } } } }`;
@@ -25,10 +26,8 @@ describe("SQL statements per lender page", () => {
   let lender: TestLender;
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
-    const admin = await gateway.token("admin", "ops-1");
-    lender = await onboardLender(gateway, admin, "Alpha");
-    await onboardLender(gateway, admin, "Beta"); // every application also becomes a lead of another lender
+    // Beta: every application also becomes a lead of another lender.
+    ({ gateway, lenders: [lender] } = await startWithPersonas({ lenders: ["Alpha", "Beta"] }));
     for (let index = 0; index < 100; index++) {
       const applicant = await gateway.token("applicant", `applicant-${index}`);
       const applicationId = await submitApplication(gateway, applicant, uniqueIdentity());

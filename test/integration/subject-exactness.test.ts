@@ -1,8 +1,10 @@
 import { Application } from "../../src/model/application.entity";
 import { runRetention } from "../../src/retention/retention.service";
-import { ALL_CATEGORIES, SUBMIT, TestLender, applicationInput, choose, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";
-import { TestGateway, startTestGateway } from "../support/gateway";
+import { SUBMIT } from "../support/documents";
+import { ALL_CATEGORIES, TestLender, applicationInput, choose, expectData, leadIdFor, submitApplication } from "../support/flow";
+import { TestGateway } from "../support/gateway";
 import { TestIdentity, uniqueIdentity } from "../support/identities";
+import { startWithPersonas } from "../support/personas";
 
 const MY_APPLICATIONS = "query { myApplications(first: 100) { edges { node { id } } } }";
 const MY_DATA = `query { myData { subject identityErasedAt
@@ -38,8 +40,7 @@ describe("subjects and idempotency keys compare exactly", () => {
   let lender: TestLender;
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
-    lender = await onboardLender(gateway, await gateway.token("admin", "ops-1"), "Kilo");
+    ({ gateway, lenders: [lender] } = await startWithPersonas({ lenders: ["Kilo"] }));
   });
 
   afterAll(async () => gateway?.stop());

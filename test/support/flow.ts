@@ -1,18 +1,7 @@
 import { PiiCategory } from "../../src/model/pii-category";
 import { TestIdentity, uniqueIdentity } from "./identities";
+import { CHOOSE, CREATE_LENDER, ISSUE_KEY, SET_PERMISSIONS, SUBMIT } from "./documents";
 import { TestGateway } from "./gateway";
-
-export const CREATE_LENDER = `mutation($input: CreateLenderInput!) { createLender(input: $input) { id name status permittedCategories } }`;
-export const SET_PERMISSIONS = `mutation($id: ID!, $categories: [PiiCategory!]!) {
-  setFieldPermissions(lenderId: $id, categories: $categories) { id permittedCategories } }`;
-export const ISSUE_KEY = `mutation($id: ID!, $label: String) { issueApiKey(lenderId: $id, label: $label) { secret apiKey { id prefix label } } }`;
-export const SUBMIT = `mutation($input: SubmitApplicationInput!, $key: String!) {
-  submitApplication(input: $input, idempotencyKey: $key) { id status amount } }`;
-export const CHOOSE = `mutation($input: ChooseLenderInput!) {
-  chooseLender(input: $input) { id status categories grantedAt expiresAt } }`;
-export const WITHDRAW_CONSENT = `mutation($id: ID!) { withdrawConsent(consentId: $id) { id status endedAt } }`;
-export const LEADS_WITH_IDENTITY = `query { leads(first: 100) { edges { node { id status application { id applicant {
-  id city ageBand incomeBand fullName nationalId phone email } } } } } }`;
 
 export const ALL_CATEGORIES: PiiCategory[] = [PiiCategory.NAME, PiiCategory.NATIONAL_ID, PiiCategory.PHONE, PiiCategory.EMAIL];
 

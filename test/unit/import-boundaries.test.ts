@@ -29,7 +29,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   limits: ["errors", "common"],
   "config.ts": ["logging", "privacy"],
   // Domains.
-  audit: ["model", "errors", "common"],
+  audit: ["model", "errors", "common", "privacy"],
   lenders: ["model", "errors", "common", "lifecycle", "auth"],
   leads: ["model", "errors", "common", "database", "lifecycle", "privacy"],
   consents: ["model", "errors", "common", "database", "lifecycle", "privacy"],

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { uniqueIdentity } from "../../support/identities";
-import { ALL_CATEGORIES, CHOOSE, CREATE_LENDER, ISSUE_KEY, SET_PERMISSIONS, SUBMIT, applicationInput } from "../../support/flow";
+import { CHOOSE, CREATE_LENDER, ISSUE_KEY, SET_PERMISSIONS, SUBMIT } from "../../support/documents";
+import { ALL_CATEGORIES, applicationInput } from "../../support/flow";
 import { HttpResult, graphql } from "./gateway-process";
 
 /** Polls `probe` until it returns true; fails with `what` after `timeoutMs`. */

@@ -1,6 +1,6 @@
 import { Connection } from "mysql2/promise";
 import { uniqueIdentity } from "../../support/identities";
-import { WITHDRAW_CONSENT } from "../../support/flow";
+import { WITHDRAW_CONSENT } from "../../support/documents";
 import { graphql, HttpResult, token } from "./gateway-process";
 import { chooseOver, errorCode, submitOver } from "./scenario";
 
