@@ -31,6 +31,8 @@ export interface TestGateway {
   /** Counts the SQL statements the gateway sends; `statements.measure(() => request(...))`. */
   statements: StatementCounter;
   kind: "sqlite" | "mysql";
+  /** DATABASE_URL of the database this gateway runs on, for a command run beside it. */
+  databaseUrl: string;
   request(query: string, variables?: Record<string, unknown>, token?: string, headers?: Record<string, string>): Promise<GraphQLResult>;
   token(role: "admin" | "applicant", subject: string): Promise<string>;
   stop(): Promise<void>;
@@ -58,10 +60,11 @@ export async function startTestGateway(overrides: Record<string, string> = {}): 
     await wipe.dropDatabase();
     await wipe.destroy();
   }
+  const databaseUrl = target.kind === "mysql" ? target.url : `sqlite:${target.path}`;
   const config: GatewayConfig = loadConfig({
     NODE_ENV: "test", JWT_SECRET: TEST_JWT_SECRET, PII_ENCRYPTION_KEY: TEST_PII_ENCRYPTION_KEY, LOG_LEVEL: "silent",
     // The database actually opened below; NODE_ENV=production refuses to start without one.
-    DATABASE_URL: target.kind === "mysql" ? target.url : `sqlite:${target.path}`,
+    DATABASE_URL: databaseUrl,
     ...overrides,
   });
   const statements = new StatementCounter();
@@ -73,6 +76,7 @@ export async function startTestGateway(overrides: Record<string, string> = {}): 
     dataSource,
     statements,
     kind: target.kind,
+    databaseUrl,
     async request(query, variables = {}, token, headers = {}) {
       const response = await fetch(running.url, {
         method: "POST",
