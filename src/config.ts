@@ -1,4 +1,7 @@
 import { hkdfSync, randomBytes } from "node:crypto";
+import { ConfigError } from "./errors/config-error";
+import type { RemoteKeyTiming } from "./identity-provider/key-sets";
+import { type IdentityProviderSettings, parseIdentityProviders } from "./identity-provider/settings";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { type LogLevel, isLogLevel } from "./logging/logger";
@@ -16,8 +19,14 @@ export interface GatewayConfig {
   readonly nodeEnv: "production" | "development" | "test";
   readonly port: number;
   readonly database: DatabaseTarget;
-  /** HS256 secret for applicant and admin tokens. */
+  /** HS256 secret for development applicant and admin tokens; in production it only keys submission fingerprints. */
   readonly jwtSecret: Uint8Array;
+  /** HS256 tokens signed with JWT_SECRET (`npm run token`) are accepted: never in production. */
+  readonly acceptsDevelopmentTokens: boolean;
+  /** The supermarket's identity providers: applicant and admin tokens, verified against their keys. */
+  readonly identityProviders: readonly IdentityProviderSettings[];
+  /** How an identity provider's JWKS endpoint is fetched and cached. */
+  readonly identityProviderKeys: RemoteKeyTiming;
   /** Days a consent lasts before it expires. */
   readonly consentTtlDays: number;
   /** Key for the HMAC that fingerprints submissions (idempotency), derived from JWT_SECRET. */
@@ -41,7 +50,7 @@ export interface GatewayConfig {
   readonly usesGeneratedSecrets: boolean;
 }
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 /** APPLICATION_OPEN_DAYS when unset; also what a retention run uses when given none. */
 export const DEFAULT_APPLICATION_OPEN_DAYS = 90;
@@ -212,6 +221,13 @@ export function loadConfig(env: Environment = process.env): GatewayConfig {
     port: parseInteger("PORT", env.PORT, 4000, 0, 65535),
     database: Object.freeze(parseDatabase(env.DATABASE_URL)),
     jwtSecret: new TextEncoder().encode(jwtSecret),
+    acceptsDevelopmentTokens: nodeEnv !== "production",
+    identityProviders: parseIdentityProviders(env, nodeEnv === "production"),
+    identityProviderKeys: Object.freeze({
+      cacheMaxAgeMs: parseInteger("JWKS_CACHE_MAX_AGE_SECONDS", env.JWKS_CACHE_MAX_AGE_SECONDS, 600, 1, 86400) * 1000,
+      cooldownMs: parseInteger("JWKS_COOLDOWN_SECONDS", env.JWKS_COOLDOWN_SECONDS, 30, 0, 3600) * 1000,
+      timeoutMs: 5000,
+    }),
     consentTtlDays: parseInteger("CONSENT_TTL_DAYS", env.CONSENT_TTL_DAYS, 30, 1, 3650),
     requestFingerprintKey: Buffer.from(hkdfSync("sha256", jwtSecret, "", "lead-gateway/request-fingerprint", 32)),
     logLevel: parseLogLevel(env.LOG_LEVEL),

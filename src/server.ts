@@ -15,6 +15,7 @@ import { DEADLINE_PASSED, withinDeadline } from "./common/deadline";
 import type { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
 import { createContext } from "./request-context";
+import { createIdentityProviderTokens } from "./identity-provider/token-verifier";
 import { hardenedApolloOptions, hardeningPlugins } from "./limits/apollo-hardening";
 import { QuotaService } from "./quotas/quota.service";
 import { ErrorCode, ServiceUnavailableError } from "./errors/gateway-error";
@@ -93,6 +94,7 @@ export async function startGateway(
   });
   await apollo.start();
   const quotas = await QuotaService.start(config.security, dataSource, logger);
+  const identityProviders = createIdentityProviderTokens(config.identityProviders, config.identityProviderKeys, logger);
 
   async function handleGraphQL(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const headers = new HeaderMap();
@@ -120,7 +122,7 @@ export async function startGateway(
       httpGraphQLRequest: { method: request.method ?? "GET", headers, search: url.search, body },
       context: async () => {
         const now = new Date();
-        const principal = await authenticate(request.headers.authorization, config, dataSource, now).catch(rethrowUnavailable);
+        const principal = await authenticate(request.headers.authorization, config, dataSource, now, identityProviders).catch(rethrowUnavailable);
         await quotas.admitRequest(principal, now).catch(error => observation.refused(error));
         return observeContext(createContext(dataSource, principal, requestId, now, config, quotas), observation);
       },

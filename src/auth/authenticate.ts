@@ -1,11 +1,15 @@
 import { DataSource } from "typeorm";
+import { decodeProtectedHeader } from "jose";
 import type { GatewayConfig } from "../config";
+import type { IdentityProviderTokens } from "../identity-provider/token-verifier";
 import { UnauthenticatedError } from "../errors/gateway-error";
 import { ApiKey } from "../model/api-key.entity";
 import { apiKeySecretMatches, hashApiKeySecret, parseApiKey } from "./api-key-secret";
 import { Lender } from "../model/lender.entity";
 import { principalFromJwt } from "./jwt";
 import type { Principal } from "../model/principal";
+
+type AuthenticationSettings = Pick<GatewayConfig, "jwtSecret" | "security" | "acceptsDevelopmentTokens">;
 
 // Compared against when the key id is unknown, so both failures cost the same work.
 const DUMMY_HASH = hashApiKeySecret("unknown-key-placeholder-secret-value-000000");
@@ -16,18 +20,36 @@ const DUMMY_HASH = hashApiKeySecret("unknown-key-placeholder-secret-value-000000
  */
 export async function authenticate(
   authorization: string | undefined,
-  config: GatewayConfig,
+  config: AuthenticationSettings,
   dataSource: DataSource,
   now: Date,
+  identityProviders: IdentityProviderTokens,
 ): Promise<Principal> {
   // The scheme is case-insensitive (RFC 7235 section 2.1), the credential is not.
   const match = /^Bearer ([^\s]+)$/i.exec(authorization ?? "");
   if (!match) throw new UnauthenticatedError();
   const credential = match[1];
   if (credential.startsWith("lk_")) return authenticateApiKey(credential, dataSource, now);
-  const principal = await principalFromJwt(credential, config.jwtSecret, config.security);
+  const principal = await principalFromToken(credential, config, identityProviders);
   if (!principal) throw new UnauthenticatedError();
   return principal;
+}
+
+/**
+ * An HS256 token is a development token (JWT_SECRET, `npm run token`), accepted only outside
+ * production; any other is an identity provider's, whose role comes from the keys that verify it.
+ */
+async function principalFromToken(
+  token: string, config: AuthenticationSettings, identityProviders: IdentityProviderTokens,
+): Promise<Principal | null> {
+  let algorithm: unknown;
+  try {
+    algorithm = decodeProtectedHeader(token).alg;
+  } catch {
+    return null;
+  }
+  if (algorithm === "HS256") return config.acceptsDevelopmentTokens ? principalFromJwt(token, config.jwtSecret, config.security) : null;
+  return identityProviders.principalOf(token);
 }
 
 async function authenticateApiKey(credential: string, dataSource: DataSource, now: Date): Promise<Principal> {

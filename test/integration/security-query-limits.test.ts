@@ -1,6 +1,7 @@
 import { PiiAccess } from "../../src/model/pii-access.entity";
 import { Lender } from "../../src/model/lender.entity";
-import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
+import { GraphQLResult, TestGateway } from "../support/gateway";
+import { startProductionGateway } from "../support/identity-providers";
 import { TestLender, expectData } from "../support/flow";
 import { startWithPersonas } from "../support/personas";
 
@@ -230,8 +231,7 @@ describe("NODE_ENV=production: introspection and the landing page are closed", (
   let admin: string;
 
   beforeAll(async () => {
-    gateway = await startTestGateway({ NODE_ENV: "production" });
-    admin = await gateway.token("admin", "ops-prod");
+    ({ gateway, admin } = await startProductionGateway());
   });
   afterAll(async () => gateway?.stop());
 

@@ -26,8 +26,9 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   lifecycle: ["model"],
   privacy: ["model", "errors", "metrics"],
   auth: ["model", "errors"],
+  "identity-provider": ["errors"],
   limits: ["errors", "common"],
-  "config.ts": ["logging", "privacy"],
+  "config.ts": ["errors", "identity-provider", "logging", "privacy"],
   // Domains.
   audit: ["model", "errors", "common", "privacy"],
   lenders: ["model", "errors", "common", "lifecycle", "auth"],
@@ -41,7 +42,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   "request-context.ts": ["model", "privacy", "leads", "consents"],
   "format-error.ts": ["errors", "metrics"],
   "schema.ts": ["privacy", "auth", "applications", "audit", "consents", "leads", "lenders", "quotas"],
-  "server.ts": ["errors", "common", "logging", "metrics", "auth", "limits", "quotas", "operations", "request-context.ts", "format-error.ts"],
+  "server.ts": ["errors", "common", "logging", "metrics", "auth", "identity-provider", "limits", "quotas", "operations", "request-context.ts", "format-error.ts"],
   "main.ts": ["config.ts", "database", "logging", "operations", "retention", "schema.ts", "server.ts"],
   cli: ["config.ts", "database", "auth", "privacy", "retention", "schema.ts", "schema-sdl.ts"],
 };
