@@ -47,6 +47,10 @@ export async function seedThroughApi(url: string, config: Pick<GatewayConfig, "j
   }
   const [lenderId] = lenderIds;
   await call(url, admin, `mutation($id: ID!) { setFieldPermissions(lenderId: $id, categories: [NAME, NATIONAL_ID, PHONE, EMAIL]) { id } }`, { id: lenderId });
+  // Widening waits for a second admin (dual control).
+  const checker = await signDevelopmentToken(config.jwtSecret, "admin", "bench-checker");
+  const pending = await call(url, checker, `query($id: ID!) { lender(id: $id) { pendingChanges { id } } }`, { id: lenderId });
+  for (const change of pending.lender.pendingChanges) await call(url, checker, `mutation($id: ID!) { approveAdminChange(id: $id) { id } }`, { id: change.id });
   const issued = await call(url, admin, `mutation($id: ID!) { issueApiKey(lenderId: $id, label: "bench") { secret } }`, { id: lenderId });
   for (let index = 0; index < applications; index++) {
     const applicant = await signDevelopmentToken(config.jwtSecret, "applicant", `bench-applicant-${index}`);

@@ -42,6 +42,8 @@ export interface GatewayConfig {
   readonly retentionDays: number;
   /** Days without activity after which the retention job closes a still-SUBMITTED application. */
   readonly applicationOpenDays: number;
+  /** Hours a change waiting for a second admin stays open before it expires. */
+  readonly adminChangeTtlHours: number;
   /** Minutes between in-server retention runs; null: run only through `npm run retention`. */
   readonly retentionIntervalMinutes: number | null;
   /** Harvest-proofing (a lender must not bulk-read applicants): query limits, quotas, JWT claims. Defaults in README "Security model". */
@@ -236,6 +238,7 @@ export function loadConfig(env: Environment = process.env): GatewayConfig {
     piiKeyring: parseKeyring(piiEncryptionKey, env.PII_ENCRYPTION_KEYS_OLD),
     retentionDays: parseInteger("RETENTION_DAYS", env.RETENTION_DAYS, 365, 1, 36500),
     applicationOpenDays: parseInteger("APPLICATION_OPEN_DAYS", env.APPLICATION_OPEN_DAYS, DEFAULT_APPLICATION_OPEN_DAYS, 1, 3650),
+    adminChangeTtlHours: parseInteger("ADMIN_CHANGE_TTL_HOURS", env.ADMIN_CHANGE_TTL_HOURS, 72, 1, 720),
     retentionIntervalMinutes: env.RETENTION_INTERVAL_MINUTES === undefined || env.RETENTION_INTERVAL_MINUTES === ""
       ? null
       : parseInteger("RETENTION_INTERVAL_MINUTES", env.RETENTION_INTERVAL_MINUTES, 60, 1, 10080),

@@ -26,7 +26,7 @@ export function createContext(
   principal: Principal,
   requestId: string,
   now: Date,
-  config: Pick<GatewayConfig, "consentTtlDays" | "requestFingerprintKey" | "piiKeyring" | "retentionDays" | "applicationOpenDays">,
+  config: Pick<GatewayConfig, "consentTtlDays" | "requestFingerprintKey" | "piiKeyring" | "retentionDays" | "applicationOpenDays" | "adminChangeTtlHours">,
   quotas: QuotaService,
 ): GatewayContext {
   const scope = lenderScopeOf(principal);
@@ -38,6 +38,7 @@ export function createContext(
     consentTtlDays: config.consentTtlDays,
     retentionDays: config.retentionDays,
     applicationOpenDays: config.applicationOpenDays,
+    adminChangeTtlHours: config.adminChangeTtlHours,
     fingerprintKey: config.requestFingerprintKey,
     piiKeyring: config.piiKeyring,
     quotas,

@@ -4,6 +4,8 @@ import { buildSchema } from "type-graphql";
 import { ApplicantRightsResolver } from "./applications/applicant-rights.resolver";
 import { ApplicationResolver } from "./applications/application.resolver";
 import { AuditResolver } from "./audit/audit.resolver";
+import { AdminActionResolver } from "./audit/admin-action.resolver";
+import { AdminChangeResolver, LenderPendingChangesResolver } from "./admin-changes/admin-change.resolver";
 import { applyOperationPermissions } from "./auth/permissions";
 import { ViewerResolver } from "./auth/viewer.resolver";
 import { ConsentResolver } from "./consents/consent.resolver";
@@ -19,7 +21,7 @@ import { assertPiiPolicy } from "./privacy/pii-schema-check";
 export async function buildContractSchema(): Promise<GraphQLSchema> {
   const built = await buildSchema({
     resolvers: [ViewerResolver, ApplicationResolver, LeadResolver, OfferResolver, ConsentResolver, LenderResolver, AuditResolver, ApplicantRightsResolver,
-      QuotaResolver, ApiKeyResolver],
+      QuotaResolver, ApiKeyResolver, AdminChangeResolver, LenderPendingChangesResolver, AdminActionResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     directives: [...specifiedDirectives],
     validate: true,

@@ -8,6 +8,7 @@ import { Application } from "../model/application.entity";
 import { SubmitApplicationInput } from "./application.inputs";
 import { ApplicationService } from "./application.service";
 import { visibleApplication } from "../privacy/row-scope";
+import { adminActorOf, recordAdminAction } from "../audit/admin-action-writer";
 
 export const ApplicationConnection = connectionType(Application, "Application");
 
@@ -40,8 +41,13 @@ export class ApplicationResolver {
   }
 
   @Query(_returns => Application, { nullable: true, description: "Its applicant, or an admin (identity masked)." })
-  application(@Arg("id", _type => ID) id: string, @Ctx() context: GatewayContext): Promise<Application> {
-    return visibleApplication(context.dataSource, id, context.principal);
+  async application(@Arg("id", _type => ID) id: string, @Ctx() context: GatewayContext): Promise<Application> {
+    const application = await visibleApplication(context.dataSource, id, context.principal);
+    // Staff opening an application is recorded before anything of it is returned.
+    if (context.principal.kind === "admin") {
+      await recordAdminAction(context.dataSource.manager, adminActorOf(context), { action: "readApplication", applicationId: id, summary: "opened the application" });
+    }
+    return application;
   }
 
   @Mutation(_returns => Application, {

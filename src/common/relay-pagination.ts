@@ -95,6 +95,18 @@ export function pastCreated(key: CreatedKey, direction: "ASC" | "DESC"): Array<{
   return [{ createdAt: beyond(key.createdAt) }, { createdAt: Equal(key.createdAt), id: beyond(key.id) }];
 }
 
+/** Creation-like order on another time property (`at`, `requestedAt`), then id. */
+export function byTimeAndId<Row extends { id: string }>(timeOf: (row: Row) => Date): SortKey<Row, CreatedKey> {
+  return { of: row => ({ createdAt: timeOf(row), id: row.id }), write: byCreated.write, read: byCreated.read };
+}
+
+/** As `pastCreated`, for the time property `property`. */
+export function pastTimeAndId<P extends string>(
+  property: P, key: CreatedKey, direction: "ASC" | "DESC",
+): Array<Record<P, FindOperator<Date>> & { id?: FindOperator<string> }> {
+  return pastCreated(key, direction).map(({ createdAt, id }) => ({ [property]: createdAt, ...(id ? { id } : {}) }) as Record<P, FindOperator<Date>> & { id?: FindOperator<string> });
+}
+
 /** One list under one filter. A cursor names the list it came from; any other list refuses it. */
 export interface ListOf<Row, Key> {
   scope: string;

@@ -1,4 +1,5 @@
 import { DataSource, IsNull } from "typeorm";
+import { type AdminActor, recordAdminAction } from "../audit/admin-action-writer";
 import { BadUserInputError, NotFoundError } from "../errors/gateway-error";
 import { ApiKey, type IssuedApiKey } from "../model/api-key.entity";
 import { LenderService } from "./lender.service";
@@ -19,7 +20,8 @@ const ALREADY_ROTATED = "the key was already rotated and is in its grace period;
  * one's end, nor the reverse. A key rotated once (in its grace period) is refused a second
  * rotation, so a key never has more than one successor.
  */
-export async function rotateApiKey(dataSource: DataSource, id: string, graceHours: number, now: Date): Promise<IssuedApiKey> {
+export async function rotateApiKey(dataSource: DataSource, id: string, graceHours: number, actor: AdminActor): Promise<IssuedApiKey> {
+  const now = actor.now;
   return dataSource.transaction(async manager => {
     const repository = manager.getRepository(ApiKey);
     const old = await repository.findOneBy({ id });
@@ -39,6 +41,9 @@ export async function rotateApiKey(dataSource: DataSource, id: string, graceHour
     // revocation) only one changes the row; the loser's new key rolls back with its transaction.
     const retired = await repository.update({ id, replacedBy: IsNull(), revokedAt: IsNull() }, { expiresAt, replacedBy: issued.apiKey.id });
     if (retired.affected !== 1) throw new BadUserInputError("id", "the key was rotated or revoked meanwhile");
+    await recordAdminAction(manager, actor, {
+      action: "rotateApiKey", lenderId: old.lenderId, summary: `rotated key ${old.prefix} to ${issued.apiKey.prefix}, grace ${graceHours} h`,
+    });
     return issued;
   });
 }

@@ -3,6 +3,7 @@ import type { GatewayContext } from "../context";
 import { BadUserInputError } from "../errors/gateway-error";
 import { IssuedApiKey } from "../model/api-key.entity";
 import { rotateApiKey } from "./api-key-rotation";
+import { adminActorOf } from "../audit/admin-action-writer";
 
 /** Hours the old key keeps working after a rotation, unless the admin says otherwise. */
 export const DEFAULT_ROTATION_GRACE_HOURS = 24;
@@ -24,6 +25,6 @@ export class ApiKeyResolver {
     if (graceHours < 0 || graceHours > MAX_ROTATION_GRACE_HOURS) {
       throw new BadUserInputError("graceHours", `must lie between 0 and ${MAX_ROTATION_GRACE_HOURS}`);
     }
-    return rotateApiKey(context.dataSource, id, graceHours, context.now);
+    return rotateApiKey(context.dataSource, id, graceHours, adminActorOf(context));
   }
 }

@@ -1,12 +1,11 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { type Connection, byCreated, connectionType, listOf, pageRequest, pastCreated, toConnection } from "../common/relay-pagination";
 import type { GatewayContext } from "../context";
-import { PiiCategory } from "../model/pii-category";
 import { ApiKey, IssuedApiKey } from "../model/api-key.entity";
-import { LenderStatus } from "../model/lender-status";
 import { Lender } from "../model/lender.entity";
 import { CreateLenderInput } from "./lender.inputs";
 import { LenderService } from "./lender.service";
+import { adminActorOf } from "../audit/admin-action-writer";
 
 export const LenderConnection = connectionType(Lender, "Lender");
 
@@ -34,25 +33,7 @@ export class LenderResolver {
 
   @Mutation(_returns => Lender, { description: "Admin: onboard a lender. It starts ACTIVE with no identity category permitted." })
   createLender(@Arg("input") input: CreateLenderInput, @Ctx() context: GatewayContext): Promise<Lender> {
-    return new LenderService(context.dataSource).create(input, context.now);
-  }
-
-  @Mutation(_returns => Lender, { description: "Admin: suspend or reactivate. A suspended lender gets no leads and no identity." })
-  setLenderStatus(
-    @Arg("lenderId", _type => ID) lenderId: string,
-    @Arg("status", _type => LenderStatus) status: LenderStatus,
-    @Ctx() context: GatewayContext,
-  ): Promise<Lender> {
-    return new LenderService(context.dataSource).setStatus(lenderId, status, context.now);
-  }
-
-  @Mutation(_returns => Lender, { description: "Admin: the identity categories this lender may ever receive (replaces the set)." })
-  setFieldPermissions(
-    @Arg("lenderId", _type => ID) lenderId: string,
-    @Arg("categories", _type => [PiiCategory]) categories: PiiCategory[],
-    @Ctx() context: GatewayContext,
-  ): Promise<Lender> {
-    return new LenderService(context.dataSource).setPermittedCategories(lenderId, categories);
+    return new LenderService(context.dataSource).create(input, adminActorOf(context));
   }
 
   @Mutation(_returns => IssuedApiKey, { description: "Admin: a new API key for a lender; the secret is in this response only." })
@@ -62,12 +43,12 @@ export class LenderResolver {
     @Arg("label", _type => String, { nullable: true }) label?: string,
     @Arg("expiresAt", _type => Date, { nullable: true, description: "Optional: the key is refused from this instant." }) expiresAt?: Date,
   ): Promise<IssuedApiKey> {
-    return new LenderService(context.dataSource).issueApiKey(lenderId, label ?? null, context.now, expiresAt ?? null);
+    return new LenderService(context.dataSource).issueApiKeyAs(adminActorOf(context), lenderId, label ?? null, expiresAt ?? null);
   }
 
   @Mutation(_returns => ApiKey, { description: "Admin: revoke a key; its next request is UNAUTHENTICATED." })
   revokeApiKey(@Arg("id", _type => ID) id: string, @Ctx() context: GatewayContext): Promise<ApiKey> {
-    return new LenderService(context.dataSource).revokeApiKey(id, context.now);
+    return new LenderService(context.dataSource).revokeApiKey(id, adminActorOf(context));
   }
 
   @FieldResolver(_returns => [ApiKey], { nullable: true, description: "Admin only: the lender's keys (never their secrets)." })

@@ -1,27 +1,34 @@
 import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager } from "typeorm";
-import { isPlausibleEmail } from "../common/identity-validation";
-import { endConsents } from "../lifecycle/consent-endings";
-import { ConsentEndReason } from "../model/consent-status";
-import { BadUserInputError, NotFoundError } from "../errors/gateway-error";
-import { type PiiCategory, encodeCategories } from "../model/pii-category";
-import { ApiKey, type IssuedApiKey } from "../model/api-key.entity";
+import { type AdminActor, recordAdminAction } from "../audit/admin-action-writer";
 import { generateApiKey, hashApiKeySecret } from "../auth/api-key-secret";
+import { isPlausibleEmail } from "../common/identity-validation";
+import { BadUserInputError, NotFoundError } from "../errors/gateway-error";
+import { endConsents } from "../lifecycle/consent-endings";
+import { ApiKey, IssuedApiKey } from "../model/api-key.entity";
+import { ConsentEndReason } from "../model/consent-status";
 import { LenderStatus } from "../model/lender-status";
 import { Lender } from "../model/lender.entity";
+import { type PiiCategory, encodeCategories } from "../model/pii-category";
 import type { CreateLenderInput } from "./lender.inputs";
 
+/**
+ * Lenders and their keys. Every method that changes something records the admin's act in the
+ * same transaction. What widens what a lender may receive (categories, reactivation, a higher
+ * budget) is never called directly by a resolver: src/admin-changes applies it after a second
+ * admin approved.
+ */
 export class LenderService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async get(id: string): Promise<Lender> {
-    const lender = await this.dataSource.getRepository(Lender).findOneBy({ id });
+  async get(id: string, manager: EntityManager = this.dataSource.manager): Promise<Lender> {
+    const lender = await manager.getRepository(Lender).findOneBy({ id });
     if (!lender) throw new NotFoundError("Lender");
     return lender;
   }
 
   /** A new lender is ACTIVE with no identity category permitted: an admin opens them explicitly. */
-  async create(input: CreateLenderInput, now: Date): Promise<Lender> {
+  async create(input: CreateLenderInput, actor: AdminActor): Promise<Lender> {
     const { criteria } = input;
     // class-validator's @IsNotEmpty passes "   "; the stored value is trimmed, so check after trimming.
     if (input.name.trim() === "") throw new BadUserInputError("name", "must not be blank");
@@ -47,29 +54,29 @@ export class LenderService {
       minTermMonths: criteria.minTermMonths,
       maxTermMonths: criteria.maxTermMonths,
       cities: cities && cities.length > 0 ? cities : null,
-      createdAt: now,
+      createdAt: actor.now,
     });
-    await this.dataSource.getRepository(Lender).insert(lender);
-    return lender;
-  }
-
-  /** Suspending also terminates the lender's active consents (PIPL: the recipient lost its standing). */
-  async setStatus(id: string, status: LenderStatus, now: Date): Promise<Lender> {
-    const lender = await this.get(id);
     await this.dataSource.transaction(async manager => {
-      await manager.getRepository(Lender).update({ id }, { status });
-      if (status === LenderStatus.SUSPENDED) await endConsents(manager, { lenderId: id }, ConsentEndReason.LENDER_SUSPENDED, now);
+      await manager.getRepository(Lender).insert(lender);
+      await recordAdminAction(manager, actor, { action: "createLender", lenderId: lender.id, summary: `created ${lender.name} (ACTIVE, no category permitted)` });
     });
-    lender.status = status;
     return lender;
   }
 
-  async setPermittedCategories(id: string, categories: PiiCategory[]): Promise<Lender> {
-    const lender = await this.get(id);
+  /**
+   * Sets the status in the caller's transaction. Suspending also terminates the lender's active
+   * consents (PIPL: the recipient lost its standing); reactivating revives none.
+   */
+  async setStatus(manager: EntityManager, id: string, status: LenderStatus, now: Date): Promise<void> {
+    await manager.getRepository(Lender).update({ id }, { status });
+    if (status === LenderStatus.SUSPENDED) await endConsents(manager, { lenderId: id }, ConsentEndReason.LENDER_SUSPENDED, now);
+  }
+
+  /** Replaces the permitted categories in the caller's transaction. */
+  async setPermittedCategories(manager: EntityManager, id: string, categories: readonly PiiCategory[]): Promise<string> {
     const stored = encodeCategories(categories);
-    await this.dataSource.getRepository(Lender).update({ id }, { permittedCategoriesStored: stored });
-    lender.permittedCategoriesStored = stored;
-    return lender;
+    await manager.getRepository(Lender).update({ id }, { permittedCategoriesStored: stored });
+    return stored;
   }
 
   /**
@@ -77,7 +84,7 @@ export class LenderService {
    * transaction of a rotation (src/lenders/api-key-rotation.ts), which issues and retires together.
    */
   async issueApiKey(
-    lenderId: string, label: string | null, now: Date, expiresAt: Date | null = null, manager: EntityManager = this.dataSource.manager,
+    lenderId: string, label: string | null, now: Date, expiresAt: Date | null, manager: EntityManager,
   ): Promise<IssuedApiKey> {
     if (!(await manager.getRepository(Lender).existsBy({ id: lenderId }))) throw new NotFoundError("Lender");
     if (label !== null && label.length > 100) throw new BadUserInputError("label", "must be at most 100 characters");
@@ -98,15 +105,27 @@ export class LenderService {
     return { secret: generated.credential, apiKey };
   }
 
+  /** An admin issues a key for a lender: the key and the record of who issued it commit together. */
+  async issueApiKeyAs(actor: AdminActor, lenderId: string, label: string | null, expiresAt: Date | null): Promise<IssuedApiKey> {
+    return this.dataSource.transaction(async manager => {
+      const issued = await this.issueApiKey(lenderId, label, actor.now, expiresAt, manager);
+      await recordAdminAction(manager, actor, { action: "issueApiKey", lenderId, summary: `issued key ${issued.apiKey.prefix}` });
+      return issued;
+    });
+  }
+
   /** Takes effect on the next request: keys are looked up on every request, never cached. */
-  async revokeApiKey(id: string, now: Date): Promise<ApiKey> {
-    const apiKey = await this.dataSource.getRepository(ApiKey).findOneBy({ id });
-    if (!apiKey) throw new NotFoundError("API key");
-    if (apiKey.revokedAt === null) {
-      apiKey.revokedAt = now;
-      await this.dataSource.getRepository(ApiKey).update({ id }, { revokedAt: now });
-    }
-    return apiKey;
+  async revokeApiKey(id: string, actor: AdminActor): Promise<ApiKey> {
+    return this.dataSource.transaction(async manager => {
+      const apiKey = await manager.getRepository(ApiKey).findOneBy({ id });
+      if (!apiKey) throw new NotFoundError("API key");
+      if (apiKey.revokedAt === null) {
+        apiKey.revokedAt = actor.now;
+        await manager.getRepository(ApiKey).update({ id }, { revokedAt: actor.now });
+        await recordAdminAction(manager, actor, { action: "revokeApiKey", lenderId: apiKey.lenderId, summary: `revoked key ${apiKey.prefix}` });
+      }
+      return apiKey;
+    });
   }
 
   async listKeys(lenderId: string): Promise<ApiKey[]> {

@@ -22,21 +22,6 @@ export class QuotaResolver {
     return anomalies;
   }
 
-  @Mutation(_returns => Lender, { description: "Admin: the lender's daily identity-read budget; null returns it to the default." })
-  async setLenderReadBudget(
-    @Arg("lenderId", _type => ID) lenderId: string,
-    @Ctx() context: GatewayContext,
-    @Arg("dailyReadBudget", _type => Int, { nullable: true }) dailyReadBudget?: number | null,
-  ): Promise<Lender> {
-    const budget = dailyReadBudget ?? null;
-    if (budget !== null && (budget < 0 || budget > 100_000_000)) throw new BadUserInputError("dailyReadBudget", "must lie between 0 and 100000000");
-    const lender = await context.dataSource.getRepository(Lender).findOneBy({ id: lenderId });
-    if (!lender) throw new NotFoundError("Lender");
-    await context.dataSource.getRepository(Lender).update({ id: lenderId }, { dailyReadBudget: budget });
-    lender.dailyReadBudget = budget;
-    return lender;
-  }
-
   @FieldResolver(_returns => Int, { nullable: true, description: "Admin only: identity reads allowed per UTC day (the lender's own, or the default)." })
   dailyReadBudget(@Root() lender: Lender, @Ctx() context: GatewayContext): number {
     return context.quotas.dailyBudgetOf(lender);

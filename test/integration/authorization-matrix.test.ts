@@ -7,7 +7,7 @@ import { GraphQLResult, TestGateway } from "../support/gateway";
 import { TestIdentity, uniqueIdentity } from "../support/identities";
 import { SET_PERMISSIONS, WITHDRAW_CONSENT } from "../support/documents";
 import { ALL_CATEGORIES, TestLender, choose, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";
-import { startWithPersonas } from "../support/personas";
+import { setLenderStatus, startWithPersonas } from "../support/personas";
 import { REVOKE_KEY, SET_STATUS } from "../support/documents";
 
 type Field = "fullName" | "nationalId" | "phone" | "email";
@@ -136,7 +136,7 @@ describe("authorization matrix: every @pii field of Applicant × every persona",
     {
       // Suspension terminated the consent: reactivation does not bring it back; the applicant must choose again.
       persona: "reactivated after suspension", lender: "suspended", cells: every("CONSENT_TERMINATED"),
-      arrange: () => asAdmin(SET_STATUS, { id: lenders.suspended.id, status: "ACTIVE" }),
+      arrange: () => setLenderStatus(gateway, admin, lenders.suspended, "ACTIVE"),
     },
     { persona: "before its API key is revoked", lender: "revoked", cells: every("VALUE") },
     {

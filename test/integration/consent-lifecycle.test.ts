@@ -153,11 +153,10 @@ describe("the consent lifecycle over HTTP", () => {
       expectData(await gateway.request(CHOOSE, { input: { applicationId, lenderId: sierra.id, categories: [PiiCategory.PHONE] } }, alice));
       const lead = await leadIdFor(gateway, sierra, applicationId);
       expect(expectData(await gateway.request(LENDER_READ, { id: lead }, sierra.apiKey)).lead.application.applicant.phone).toBe(identity.phone);
-      const setStatus = "mutation($id: ID!, $s: LenderStatus!) { setLenderStatus(lenderId: $id, status: $s) { status } }";
-      expectData(await gateway.request(setStatus, { id: sierra.id, s: "SUSPENDED" }, admin));
+      await setLenderStatus(gateway, admin, sierra, "SUSPENDED");
       expect(await consentOf(applicationId, sierra.id)).toMatchObject({ status: "TERMINATED", endedBy: "SYSTEM", endReason: "LENDER_SUSPENDED" });
       expect(phoneReason(await gateway.request(LENDER_READ, { id: lead }, sierra.apiKey))).toBe("LENDER_SUSPENDED");
-      expectData(await gateway.request(setStatus, { id: sierra.id, s: "ACTIVE" }, admin));
+      await setLenderStatus(gateway, admin, sierra, "ACTIVE");
       const after = await gateway.request(LENDER_READ, { id: lead }, sierra.apiKey);
       expect(phoneReason(after)).toBe("CONSENT_TERMINATED");
       expect(after.text).not.toContain(identity.phone);

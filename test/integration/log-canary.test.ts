@@ -120,6 +120,11 @@ describe("no identity or credential in anything the server writes", () => {
     const lender = (await call(`mutation { createLender(input: { name: "Canary", legalName: "Canary Finance Co., Ltd.", contactEmail: "privacy@canary.example",
       criteria: { minAmount: 1000, maxAmount: 500000, minTermMonths: 1, maxTermMonths: 60 } }) { id } }`, {}, admin)).data.createLender.id;
     await call(`mutation($id: ID!, $c: [PiiCategory!]!) { setFieldPermissions(lenderId: $id, categories: $c) { id } }`, { id: lender, c: ALL_CATEGORIES }, admin);
+    // Widening needs a second admin (dual control).
+    const checker = await signDevelopmentToken(secret, "admin", "ops-canary-checker");
+    secrets.push(checker);
+    const pending = (await call(`query($id: ID!) { lender(id: $id) { pendingChanges { id } } }`, { id: lender }, checker)).data.lender.pendingChanges;
+    for (const change of pending) await call(`mutation($id: ID!) { approveAdminChange(id: $id) { id } }`, { id: change.id }, checker);
     const apiKey = (await call(`mutation($id: ID!) { issueApiKey(lenderId: $id) { secret } }`, { id: lender }, admin)).data.issueApiKey.secret as string;
     secrets.push(apiKey);
 

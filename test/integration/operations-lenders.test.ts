@@ -3,7 +3,7 @@ import { PiiCategory } from "../../src/model/pii-category";
 import { GraphQLResult, TestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
 import { CREATE_LENDER, ISSUE_KEY, SET_PERMISSIONS } from "../support/documents";
-import { ALL_CATEGORIES, TestLender, choose, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";
+import { ALL_CATEGORIES, TestLender, choose, expectData, leadIdFor, onboardLender, submitApplication, approvePendingChanges } from "../support/flow";
 import { startWithPersonas } from "../support/personas";
 import { SET_STATUS } from "../support/documents";
 
@@ -112,8 +112,10 @@ describe("admin lender management", () => {
     });
 
     it("ACTIVE again: later submissions make leads for it, but the suspension ended the old consent for good", async () => {
-      const reactivated = expectData(await gateway.request(SET_STATUS, { id: sierra.id, status: "ACTIVE" }, admin));
-      expect(reactivated.setLenderStatus.status).toBe("ACTIVE");
+      // Reactivation widens what the lender receives: requested by one admin, applied by another.
+      const requested = expectData(await gateway.request(SET_STATUS, { id: sierra.id, status: "ACTIVE" }, admin));
+      expect(requested.setLenderStatus.status).toBe("SUSPENDED");
+      expect(await approvePendingChanges(gateway, sierra.id)).toHaveLength(1);
       const { lenderIds } = await submitAndListLenders();
       expect(lenderIds).toEqual(expect.arrayContaining([sierra.id, control.id]));
       const result = await gateway.request(PHONE_ONLY, { lead: sierraLead }, sierra.apiKey);
@@ -149,9 +151,10 @@ describe("admin lender management", () => {
       for (const value of Object.values(identity)) expect(result.text).not.toContain(value);
     });
 
-    it("permitting PHONE opens exactly PHONE on the next request", async () => {
+    it("permitting PHONE opens exactly PHONE on the next request once a second admin approved it", async () => {
       const set = expectData(await gateway.request(SET_PERMISSIONS, { id: papa.id, categories: [PiiCategory.PHONE] }, admin));
-      expect(set.setFieldPermissions.permittedCategories).toEqual(["PHONE"]);
+      expect(set.setFieldPermissions.permittedCategories).toEqual([]);
+      expect(await approvePendingChanges(gateway, papa.id)).toHaveLength(1);
       const result = await gateway.request(IDENTITY, { lead: papaLead }, papa.apiKey);
       expect(result.body.data?.lead.application.applicant).toEqual({ fullName: null, nationalId: null, phone: identity.phone, email: null });
       expect(reasonsByField(result)).toEqual({

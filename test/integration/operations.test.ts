@@ -10,6 +10,7 @@ import { GraphQLResult, TEST_JWT_SECRET, TestGateway } from "../support/gateway"
 import { uniqueIdentity } from "../support/identities";
 import { TestLender, applicationInput, choose, expectData, leadIdFor, submitApplication } from "../support/flow";
 import { startWithPersonas } from "../support/personas";
+import { PENDING_CHANGES, SET_PERMISSIONS } from "../support/documents";
 
 type Role = "applicant" | "lender" | "admin";
 const ROLES: Role[] = ["applicant", "lender", "admin"];
@@ -23,6 +24,9 @@ interface Fixtures {
   lima: TestLender;
   kilo: TestLender;
   scratch: TestLender;
+  /** Changes another admin requested on `scratch`, for the admin to decide. */
+  permitChangeId: string;
+  budgetChangeId: string;
 }
 
 interface Operation {
@@ -125,6 +129,16 @@ const OPERATIONS: Operation[] = [
     variables: f => ({ a: f.applicationId, l: f.kilo.id }),
   },
   { field: "myData", allowed: ["applicant"], document: "query { myData { subject } }" },
+  { field: "adminChanges", allowed: ["admin"], document: "query { adminChanges(first: 5) { edges { node { id } } } }" },
+  { field: "adminActionLog", allowed: ["admin"], document: "query { adminActionLog(first: 5) { edges { node { id } } } }" },
+  {
+    field: "approveAdminChange", allowed: ["admin"],
+    document: "mutation($id: ID!) { approveAdminChange(id: $id) { id status } }", variables: f => ({ id: f.permitChangeId }),
+  },
+  {
+    field: "rejectAdminChange", allowed: ["admin"],
+    document: "mutation($id: ID!) { rejectAdminChange(id: $id) { id status } }", variables: f => ({ id: f.budgetChangeId }),
+  },
   // Last: erasing withdraws the applicant's applications, which the cases above still use.
   { field: "eraseMyData", allowed: ["applicant"], document: "mutation { eraseMyData { erasedAt } }" },
 ];
@@ -168,10 +182,16 @@ describe("operation-level roles and authentication", () => {
     const chosenApplication = await submitApplication(gateway, credentials.applicant, identity);
     const withdrawableId = await submitApplication(gateway, credentials.applicant, identity);
     const consentId = await choose(gateway, credentials.applicant, chosenApplication, lima.id, [PiiCategory.PHONE]);
+    // Widening requests of the second admin, waiting for the first one's decision.
+    expectData(await gateway.request(SET_PERMISSIONS, { id: scratch.id, categories: [PiiCategory.NAME] }, personas.secondAdmin));
+    expectData(await gateway.request("mutation($id: ID!) { setLenderReadBudget(lenderId: $id, dailyReadBudget: 9000) { id } }", { id: scratch.id }, personas.secondAdmin));
+    const pending = expectData(await gateway.request(PENDING_CHANGES, { id: scratch.id }, personas.secondAdmin)).lender.pendingChanges as Array<{ id: string; kind: string }>;
     fixtures = {
       applicationId, withdrawableId, consentId, lima, kilo, scratch,
       offerLeadId: await leadIdFor(gateway, lima, applicationId),
       chosenLeadId: await leadIdFor(gateway, lima, chosenApplication),
+      permitChangeId: pending.find(change => change.kind === "PERMIT_CATEGORIES")!.id,
+      budgetChangeId: pending.find(change => change.kind === "RAISE_READ_BUDGET")!.id,
     };
   });
 

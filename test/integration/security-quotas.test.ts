@@ -4,7 +4,7 @@ import { ApiKey } from "../../src/model/api-key.entity";
 import { GraphQLResult, TEST_JWT_SECRET, TestGateway, startTestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
 import { ISSUE_KEY } from "../support/documents";
-import { ALL_CATEGORIES, TestLender, choose, expectData, onboardLender, submitApplication } from "../support/flow";
+import { ALL_CATEGORIES, TestLender, choose, expectData, onboardLender, submitApplication, approvePendingChanges } from "../support/flow";
 
 const REDIS_URL = "redis://127.0.0.1:6379";
 const ISSUER = "https://supermarket.example/auth";
@@ -122,9 +122,10 @@ describe.each(backends)("quotas with counters in %s", (_name, storeSettings) => 
       expect(data.leads.edges[0].node.application.applicant.fullName).toEqual(expect.any(String));
     });
 
-    it("raising the budget opens reads again on the next request", async () => {
+    it("raising the budget opens reads again on the next request, once a second admin approved it", async () => {
       expectData(await gateway.request(`mutation($id: ID!) { setLenderReadBudget(lenderId: $id, dailyReadBudget: 100) { id } }`,
         { id: reader.id }, admin));
+      expect(await approvePendingChanges(gateway, reader.id)).toHaveLength(1);
       const data = expectData(await gateway.request(IDENTITY, {}, await newKey(reader)));
       expect(data.leads.edges[0].node.application.applicant.phone).toEqual(expect.any(String));
     });

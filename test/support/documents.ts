@@ -19,3 +19,6 @@ export const WITHDRAW_APPLICATION = `mutation($id: ID!) { withdrawApplication(id
 export const ERASE = `mutation { eraseMyData { erasedAt alreadyErased applicationsWithdrawn consentsTerminated leadsClosed } }`;
 export const NOTICE_FIELDS = "recipientLegalName recipientContact purpose categories retention howToWithdraw noticeVersion text";
 export const NOTICE = `query($a: ID!, $l: ID!, $c: [PiiCategory!]!) { consentNotice(applicationId: $a, lenderId: $l, categories: $c) { ${NOTICE_FIELDS} } }`;
+export const APPROVE_CHANGE = `mutation($id: ID!) { approveAdminChange(id: $id) { id kind status requestedBy decidedBy } }`;
+export const REJECT_CHANGE = `mutation($id: ID!) { rejectAdminChange(id: $id) { id kind status requestedBy decidedBy } }`;
+export const PENDING_CHANGES = `query($id: ID!) { lender(id: $id) { id permittedCategories status pendingChanges { id kind summary requestedBy status } } }`;

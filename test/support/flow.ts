@@ -1,6 +1,6 @@
 import { PiiCategory } from "../../src/model/pii-category";
 import { TestIdentity, uniqueIdentity } from "./identities";
-import { CHOOSE, CREATE_LENDER, ISSUE_KEY, SET_PERMISSIONS, SUBMIT } from "./documents";
+import { APPROVE_CHANGE, CHOOSE, CREATE_LENDER, ISSUE_KEY, PENDING_CHANGES, SET_PERMISSIONS, SUBMIT } from "./documents";
 import { TestGateway } from "./gateway";
 
 export const ALL_CATEGORIES: PiiCategory[] = [PiiCategory.NAME, PiiCategory.NATIONAL_ID, PiiCategory.PHONE, PiiCategory.EMAIL];
@@ -17,6 +17,23 @@ export function expectData<T = any>(result: { body: { data?: any; errors?: unkno
   return result.body.data as T;
 }
 
+/** A second admin's token, for what one admin cannot do alone (`ops-2`, the personas' second admin). */
+export function secondAdminOf(gateway: TestGateway): Promise<string> {
+  return gateway.token("admin", "ops-2");
+}
+
+/** A different admin approves every change pending on the lender (dual control), as an onboarding team would. */
+export async function approvePendingChanges(gateway: TestGateway, lenderId: string, approverToken?: string): Promise<string[]> {
+  const approver = approverToken ?? await secondAdminOf(gateway);
+  const pending = expectData(await gateway.request(PENDING_CHANGES, { id: lenderId }, approver)).lender.pendingChanges as Array<{ id: string }>;
+  for (const change of pending) expectData(await gateway.request(APPROVE_CHANGE, { id: change.id }, approver));
+  return pending.map(change => change.id);
+}
+
+/**
+ * An ACTIVE lender with `permitted` categories (requested by `adminToken`, approved by a second
+ * admin) and an API key.
+ */
 export async function onboardLender(
   gateway: TestGateway,
   adminToken: string,
@@ -28,7 +45,10 @@ export async function onboardLender(
     input: { name, legalName: `${name} Consumer Finance Co., Ltd.`, contactEmail: `privacy@${name.toLowerCase()}.example`, criteria },
   }, adminToken));
   const id = created.createLender.id as string;
-  if (permitted.length > 0) expectData(await gateway.request(SET_PERMISSIONS, { id, categories: permitted }, adminToken));
+  if (permitted.length > 0) {
+    expectData(await gateway.request(SET_PERMISSIONS, { id, categories: permitted }, adminToken));
+    await approvePendingChanges(gateway, id);
+  }
   const issued = expectData(await gateway.request(ISSUE_KEY, { id, label: "integration" }, adminToken));
   return { id, apiKey: issued.issueApiKey.secret, apiKeyId: issued.issueApiKey.apiKey.id };
 }

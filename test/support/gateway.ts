@@ -90,7 +90,8 @@ export async function startTestGateway(overrides: Record<string, string> = {}): 
       const text = await response.text();
       return { status: response.status, body: JSON.parse(text), text };
     },
-    token: (role, subject) => signDevelopmentToken(config.jwtSecret, role, subject),
+    // As `npm run token` does: with JWT_ISSUER/JWT_AUDIENCE when the gateway checks them.
+    token: (role, subject) => signDevelopmentToken(config.jwtSecret, role, subject, "12h", config.security),
     async stop() {
       await running.stop();
       await dataSource.destroy();

@@ -1,6 +1,6 @@
 import type { PiiCategory } from "../../src/model/pii-category";
 import { REVOKE_KEY, SET_STATUS } from "./documents";
-import { ALL_CATEGORIES, type TestLender, expectData, onboardLender } from "./flow";
+import { ALL_CATEGORIES, type TestLender, approvePendingChanges, expectData, onboardLender } from "./flow";
 import { type TestGateway, startTestGateway } from "./gateway";
 
 /**
@@ -53,9 +53,15 @@ export async function startWithPersonas(options: PersonaOptions = {}): Promise<P
   };
 }
 
-/** Sets a lender's status as an admin would (SUSPENDED ends its consents; ACTIVE revives none). */
+/**
+ * Sets a lender's status as admins would: SUSPENDED at once (its consents end); ACTIVE requested
+ * by `admin` and approved by a second admin (dual control), reviving no consent.
+ */
 export async function setLenderStatus(gateway: TestGateway, admin: string, lender: Pick<TestLender, "id">, status: "ACTIVE" | "SUSPENDED") {
-  return expectData(await gateway.request(SET_STATUS, { id: lender.id, status }, admin)).setLenderStatus;
+  const requested = expectData(await gateway.request(SET_STATUS, { id: lender.id, status }, admin)).setLenderStatus;
+  if (status === "SUSPENDED") return requested;
+  await approvePendingChanges(gateway, lender.id);
+  return { ...requested, status };
 }
 
 /** Revokes the lender's key: its next request is UNAUTHENTICATED. */

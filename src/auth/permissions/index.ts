@@ -14,6 +14,7 @@ const ADMIN_ONLY_FIELDS = {
     apiKeys: isAdmin,
     dailyReadBudget: isAdmin,
     identityReadsToday: isAdmin,
+    pendingChanges: isAdmin,
   },
 } as const;
 
@@ -39,6 +40,8 @@ const permissions = shield(
       lender: isAdmin,
       auditLog: isAdmin,
       referralReport: isAdmin,
+      adminChanges: isAdmin,
+      adminActionLog: isAdmin,
     },
     Mutation: {
       submitApplication: isApplicant,
@@ -55,6 +58,8 @@ const permissions = shield(
       revokeApiKey: isAdmin,
       rotateApiKey: isAdmin,
       setLenderReadBudget: isAdmin,
+      approveAdminChange: isAdmin,
+      rejectAdminChange: isAdmin,
     },
   },
   {

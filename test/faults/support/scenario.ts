@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { uniqueIdentity } from "../../support/identities";
-import { CHOOSE, CREATE_LENDER, ISSUE_KEY, SET_PERMISSIONS, SUBMIT } from "../../support/documents";
+import { APPROVE_CHANGE, CHOOSE, CREATE_LENDER, ISSUE_KEY, PENDING_CHANGES, SET_PERMISSIONS, SUBMIT } from "../../support/documents";
 import { ALL_CATEGORIES, applicationInput } from "../../support/flow";
-import { HttpResult, graphql } from "./gateway-process";
+import { HttpResult, graphql, token } from "./gateway-process";
 
 /** Polls `probe` until it returns true; fails with `what` after `timeoutMs`. */
 export async function eventually(what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
@@ -27,7 +27,7 @@ export async function readiness(url: string): Promise<{ status: number; body: an
   return { status: response.status, body: await response.json() };
 }
 
-/** An admin-created lender with every category permitted and an API key. */
+/** An admin-created lender with every category permitted (approved by a second admin) and an API key. */
 export async function onboardLenderOver(url: string, adminToken: string, name: string): Promise<{ id: string; apiKey: string }> {
   const created = await graphql(url, CREATE_LENDER, {
     input: {
@@ -37,6 +37,9 @@ export async function onboardLenderOver(url: string, adminToken: string, name: s
   }, adminToken);
   const id = created.body.data.createLender.id as string;
   await graphql(url, SET_PERMISSIONS, { id, categories: ALL_CATEGORIES }, adminToken);
+  const checker = await token("admin", "faults-checker");
+  const pending = await graphql(url, PENDING_CHANGES, { id }, checker);
+  for (const change of pending.body.data.lender.pendingChanges) await graphql(url, APPROVE_CHANGE, { id: change.id }, checker);
   const issued = await graphql(url, ISSUE_KEY, { id, label: "faults" }, adminToken);
   return { id, apiKey: issued.body.data.issueApiKey.secret as string };
 }
