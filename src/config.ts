@@ -42,6 +42,8 @@ export interface GatewayConfig {
   readonly retentionDays: number;
   /** Days without activity after which the retention job closes a still-SUBMITTED application. */
   readonly applicationOpenDays: number;
+  /** The gateway's name as lenders' client assertions address it (`aud`), as FAPI 2.0 does. */
+  readonly gatewayIssuer: string;
   /** Hours a change waiting for a second admin stays open before it expires. */
   readonly adminChangeTtlHours: number;
   /** Minutes between in-server retention runs; null: run only through `npm run retention`. */
@@ -177,6 +179,23 @@ export function databaseTargetFromEnv(env: Environment = process.env): DatabaseT
   return parseDatabase(env.DATABASE_URL);
 }
 
+/** GATEWAY_ISSUER: an https URL in production (required there); development defaults to the local address. */
+function parseGatewayIssuer(raw: string | undefined, nodeEnv: GatewayConfig["nodeEnv"], port: string | undefined): string {
+  const value = parseOptional(raw);
+  if (value === null) {
+    if (nodeEnv === "production") throw new ConfigError("GATEWAY_ISSUER is required when NODE_ENV=production (the https URL lenders address their assertions to)");
+    return `http://localhost:${port === undefined || port === "" ? "4000" : port}`;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError("GATEWAY_ISSUER must be a URL");
+  }
+  if (nodeEnv === "production" && url.protocol !== "https:") throw new ConfigError("GATEWAY_ISSUER must be an https URL in production");
+  return value;
+}
+
 const NODE_ENVS = ["production", "development", "test"] as const;
 
 /**
@@ -238,6 +257,7 @@ export function loadConfig(env: Environment = process.env): GatewayConfig {
     piiKeyring: parseKeyring(piiEncryptionKey, env.PII_ENCRYPTION_KEYS_OLD),
     retentionDays: parseInteger("RETENTION_DAYS", env.RETENTION_DAYS, 365, 1, 36500),
     applicationOpenDays: parseInteger("APPLICATION_OPEN_DAYS", env.APPLICATION_OPEN_DAYS, DEFAULT_APPLICATION_OPEN_DAYS, 1, 3650),
+    gatewayIssuer: parseGatewayIssuer(env.GATEWAY_ISSUER, nodeEnv, env.PORT),
     adminChangeTtlHours: parseInteger("ADMIN_CHANGE_TTL_HOURS", env.ADMIN_CHANGE_TTL_HOURS, 72, 1, 720),
     retentionIntervalMinutes: env.RETENTION_INTERVAL_MINUTES === undefined || env.RETENTION_INTERVAL_MINUTES === ""
       ? null

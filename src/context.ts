@@ -39,6 +39,8 @@ export interface GatewayContext {
   fingerprintKey: Buffer;
   /** Seals identity values on write; opens them only inside @pii fields, after the gate. */
   piiKeyring: PiiKeyring;
+  /** Platform-issued lender API keys may be issued or rotated: outside production only. */
+  platformIssuedKeys: boolean;
   /** Hours an admin change waits for a second admin (ADMIN_CHANGE_TTL_HOURS). */
   adminChangeTtlHours: number;
   /** This gateway's quotas: budgets and counters that admins read. */

@@ -26,7 +26,7 @@ export function createContext(
   principal: Principal,
   requestId: string,
   now: Date,
-  config: Pick<GatewayConfig, "consentTtlDays" | "requestFingerprintKey" | "piiKeyring" | "retentionDays" | "applicationOpenDays" | "adminChangeTtlHours">,
+  config: Pick<GatewayConfig, "consentTtlDays" | "requestFingerprintKey" | "piiKeyring" | "retentionDays" | "applicationOpenDays" | "adminChangeTtlHours" | "nodeEnv">,
   quotas: QuotaService,
 ): GatewayContext {
   const scope = lenderScopeOf(principal);
@@ -39,6 +39,7 @@ export function createContext(
     retentionDays: config.retentionDays,
     applicationOpenDays: config.applicationOpenDays,
     adminChangeTtlHours: config.adminChangeTtlHours,
+    platformIssuedKeys: config.nodeEnv !== "production",
     fingerprintKey: config.requestFingerprintKey,
     piiKeyring: config.piiKeyring,
     quotas,

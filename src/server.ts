@@ -10,7 +10,8 @@ import { IncomingMessage, Server, ServerResponse, createServer } from "node:http
 import { AddressInfo } from "node:net";
 import { DataSource } from "typeorm";
 import { authenticate } from "./auth/authenticate";
-import { rethrowUnavailable } from "./errors/database-availability";
+import { isDatabaseUnavailable, isLockConflict, rethrowUnavailable } from "./errors/database-availability";
+import { issueAccessToken } from "./auth/oauth-token";
 import { DEADLINE_PASSED, withinDeadline } from "./common/deadline";
 import type { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
@@ -58,8 +59,11 @@ function readBody(request: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+/** Bytes: a token request is a few form fields and one assertion. */
+const TOKEN_REQUEST_MAX_BYTES = 16 * 1024;
+
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { ...headers, "content-type": "application/json; charset=utf-8" });
   response.end(JSON.stringify(body));
 }
 
@@ -154,10 +158,31 @@ export async function startGateway(
     observation.finish(response.statusCode);
   }
 
+  /** POST /oauth/token (src/auth/oauth-token.ts): form-encoded in, JSON out, never cached. */
+  async function handleTokenRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const headers = { "cache-control": "no-store", pragma: "no-cache" };
+    if (request.method !== "POST") {
+      response.setHeader("allow", "POST");
+      return sendJson(response, 405, { error: "invalid_request" }, headers);
+    }
+    const raw = await readBody(request, TOKEN_REQUEST_MAX_BYTES);
+    if (!(request.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")) {
+      return sendJson(response, 400, { error: "invalid_request" }, headers);
+    }
+    try {
+      const answer = await issueAccessToken(dataSource, new URLSearchParams(raw), config.gatewayIssuer, new Date());
+      sendJson(response, answer.status, answer.body, headers);
+    } catch (error) {
+      if (!isDatabaseUnavailable(error) && !isLockConflict(error)) throw error;
+      sendJson(response, 503, { error: "temporarily_unavailable" }, headers);
+    }
+  }
+
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", "http://gateway.invalid");
     try {
       if (url.pathname === "/graphql") return await handleGraphQL(request, response, url);
+      if (url.pathname === "/oauth/token") return await handleTokenRequest(request, response);
       if (url.pathname === "/healthz") return sendJson(response, 200, { status: "ok" });
       if (url.pathname === "/readyz") {
         const report = await checkReadiness();

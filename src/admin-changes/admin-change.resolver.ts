@@ -80,6 +80,21 @@ export class AdminChangeResolver {
   }
 
   @Mutation(_returns => AdminChange, {
+    description: "Admin: register a public JWK the lender generated (EC P-256 for ES256, or Ed25519 for EdDSA; public members only). " +
+      "Its kid is the RFC 7638 thumbprint. It signs the lender's client assertions at POST /oauth/token once a different admin " +
+      "approves the REGISTER_LENDER_KEY change returned here.",
+  })
+  registerLenderPublicKey(
+    @Arg("lenderId", _type => ID) lenderId: string,
+    @Arg("publicKeyJwk", { description: "The public JWK as JSON text." }) publicKeyJwk: string,
+    @Ctx() context: GatewayContext,
+    @Arg("label", _type => String, { nullable: true }) label?: string | null,
+  ): Promise<AdminChange> {
+    if (publicKeyJwk.length > 4096) throw new BadUserInputError("publicKeyJwk", "must be at most 4096 characters");
+    return service(context).registerPublicKey(adminActorOf(context), lenderId, publicKeyJwk, label ?? null);
+  }
+
+  @Mutation(_returns => AdminChange, {
     description: "Admin: approve another admin's pending change; it applies now. Your own: FORBIDDEN (SAME_ADMIN). " +
       "One made stale by a later change of the lender: BAD_USER_INPUT (CHANGE_STALE).",
   })

@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { DataSource, EntityManager } from "typeorm";
+import { DataSource, EntityManager, IsNull } from "typeorm";
 import { type AdminActor, recordAdminAction } from "../audit/admin-action-writer";
 import { forUpdate } from "../database/row-locks";
-import { NotFoundError } from "../errors/gateway-error";
+import { parseLenderPublicJwk } from "../auth/lender-public-jwk";
+import { BadUserInputError, NotFoundError } from "../errors/gateway-error";
 import { LenderService } from "../lenders/lender.service";
 import { AdminChangeKind, AdminChangeStatus } from "../model/admin-change-status";
 import { AdminChange, type AdminChangePayload } from "../model/admin-change.entity";
+import { LenderPublicKey } from "../model/lender-public-key.entity";
 import { LenderStatus } from "../model/lender-status";
 import { Lender } from "../model/lender.entity";
 import { type PiiCategory, encodeCategories } from "../model/pii-category";
@@ -94,6 +96,30 @@ export class AdminChangeService {
     });
   }
 
+  /**
+   * Registers a public key the lender generated. The key signs nothing until a different admin
+   * approves the REGISTER_LENDER_KEY change this returns.
+   */
+  async registerPublicKey(actor: AdminActor, lenderId: string, publicKeyJwk: string, label: string | null): Promise<AdminChange> {
+    if (label !== null && label.length > 100) throw new BadUserInputError("label", "must be at most 100 characters");
+    const registered = await parseLenderPublicJwk(publicKeyJwk);
+    return this.dataSource.transaction(async manager => {
+      const lender = await this.lockedLender(manager, lenderId);
+      if (await manager.getRepository(LenderPublicKey).existsBy({ kid: registered.kid })) {
+        throw new BadUserInputError("publicKeyJwk", "this key is already registered; a lender generates a new key pair for each key");
+      }
+      const key = manager.getRepository(LenderPublicKey).create({
+        id: randomUUID(), lenderId, kid: registered.kid, algorithm: registered.algorithm, publicJwk: registered.jwk, label,
+        createdAt: actor.now, approvedAt: null, lastUsedAt: null, revokedAt: null,
+      });
+      await manager.getRepository(LenderPublicKey).insert(key);
+      const change = await this.request(manager, actor, lender, { kind: AdminChangeKind.REGISTER_LENDER_KEY, publicKeyId: key.id },
+        `register ${key.algorithm} key ${key.kid}`);
+      await recordAdminAction(manager, actor, { action: "registerLenderPublicKey", lenderId, summary: `requested ${change.summary} (change ${change.id})` });
+      return change;
+    });
+  }
+
   /** A different admin approves: the change applies if the state it was requested against still holds. */
   async approve(actor: AdminActor, id: string): Promise<AdminChange> {
     return this.decide(actor, id, async (manager, change) => {
@@ -150,9 +176,14 @@ export class AdminChangeService {
         if (lender.dailyReadBudget !== payload.basis) throw refuseStale();
         await manager.getRepository(Lender).update({ id: lender.id }, { dailyReadBudget: payload.budget });
         return;
-      case AdminChangeKind.REGISTER_LENDER_KEY:
-        // No operation requests this kind yet; a stored one cannot be applied blindly.
-        throw refuseStale();
+      case AdminChangeKind.REGISTER_LENDER_KEY: {
+        // Revoked meanwhile (or already active): nothing to apply.
+        const activated = await manager.getRepository(LenderPublicKey).update(
+          { id: payload.publicKeyId, lenderId: lender.id, revokedAt: IsNull(), approvedAt: IsNull() }, { approvedAt: now },
+        );
+        if (activated.affected !== 1) throw refuseStale();
+        return;
+      }
       default: {
         const unreachable: never = payload;
         return unreachable;

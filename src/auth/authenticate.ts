@@ -6,6 +6,9 @@ import { UnauthenticatedError } from "../errors/gateway-error";
 import { ApiKey } from "../model/api-key.entity";
 import { apiKeySecretMatches, hashApiKeySecret, parseApiKey } from "./api-key-secret";
 import { Lender } from "../model/lender.entity";
+import { LenderAccessToken } from "../model/lender-access-token.entity";
+import { LenderPublicKey } from "../model/lender-public-key.entity";
+import { parseAccessToken } from "./oauth-token";
 import { principalFromJwt } from "./jwt";
 import type { Principal } from "../model/principal";
 
@@ -30,6 +33,7 @@ export async function authenticate(
   if (!match) throw new UnauthenticatedError();
   const credential = match[1];
   if (credential.startsWith("lk_")) return authenticateApiKey(credential, dataSource, now);
+  if (credential.startsWith("lat_")) return authenticateAccessToken(credential, dataSource, now);
   const principal = await principalFromToken(credential, config, identityProviders);
   if (!principal) throw new UnauthenticatedError();
   return principal;
@@ -69,7 +73,26 @@ async function authenticateApiKey(credential: string, dataSource: DataSource, no
   if (lastUsedIsStale(key, now)) {
     await dataSource.getRepository(ApiKey).update({ id: key.id }, { lastUsedAt: now });
   }
-  return { kind: "lender", lender: key.lender, apiKeyId: key.id };
+  return { kind: "lender", lender: key.lender, credential: { kind: "api-key", id: key.id } };
+}
+
+/**
+ * An access token from POST /oauth/token. Its key and lender are read with it on every request:
+ * a revoked key refuses its unexpired tokens at once, and the lender's status is this fresh.
+ */
+async function authenticateAccessToken(credential: string, dataSource: DataSource, now: Date): Promise<Principal> {
+  const parsed = parseAccessToken(credential);
+  if (!parsed) throw new UnauthenticatedError();
+  const token = (await dataSource
+    .getRepository(LenderAccessToken)
+    .createQueryBuilder("token")
+    .innerJoinAndMapOne("token.key", LenderPublicKey, "key", "key.id = token.publicKeyId")
+    .innerJoinAndMapOne("token.lender", Lender, "lender", "lender.id = token.lenderId")
+    .where("token.id = :id", { id: parsed.id })
+    .getOne()) as (LenderAccessToken & { key: LenderPublicKey; lender: Lender }) | null;
+  const matches = apiKeySecretMatches(parsed.secret, token?.secretHash ?? DUMMY_HASH);
+  if (!token || !matches || token.expiresAt.getTime() <= now.getTime() || token.key.revokedAt !== null) throw new UnauthenticatedError();
+  return { kind: "lender", lender: token.lender, credential: { kind: "public-key", id: token.key.id } };
 }
 
 /**

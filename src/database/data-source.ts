@@ -9,6 +9,7 @@ import { LenderCitiesFit1764800000000 } from "../../migrations/1764800000000-len
 import { DropExactIncome1764900000000 } from "../../migrations/1764900000000-drop-exact-income";
 import { ApiKeySuccessor1765000000000 } from "../../migrations/1765000000000-api-key-successor";
 import { AdminActionsAndChanges1765300000000 } from "../../migrations/1765300000000-admin-actions-and-changes";
+import { LenderPublicKeys1765400000000 } from "../../migrations/1765400000000-lender-public-keys";
 import { ApplicantRecord } from "../model/applicant.entity";
 import { Application } from "../model/application.entity";
 import { PiiAccess } from "../model/pii-access.entity";
@@ -21,11 +22,13 @@ import { Lender } from "../model/lender.entity";
 import { QuotaCounter } from "../model/quota-counter.entity";
 import { AdminAction } from "../model/admin-action.entity";
 import { AdminChange } from "../model/admin-change.entity";
+import { ClientAssertionJti, LenderAccessToken } from "../model/lender-access-token.entity";
+import { LenderPublicKey } from "../model/lender-public-key.entity";
 
-export const ENTITIES = [Lender, ApiKey, ApplicantRecord, Application, Lead, Offer, Consent, PiiAccess, QuotaCounter, AdminAction, AdminChange];
+export const ENTITIES = [Lender, ApiKey, ApplicantRecord, Application, Lead, Offer, Consent, PiiAccess, QuotaCounter, AdminAction, AdminChange, LenderPublicKey, LenderAccessToken, ClientAssertionJti];
 
 /** Listed, not globbed: the same list works under ts-node, ts-jest and compiled JavaScript. */
-export const MIGRATIONS = [InitialSchema1764300000000, EncryptIdentity1764400000000, QuotasAndKeyLifecycle1764500000000, IdentityPerApplication1764600000000, ExactSubjectComparison1764700000000, LenderCitiesFit1764800000000, DropExactIncome1764900000000, ApiKeySuccessor1765000000000, AdminActionsAndChanges1765300000000];
+export const MIGRATIONS = [InitialSchema1764300000000, EncryptIdentity1764400000000, QuotasAndKeyLifecycle1764500000000, IdentityPerApplication1764600000000, ExactSubjectComparison1764700000000, LenderCitiesFit1764800000000, DropExactIncome1764900000000, ApiKeySuccessor1765000000000, AdminActionsAndChanges1765300000000, LenderPublicKeys1765400000000];
 
 /** `logger`: only tests and the benchmark pass one (a statement counter); production uses none. */
 export function createDataSource(target: DatabaseTarget, logger?: TypeOrmLogger): DataSource {

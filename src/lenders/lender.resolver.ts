@@ -6,6 +6,8 @@ import { Lender } from "../model/lender.entity";
 import { CreateLenderInput } from "./lender.inputs";
 import { LenderService } from "./lender.service";
 import { adminActorOf } from "../audit/admin-action-writer";
+import { LenderPublicKey } from "../model/lender-public-key.entity";
+import { refusePlatformKeysInProduction } from "./platform-keys";
 
 export const LenderConnection = connectionType(Lender, "Lender");
 
@@ -36,19 +38,34 @@ export class LenderResolver {
     return new LenderService(context.dataSource).create(input, adminActorOf(context));
   }
 
-  @Mutation(_returns => IssuedApiKey, { description: "Admin: a new API key for a lender; the secret is in this response only." })
+  @Mutation(_returns => IssuedApiKey, {
+    description: "Admin, development only: a new platform-issued API key for a lender; the secret is in this response only. " +
+      "In production FORBIDDEN (PLATFORM_ISSUED_KEYS_DISABLED): lenders register their own public keys.",
+    deprecationReason: "The admin would hold the lender's secret. Register the lender's own public key (registerLenderPublicKey) and use POST /oauth/token.",
+  })
   issueApiKey(
     @Arg("lenderId", _type => ID) lenderId: string,
     @Ctx() context: GatewayContext,
     @Arg("label", _type => String, { nullable: true }) label?: string,
     @Arg("expiresAt", _type => Date, { nullable: true, description: "Optional: the key is refused from this instant." }) expiresAt?: Date,
   ): Promise<IssuedApiKey> {
+    refusePlatformKeysInProduction(context);
     return new LenderService(context.dataSource).issueApiKeyAs(adminActorOf(context), lenderId, label ?? null, expiresAt ?? null);
   }
 
   @Mutation(_returns => ApiKey, { description: "Admin: revoke a key; its next request is UNAUTHENTICATED." })
   revokeApiKey(@Arg("id", _type => ID) id: string, @Ctx() context: GatewayContext): Promise<ApiKey> {
     return new LenderService(context.dataSource).revokeApiKey(id, adminActorOf(context));
+  }
+
+  @Mutation(_returns => LenderPublicKey, { description: "Admin: revoke a lender's public key at once; its access tokens are refused on their next use." })
+  revokeLenderPublicKey(@Arg("id", _type => ID) id: string, @Ctx() context: GatewayContext): Promise<LenderPublicKey> {
+    return new LenderService(context.dataSource).revokePublicKey(id, adminActorOf(context));
+  }
+
+  @FieldResolver(_returns => [LenderPublicKey], { description: "Admin only: the public keys the lender registered, pending or active or revoked." })
+  publicKeys(@Root() lender: Lender, @Ctx() context: GatewayContext): Promise<LenderPublicKey[]> {
+    return new LenderService(context.dataSource).listPublicKeys(lender.id);
   }
 
   @FieldResolver(_returns => [ApiKey], { nullable: true, description: "Admin only: the lender's keys (never their secrets)." })

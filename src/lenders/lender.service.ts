@@ -7,6 +7,7 @@ import { BadUserInputError, NotFoundError } from "../errors/gateway-error";
 import { endConsents } from "../lifecycle/consent-endings";
 import { ApiKey, IssuedApiKey } from "../model/api-key.entity";
 import { ConsentEndReason } from "../model/consent-status";
+import { LenderPublicKey } from "../model/lender-public-key.entity";
 import { LenderStatus } from "../model/lender-status";
 import { Lender } from "../model/lender.entity";
 import { type PiiCategory, encodeCategories } from "../model/pii-category";
@@ -126,6 +127,24 @@ export class LenderService {
       }
       return apiKey;
     });
+  }
+
+  /** Acts at once: the key signs no new assertion, and its unexpired access tokens are refused on their next use. */
+  async revokePublicKey(id: string, actor: AdminActor): Promise<LenderPublicKey> {
+    return this.dataSource.transaction(async manager => {
+      const key = await manager.getRepository(LenderPublicKey).findOneBy({ id });
+      if (!key) throw new NotFoundError("Lender public key");
+      if (key.revokedAt === null) {
+        key.revokedAt = actor.now;
+        await manager.getRepository(LenderPublicKey).update({ id }, { revokedAt: actor.now });
+        await recordAdminAction(manager, actor, { action: "revokeLenderPublicKey", lenderId: key.lenderId, summary: `revoked key ${key.kid}` });
+      }
+      return key;
+    });
+  }
+
+  async listPublicKeys(lenderId: string): Promise<LenderPublicKey[]> {
+    return this.dataSource.getRepository(LenderPublicKey).find({ where: { lenderId }, order: { createdAt: "ASC", id: "ASC" } });
   }
 
   async listKeys(lenderId: string): Promise<ApiKey[]> {

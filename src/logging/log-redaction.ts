@@ -21,6 +21,7 @@ const VALUE_PATTERNS: RegExp[] = [
   /(?<!\d)(?:\+?86)?1[3-9]\d{9}(?!\d)/g, // mainland mobile
   /[^\s@"'<>]+@[^\s@"'<>]+\.[A-Za-z]{2,}/g, // e-mail address
   /\blk_[A-Za-z0-9_-]{8,}/g, // lender API key
+  /\blat_[A-Za-z0-9_-]{8,}/g, // lender access token
   /\bBearer\s+[A-Za-z0-9._~+/-]+=*/gi, // bearer credential
   /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, // JWT
 ];

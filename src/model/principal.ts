@@ -14,7 +14,13 @@ export type Principal =
   | { kind: "applicant"; subject: string }
   | { kind: "admin"; subject: string }
   /** The lender row as read at the start of this request: status and permissions are this fresh. */
-  | { kind: "lender"; lender: Lender; apiKeyId: string };
+  | { kind: "lender"; lender: Lender; credential: LenderCredential };
+
+/**
+ * What a lender authenticated with: a platform-issued API key (development), or an access token
+ * obtained with one of its own public keys (named by the key, so all of a key's tokens share it).
+ */
+export type LenderCredential = { kind: "api-key"; id: string } | { kind: "public-key"; id: string };
 
 export function roleOf(principal: Principal): Role {
   switch (principal.kind) {

@@ -39,9 +39,9 @@ export class QuotaService {
   async admitRequest(principal: Principal, now: Date): Promise<void> {
     if (principal.kind !== "lender") return;
     const window = Math.floor(now.getTime() / MINUTE_MS);
-    const admitted = await this.store.consume(`rate:${principal.apiKeyId}:${window}`, 1, this.security.lenderRequestsPerMinute, 2 * MINUTE_MS, now);
+    const admitted = await this.store.consume(`rate:${principal.credential.id}:${window}`, 1, this.security.lenderRequestsPerMinute, 2 * MINUTE_MS, now);
     if (!admitted) {
-      this.logger.warn("rate_limited", { reason: QuotaReason.REQUEST_RATE, lenderId: principal.lender.id, apiKeyId: principal.apiKeyId });
+      this.logger.warn("rate_limited", { reason: QuotaReason.REQUEST_RATE, lenderId: principal.lender.id, credential: principal.credential.kind, credentialId: principal.credential.id });
       throw new RateLimitedError(QuotaReason.REQUEST_RATE, Math.ceil(((window + 1) * MINUTE_MS - now.getTime()) / 1000), 429);
     }
   }

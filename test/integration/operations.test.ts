@@ -11,6 +11,7 @@ import { uniqueIdentity } from "../support/identities";
 import { TestLender, applicationInput, choose, expectData, leadIdFor, submitApplication } from "../support/flow";
 import { startWithPersonas } from "../support/personas";
 import { PENDING_CHANGES, SET_PERMISSIONS } from "../support/documents";
+import { REGISTER_KEY, lenderKeyPair } from "../support/lender-keys";
 
 type Role = "applicant" | "lender" | "admin";
 const ROLES: Role[] = ["applicant", "lender", "admin"];
@@ -27,6 +28,9 @@ interface Fixtures {
   /** Changes another admin requested on `scratch`, for the admin to decide. */
   permitChangeId: string;
   budgetChangeId: string;
+  /** A public JWK not registered yet, and a key registered on `scratch` to revoke. */
+  publicJwk: string;
+  publicKeyId: string;
 }
 
 interface Operation {
@@ -130,6 +134,15 @@ const OPERATIONS: Operation[] = [
   },
   { field: "myData", allowed: ["applicant"], document: "query { myData { subject } }" },
   { field: "adminChanges", allowed: ["admin"], document: "query { adminChanges(first: 5) { edges { node { id } } } }" },
+  {
+    field: "registerLenderPublicKey", allowed: ["admin"],
+    document: "mutation($id: ID!, $jwk: String!) { registerLenderPublicKey(lenderId: $id, publicKeyJwk: $jwk) { id } }",
+    variables: f => ({ id: f.scratch.id, jwk: f.publicJwk }),
+  },
+  {
+    field: "revokeLenderPublicKey", allowed: ["admin"],
+    document: "mutation($id: ID!) { revokeLenderPublicKey(id: $id) { id } }", variables: f => ({ id: f.publicKeyId }),
+  },
   { field: "adminActionLog", allowed: ["admin"], document: "query { adminActionLog(first: 5) { edges { node { id } } } }" },
   {
     field: "approveAdminChange", allowed: ["admin"],
@@ -182,6 +195,10 @@ describe("operation-level roles and authentication", () => {
     const chosenApplication = await submitApplication(gateway, credentials.applicant, identity);
     const withdrawableId = await submitApplication(gateway, credentials.applicant, identity);
     const consentId = await choose(gateway, credentials.applicant, chosenApplication, lima.id, [PiiCategory.PHONE]);
+    const registeredKeyId = async (lenderId: string) => {
+      expectData(await gateway.request(REGISTER_KEY, { lenderId, jwk: JSON.stringify((await lenderKeyPair()).publicJwk) }, personas.secondAdmin));
+      return expectData(await gateway.request("query($id: ID!) { lender(id: $id) { publicKeys { id } } }", { id: lenderId }, personas.secondAdmin)).lender.publicKeys[0].id as string;
+    };
     // Widening requests of the second admin, waiting for the first one's decision.
     expectData(await gateway.request(SET_PERMISSIONS, { id: scratch.id, categories: [PiiCategory.NAME] }, personas.secondAdmin));
     expectData(await gateway.request("mutation($id: ID!) { setLenderReadBudget(lenderId: $id, dailyReadBudget: 9000) { id } }", { id: scratch.id }, personas.secondAdmin));
@@ -190,6 +207,8 @@ describe("operation-level roles and authentication", () => {
       applicationId, withdrawableId, consentId, lima, kilo, scratch,
       offerLeadId: await leadIdFor(gateway, lima, applicationId),
       chosenLeadId: await leadIdFor(gateway, lima, chosenApplication),
+      publicJwk: JSON.stringify((await lenderKeyPair()).publicJwk),
+      publicKeyId: await registeredKeyId(scratch.id),
       permitChangeId: pending.find(change => change.kind === "PERMIT_CATEGORIES")!.id,
       budgetChangeId: pending.find(change => change.kind === "RAISE_READ_BUDGET")!.id,
     };
@@ -199,7 +218,7 @@ describe("operation-level roles and authentication", () => {
 
   it("the table covers every root field the gateway serves", async () => {
     const data = expectData(await gateway.request(
-      "query { __schema { queryType { fields { name } } mutationType { fields { name } } } }", {}, credentials.admin));
+      "query { __schema { queryType { fields(includeDeprecated: true) { name } } mutationType { fields(includeDeprecated: true) { name } } } }", {}, credentials.admin));
     const served = [...data.__schema.queryType.fields, ...data.__schema.mutationType.fields].map((field: any) => field.name);
     expect(OPERATIONS.map(operation => operation.field).sort()).toEqual(served.sort());
   });

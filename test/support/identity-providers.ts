@@ -12,6 +12,8 @@ export const PRODUCTION_IDENTITY_PROVIDERS = {
   ADMIN_TOKEN_ISSUER: "https://idp.example/staff",
   ADMIN_TOKEN_AUDIENCE: "lead-gateway",
   ADMIN_JWKS_URL: "https://idp.example/staff/jwks",
+  /** Not an identity provider, but production needs it too: the `aud` of lenders' client assertions. */
+  GATEWAY_ISSUER: "https://gateway.example",
 } as const;
 
 export type TestAlgorithm = "ES256" | "RS256" | "EdDSA";
@@ -74,7 +76,8 @@ export async function startProductionGateway(overrides: Record<string, string> =
   const applicants = await createTestIdentityProvider("applicants", "ES256");
   const staff = await createTestIdentityProvider("staff", "EdDSA");
   const gateway = await startTestGateway({
-    NODE_ENV: "production", METRICS_TOKEN: "test-only-metrics-token-0123456789", ...identityProviderEnv(applicants, staff), ...overrides,
+    NODE_ENV: "production", METRICS_TOKEN: "test-only-metrics-token-0123456789", GATEWAY_ISSUER: "https://gateway.example",
+    ...identityProviderEnv(applicants, staff), ...overrides,
   });
   return { gateway, applicants, staff, admin: await staff.sign({ sub: "ops-1" }), applicant: await applicants.sign({ sub: "alice" }) };
 }

@@ -20,12 +20,12 @@ function jwksFile(content: unknown): string {
 }
 
 describe("identity provider configuration", () => {
-  it.each(Object.keys(PRODUCTION_IDENTITY_PROVIDERS))("production refuses to start without %s, naming it", name => {
+  it.each(Object.keys(PRODUCTION_IDENTITY_PROVIDERS))("production refuses to start without %s, naming it (or its role's settings)", name => {
     const env: Record<string, string> = { ...production, ...PRODUCTION_IDENTITY_PROVIDERS };
     delete env[name];
-    const role = name.startsWith("ADMIN") ? "ADMIN" : "APPLICANT";
+    const named = name === "GATEWAY_ISSUER" ? name : name.startsWith("ADMIN") ? "ADMIN_" : "APPLICANT_";
     expect(() => loadConfig(env)).toThrow(ConfigError);
-    expect(() => loadConfig(env)).toThrow(new RegExp(`${role}_`));
+    expect(() => loadConfig(env)).toThrow(new RegExp(named));
   });
 
   it("positive twin: production starts with both, accepts no development token, and keeps each role's issuer", () => {

@@ -36,7 +36,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   consents: ["model", "errors", "common", "database", "lifecycle", "privacy"],
   applications: ["model", "errors", "common", "lifecycle", "privacy", "leads", "audit"],
   quotas: ["model", "errors"],
-  "admin-changes": ["model", "errors", "common", "database", "audit", "lenders"],
+  "admin-changes": ["model", "errors", "common", "database", "audit", "auth", "lenders"],
   retention: ["model", "database", "lifecycle", "applications", "config.ts"],
   operations: ["common", "metrics"],
   // Wiring: a request's context, the schema, the HTTP server, the entry points.

@@ -15,6 +15,7 @@ const ADMIN_ONLY_FIELDS = {
     dailyReadBudget: isAdmin,
     identityReadsToday: isAdmin,
     pendingChanges: isAdmin,
+    publicKeys: isAdmin,
   },
 } as const;
 
@@ -59,6 +60,8 @@ const permissions = shield(
       rotateApiKey: isAdmin,
       setLenderReadBudget: isAdmin,
       approveAdminChange: isAdmin,
+      registerLenderPublicKey: isAdmin,
+      revokeLenderPublicKey: isAdmin,
       rejectAdminChange: isAdmin,
     },
   },
