@@ -4,7 +4,8 @@ import type { GatewayContext } from "../context";
 import { PiiCategory } from "../model/pii-category";
 import { ApiKey, IssuedApiKey } from "../model/api-key.entity";
 import { LenderStatus } from "../model/lender-status";
-import { Lender } from "../model/lender.entity";
+import { Lender, LenderCriteria } from "../model/lender.entity";
+import { regionNameOf } from "../regions/region-lookup";
 import { CreateLenderInput } from "./lender.inputs";
 import { LenderService } from "./lender.service";
 
@@ -68,6 +69,15 @@ export class LenderResolver {
   @Mutation(_returns => ApiKey, { description: "Admin: revoke a key; its next request is UNAUTHENTICATED." })
   revokeApiKey(@Arg("id", _type => ID) id: string, @Ctx() context: GatewayContext): Promise<ApiKey> {
     return new LenderService(context.dataSource).revokeApiKey(id, context.now);
+  }
+
+  @FieldResolver(_returns => LenderCriteria)
+  criteria(@Root() lender: Lender): LenderCriteria {
+    const { minAmount, maxAmount, minTermMonths, maxTermMonths, servedRegionCodes } = lender;
+    // Stored as codes, shown by name; every stored code names a division (the service and the
+    // migration write no other), so the fallback to the code is for a hand-edited row only.
+    const cities = servedRegionCodes?.map(code => regionNameOf(code) ?? code) ?? null;
+    return { minAmount, maxAmount, minTermMonths, maxTermMonths, cities };
   }
 
   @FieldResolver(_returns => [ApiKey], { nullable: true, description: "Admin only: the lender's keys (never their secrets)." })

@@ -8,7 +8,7 @@ import { isPiiCategory } from "../model/pii-category";
  * of these types must carry @pii, so a field added and forgotten cannot leak.
  */
 export const PERSONAL_DATA_TYPES: Readonly<Record<string, readonly string[]>> = Object.freeze({
-  Applicant: Object.freeze(["id", "city", "ageBand", "incomeBand"]),
+  Applicant: Object.freeze(["id", "city", "regionCode", "ageBand", "incomeBand"]),
 });
 
 export class PiiSchemaPolicyError extends Error {
