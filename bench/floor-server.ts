@@ -7,6 +7,7 @@ import { Consent } from "../src/model/consent.entity";
 import { LenderStatus } from "../src/model/lender-status";
 import { decideLenderAccess } from "../src/privacy/consent-policy";
 import { PiiCategory, decodeCategories } from "../src/model/pii-category";
+import { regionNameOf } from "../src/regions/region-lookup";
 import { IdentityOpener } from "./floor-identity";
 
 /**
@@ -150,7 +151,8 @@ export async function startFloorServer(target: DatabaseTarget, openIdentity: Ide
     const edges = visible.map(lead => {
       const own = consents.filter(consent => consent.applicationId === lead.application_id);
       const record = { ...lead, id: lead.applicant_id };
-      const applicant: Record<string, unknown> = { city: lead.city };
+      // The column holds a GB/T 2260 code; the gateway answers with its official name.
+      const applicant: Record<string, unknown> = { city: regionNameOf(lead.city) ?? null };
       for (const [field, category] of FIELDS) {
         const decision = decideLenderAccess(lender, category, own, now);
         audit.push(driver.timestamp(now), lender.id, lead.applicant_id, lead.application_id, field, category,

@@ -1,5 +1,7 @@
 import { BadUserInputError } from "../errors/gateway-error";
 import { ageBand, incomeBand } from "./bands";
+import type { AgeBand, IncomeBand } from "../model/bands";
+import { resolveApplicantCity } from "../regions/region-lookup";
 import { ageOn, isPlausibleEmail, normalizeMainlandMobile, parseResidentId } from "../common/identity-validation";
 import type { SubmitApplicationInput } from "./application.inputs";
 
@@ -18,20 +20,27 @@ export interface NormalizedSubmission {
   email: string | null;
 }
 
-export interface DerivedBands {
-  ageBand: string;
-  incomeBand: string;
+/** What lenders see instead of what was typed: closed vocabularies only. */
+export interface DerivedFacts {
+  ageBand: AgeBand;
+  incomeBand: IncomeBand;
+  /** The city as its GB/T 2260 code (src/regions). */
+  regionCode: string;
 }
 
 /**
- * Checks what class-validator cannot (checksum, real birth date, mobile format) and returns the
- * values as they will be stored. Errors name the field and never echo the value.
+ * Checks what class-validator cannot (checksum, real birth date, mobile format, the city a
+ * division of GB/T 2260) and returns the values as they will be stored. Errors name the field
+ * and never echo the value. `submission.city` stays the text sent: with the rest of the payload
+ * it is what the idempotency fingerprint covers, as it did before cities were codes.
  */
-export function normalizeSubmission(input: SubmitApplicationInput, today: Date): { submission: NormalizedSubmission; bands: DerivedBands } {
+export function normalizeSubmission(input: SubmitApplicationInput, today: Date): { submission: NormalizedSubmission; derived: DerivedFacts } {
   const fullName = input.fullName.trim();
   if (fullName === "") throw new BadUserInputError("fullName", "must not be blank");
   const city = input.city.trim();
   if (city === "") throw new BadUserInputError("city", "must not be blank");
+  const region = resolveApplicantCity(city);
+  if (!region.ok) throw new BadUserInputError("city", region.problem, region.reason);
   const residentId = parseResidentId(input.nationalId, today);
   if (!residentId.ok) throw new BadUserInputError("nationalId", residentId.problem);
   const age = ageOn(residentId.birthDate, today);
@@ -52,6 +61,6 @@ export function normalizeSubmission(input: SubmitApplicationInput, today: Date):
       phone: phone.normalized,
       email,
     },
-    bands: { ageBand: ageBand(age), incomeBand: incomeBand(input.monthlyIncome) },
+    derived: { ageBand: ageBand(age), incomeBand: incomeBand(input.monthlyIncome), regionCode: region.code },
   };
 }

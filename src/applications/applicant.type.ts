@@ -2,12 +2,16 @@ import { Directive, Field, ID, ObjectType } from "type-graphql";
 import type { PiiKeyring } from "../privacy/encryption";
 import type { ApplicantRecord } from "../model/applicant.entity";
 import { type IdentityField, openIdentityField } from "../privacy/applicant-identity-store";
+import { type AgeBand, AgeBandScalar, type IncomeBand, IncomeBandScalar } from "../model/bands";
+import { RegionCodeScalar, RegionNameScalar } from "../regions/region.scalars";
+import { regionNameOf } from "../regions/region-lookup";
 
 /**
  * The applicant as reached through one application. Which identity fields resolve depends on
  * who asks and on the consents of *this* application, so the view carries the application id.
- * Every field here is either @pii or on the non-identifying list of src/privacy/pii-schema-check.ts;
- * start-up refuses anything else.
+ * Every field here is either @pii or on the non-identifying list of src/privacy/pii-schema-check.ts,
+ * and every field that is not @pii is a closed vocabulary (no free text reaches a lender outside
+ * the consent gate); start-up refuses anything else.
  */
 @ObjectType("Applicant", { description: "An applicant, seen through one application. Identity fields need consent." })
 export class ApplicantView {
@@ -22,14 +26,21 @@ export class ApplicantView {
   @Field(_type => ID, { description: "Identifies the applicant of this application only; another application of the same person has another id." })
   id: string;
 
-  @Field({ description: "City of the application." })
-  city: string;
+  @Field(_type => RegionNameScalar, { description: "The city of the application, by its official name (e.g. `成都市`)." })
+  get city(): string {
+    // A stored value that is no known code goes to the scalar as it is, and the scalar refuses
+    // it: free text in the column is never sent.
+    return regionNameOf(this.regionCode) ?? this.regionCode;
+  }
 
-  @Field({ description: "Derived from the birth date in the resident ID number, e.g. `25-34`." })
-  ageBand: string;
+  @Field(_type => RegionCodeScalar, { description: "The city of the application, by its GB/T 2260 code (e.g. `510100`)." })
+  regionCode: string;
 
-  @Field(_type => String, { nullable: true, description: "Derived from monthly income, e.g. `6000_9999` (CNY)." })
-  incomeBand: string | null;
+  @Field(_type => AgeBandScalar, { description: "Derived from the birth date in the resident ID number, e.g. `25-34`." })
+  ageBand: AgeBand;
+
+  @Field(_type => IncomeBandScalar, { nullable: true, description: "Derived from monthly income, e.g. `6000_9999` (CNY)." })
+  incomeBand: IncomeBand | null;
 
   // Identity getters decrypt. @pii enforcement calls them only after the gate allowed the read,
   // so a denied read never decrypts anything.

@@ -18,7 +18,12 @@ export class SubmitApplicationInput {
   @Field(_type => LoanPurpose)
   purpose: LoanPurpose;
 
-  @Field() @IsNotEmpty() @MaxLength(64)
+  @Field({
+    description: "A mainland city of GB/T 2260: its official name (`成都市`), the name without its level word (`成都`) " +
+      "or its six-digit code (`510100`). A district or county stands for its city (`武侯区`, `510107`: 成都市); " +
+      "anything else is BAD_USER_INPUT.",
+  })
+  @IsNotEmpty() @MaxLength(64)
   city: string;
 
   @Field(_type => Int, { description: "Whole CNY a month; lenders see only its band." })

@@ -80,7 +80,7 @@ export class ApplicationResolver {
     return Object.assign(new ApplicantView(), {
       id: ApplicantView.idFor(application.id),
       applicantId: record.id,
-      city: application.city,
+      regionCode: application.regionCode,
       ageBand: application.ageBand,
       incomeBand: application.incomeBand,
       applicationId: application.id,

@@ -35,7 +35,7 @@ export class ApplicationService {
     if (!IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
       throw new BadUserInputError("idempotencyKey", "must be 1-128 characters of letters, digits and . _ : -");
     }
-    const { submission, bands } = normalizeSubmission(input, now);
+    const { submission, derived } = normalizeSubmission(input, now);
     const fingerprint = createHmac("sha256", this.fingerprintKey).update(JSON.stringify(submission)).digest("hex");
 
     const replay = await this.findReplay(subject, idempotencyKey, fingerprint);
@@ -50,9 +50,9 @@ export class ApplicationService {
           amount: submission.amount,
           termMonths: submission.termMonths,
           purpose: input.purpose,
-          city: submission.city,
-          incomeBand: bands.incomeBand,
-          ageBand: bands.ageBand,
+          regionCode: derived.regionCode,
+          incomeBand: derived.incomeBand,
+          ageBand: derived.ageBand,
           status: ApplicationStatus.SUBMITTED,
           idempotencyKey,
           requestFingerprint: fingerprint,

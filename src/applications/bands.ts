@@ -1,4 +1,6 @@
-export function ageBand(age: number): string {
+import type { AgeBand, IncomeBand } from "../model/bands";
+
+export function ageBand(age: number): AgeBand {
   if (age < 18) return 'UNDER_18';
   if (age < 25) return '18-24';
   if (age < 35) return '25-34';
@@ -8,7 +10,7 @@ export function ageBand(age: number): string {
   return '65+';
 }
 
-export function incomeBand(monthlyIncomeCny: number): string {
+export function incomeBand(monthlyIncomeCny: number): IncomeBand {
   if (monthlyIncomeCny < 3000) return 'UNDER_3000';
   if (monthlyIncomeCny < 6000) return '3000_5999';
   if (monthlyIncomeCny < 10000) return '6000_9999';

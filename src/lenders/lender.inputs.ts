@@ -11,7 +11,11 @@ export class LenderCriteriaInput {
   @Field(_type => Int) @Min(1) @Max(LENDER_TERM_LIMIT) minTermMonths: number;
   @Field(_type => Int) @Min(1) @Max(LENDER_TERM_LIMIT) maxTermMonths: number;
 
-  @Field(_type => [String], { nullable: true })
+  @Field(_type => [String], {
+    nullable: true,
+    description: "Mainland provinces or cities of GB/T 2260 served, by official name, name without its level word " +
+      "or six-digit code; a province covers every city in it. Districts, counties and unknown names are BAD_USER_INPUT.",
+  })
   @ArrayMaxSize(500)
   @MaxLength(64, { each: true })
   @IsNotEmpty({ each: true })

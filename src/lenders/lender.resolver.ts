@@ -2,7 +2,8 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import { type Connection, byCreated, connectionType, listOf, pageRequest, pastCreated, toConnection } from "../common/relay-pagination";
 import type { GatewayContext } from "../context";
 import { ApiKey, IssuedApiKey } from "../model/api-key.entity";
-import { Lender } from "../model/lender.entity";
+import { Lender, LenderCriteria } from "../model/lender.entity";
+import { regionNameOf } from "../regions/region-lookup";
 import { CreateLenderInput } from "./lender.inputs";
 import { LenderService } from "./lender.service";
 import { adminActorOf } from "../audit/admin-action-writer";
@@ -66,6 +67,15 @@ export class LenderResolver {
   @FieldResolver(_returns => [LenderPublicKey], { description: "Admin only: the public keys the lender registered, pending or active or revoked." })
   publicKeys(@Root() lender: Lender, @Ctx() context: GatewayContext): Promise<LenderPublicKey[]> {
     return new LenderService(context.dataSource).listPublicKeys(lender.id);
+  }
+
+  @FieldResolver(_returns => LenderCriteria)
+  criteria(@Root() lender: Lender): LenderCriteria {
+    const { minAmount, maxAmount, minTermMonths, maxTermMonths, servedRegionCodes } = lender;
+    // Stored as codes, shown by name; every stored code names a division (the service and the
+    // migration write no other), so the fallback to the code is for a hand-edited row only.
+    const cities = servedRegionCodes?.map(code => regionNameOf(code) ?? code) ?? null;
+    return { minAmount, maxAmount, minTermMonths, maxTermMonths, cities };
   }
 
   @FieldResolver(_returns => [ApiKey], { nullable: true, description: "Admin only: the lender's keys (never their secrets)." })

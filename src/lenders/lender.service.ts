@@ -11,7 +11,23 @@ import { LenderPublicKey } from "../model/lender-public-key.entity";
 import { LenderStatus } from "../model/lender-status";
 import { Lender } from "../model/lender.entity";
 import { type PiiCategory, encodeCategories } from "../model/pii-category";
+import { resolveServedRegion } from "../regions/region-lookup";
 import type { CreateLenderInput } from "./lender.inputs";
+
+/**
+ * Each name or code as the province or city it names, deduplicated (`北京`, `北京市` and `110000`
+ * are one entry). The message names the entry's position, never its text.
+ */
+function servedRegions(cities: readonly string[]): string[] {
+  const codes = new Set<string>();
+  for (const [index, city] of cities.entries()) {
+    if (city.trim() === "") throw new BadUserInputError("criteria.cities", "must not hold blank names");
+    const found = resolveServedRegion(city);
+    if (!found.ok) throw new BadUserInputError("criteria.cities", `entry ${index} ${found.problem}`, found.reason);
+    codes.add(found.code);
+  }
+  return [...codes];
+}
 
 /**
  * Lenders and their keys. Every method that changes something records the admin's act in the
@@ -41,8 +57,7 @@ export class LenderService {
     if (criteria.minTermMonths > criteria.maxTermMonths) {
       throw new BadUserInputError("criteria.minTermMonths", "must not exceed maxTermMonths");
     }
-    const cities = criteria.cities ? [...new Set(criteria.cities.map(city => city.trim()))] : null;
-    if (cities && cities.some(city => city === "")) throw new BadUserInputError("criteria.cities", "must not hold blank names");
+    const servedRegionCodes = criteria.cities ? servedRegions(criteria.cities) : null;
     const lender = this.dataSource.getRepository(Lender).create({
       id: randomUUID(),
       name: input.name.trim(),
@@ -54,7 +69,7 @@ export class LenderService {
       maxAmount: criteria.maxAmount,
       minTermMonths: criteria.minTermMonths,
       maxTermMonths: criteria.maxTermMonths,
-      cities: cities && cities.length > 0 ? cities : null,
+      servedRegionCodes: servedRegionCodes && servedRegionCodes.length > 0 ? servedRegionCodes : null,
       createdAt: actor.now,
     });
     await this.dataSource.transaction(async manager => {

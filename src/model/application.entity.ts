@@ -2,6 +2,7 @@ import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryColumn } from "typeorm";
 import { TIMESTAMP } from "./columns";
 import { ApplicationStatus, LoanPurpose } from "./application-enums";
+import type { AgeBand, IncomeBand } from "./bands";
 
 @ObjectType({ description: "A loan application, submitted by an applicant through the supermarket." })
 @Entity("applications")
@@ -33,19 +34,24 @@ export class Application {
   @Column({ type: "varchar", length: 32 })
   purpose: LoanPurpose;
 
-  @Column({ type: "varchar", length: 64 })
-  city: string;
+  /**
+   * The applicant's city as its six-digit GB/T 2260 code (src/regions), never the text typed:
+   * lenders see this without consent, so it holds a closed vocabulary only. `000000` is the
+   * unknown region (a city stored before names were checked that named no division).
+   */
+  @Column({ name: "city", type: "varchar", length: 64 })
+  regionCode: string;
 
   /**
    * The only trace of the monthly income: the exact figure is used to compute this band at
    * submission and is not stored (data minimisation; lenders see the band).
    */
   @Column({ name: "income_band", type: "varchar", length: 16 })
-  incomeBand: string;
+  incomeBand: IncomeBand;
 
   /** Derived from the birth date inside the ID number at submission; the date is not kept. */
   @Column({ name: "age_band", type: "varchar", length: 16 })
-  ageBand: string;
+  ageBand: AgeBand;
 
   @Field(_type => ApplicationStatus)
   @Column({ type: "varchar", length: 16 })

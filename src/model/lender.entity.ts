@@ -10,7 +10,11 @@ export class LenderCriteria {
   @Field(_type => Int) maxAmount: number;
   @Field(_type => Int) minTermMonths: number;
   @Field(_type => Int) maxTermMonths: number;
-  @Field(_type => [String], { nullable: true, description: "Cities served; null means every city." })
+  @Field(_type => [String], {
+    nullable: true,
+    description: "Regions served, by official name: a province covers every city in it. Null means every city; " +
+      "an empty list, no city (a list none of whose names named a division when names began to be checked).",
+  })
   cities: string[] | null;
 }
 
@@ -53,8 +57,12 @@ export class Lender {
   @Column({ name: "max_term_months", type: "int" })
   maxTermMonths: number;
 
-  @Column({ type: "text", nullable: true, transformer: jsonText })
-  cities: string[] | null;
+  /**
+   * GB/T 2260 codes of the provinces and cities served (src/regions), JSON; null: every city.
+   * `[]` serves no city: what migration 1765200000000 left where no stored name named a division.
+   */
+  @Column({ name: "cities", type: "text", nullable: true, transformer: jsonText })
+  servedRegionCodes: string[] | null;
 
   @Column({ name: "created_at", ...TIMESTAMP })
   createdAt: Date;
@@ -66,16 +74,5 @@ export class Lender {
   @Field(_type => [PiiCategory])
   get permittedCategories(): PiiCategory[] {
     return decodeCategories(this.permittedCategoriesStored);
-  }
-
-  @Field(_type => LenderCriteria)
-  get criteria(): LenderCriteria {
-    return {
-      minAmount: this.minAmount,
-      maxAmount: this.maxAmount,
-      minTermMonths: this.minTermMonths,
-      maxTermMonths: this.maxTermMonths,
-      cities: this.cities,
-    };
   }
 }

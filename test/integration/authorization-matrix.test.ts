@@ -174,7 +174,7 @@ describe("authorization matrix: every @pii field of Applicant × every persona",
       const paths = [["leads", "edges", edge, "node", "application", "applicant"], ["lead", "application", "applicant"]];
       for (const path of paths) {
         const applicant = valueAt(data, path);
-        expect(applicant.city).toBe("北京");
+        expect(applicant.city).toBe("北京市");
         expect(applicant[field]).toBe(cell === "VALUE" ? raw : null);
       }
       // Read at two paths, decided and audited once for the request.

@@ -37,7 +37,7 @@ describe("the lead flow over HTTP", () => {
   it("shows the lender its lead anonymized: identity null with FORBIDDEN / NO_CONSENT at its path", async () => {
     const result = await gateway.request(LEADS_WITH_IDENTITY, {}, chosen.apiKey);
     const applicant = applicantOf(result.body.data, applicationId);
-    expect(applicant).toMatchObject({ city: "北京", ageBand: expect.any(String), incomeBand: "10000_19999" });
+    expect(applicant).toMatchObject({ city: "北京市", regionCode: "110000", ageBand: expect.any(String), incomeBand: "10000_19999" });
     for (const field of ["fullName", "nationalId", "phone", "email"]) expect(applicant[field]).toBeNull();
     const errors = result.body.errors ?? [];
     expect(errors).toHaveLength(4);

@@ -61,7 +61,7 @@ function expectDenied(result: GraphQLResult, identity: TestIdentity, reason: str
   const applicants = applicantsIn(result.body.data);
   expect(applicants.length).toBeGreaterThan(0);
   for (const applicant of applicants) {
-    expect(applicant.city).toBe("北京");
+    expect(applicant.city).toBe("北京市");
     for (const field of PII_FIELDS) if (field in applicant) expect(applicant[field]).toBeNull();
   }
   const errors = result.body.errors ?? [];

@@ -145,6 +145,11 @@ describe("no identity or credential in anything the server writes", () => {
       { input: { ...input, phone: `${CANARY.phone}${CANARY.fullName}` } }, applicant);
     await call(`mutation($input: SubmitApplicationInput!) { submitApplication(input: $input, idempotencyKey: "canary-3") { id } }`,
       { input: { ...input, amount: CANARY.nationalId } }, applicant);
+    await call(`mutation($input: SubmitApplicationInput!) { submitApplication(input: $input, idempotencyKey: "canary-4") { id } }`,
+      { input: { ...input, city: `成都|${CANARY.fullName}|${CANARY.nationalId}|${CANARY.phone}` } }, applicant); // not a region
+    await call(`mutation($cities: [String!]) { createLender(input: { name: "Smuggler", legalName: "Smuggler Co.", contactEmail: "privacy@smuggler.example",
+      criteria: { minAmount: 1000, maxAmount: 500000, minTermMonths: 1, maxTermMonths: 60, cities: $cities } }) { id } }`,
+    { cities: ["北京", `${CANARY.email}|${CANARY.phone}`] }, admin); // not a region
     await call(`mutation($input: SubmitApplicationInput!) { submitApplication(input: $input, idempotencyKey: "canary-1") { id } }`,
       { input: { ...input, amount: 60000 } }, applicant); // IDEMPOTENCY_CONFLICT
     await call(`query { viewer { id } }`, {}, `${apiKey.slice(0, -4)}AAAA`);

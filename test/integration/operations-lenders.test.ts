@@ -51,7 +51,8 @@ describe("admin lender management", () => {
       }, admin)).createLender;
       expect(created).toMatchObject({
         name: "Hotel", legalName: "Hotel Consumer Finance Co., Ltd.", status: "ACTIVE", permittedCategories: [],
-        criteria: { minAmount: 5000, maxAmount: 80000, minTermMonths: 3, maxTermMonths: 36, cities: ["上海", "北京"] },
+        // Stored as codes, shown by official name.
+        criteria: { minAmount: 5000, maxAmount: 80000, minTermMonths: 3, maxTermMonths: 36, cities: ["上海市", "北京市"] },
       });
       const listed = expectData(await gateway.request("query { lenders(first: 100) { edges { node { id status } } } }", {}, admin));
       expect(listed.lenders.edges.map((edge: any) => edge.node)).toContainEqual({ id: created.id, status: "ACTIVE" });

@@ -9,7 +9,7 @@ export const CHOOSE = `mutation($input: ChooseLenderInput!) {
   chooseLender(input: $input) { id status categories grantedAt expiresAt } }`;
 export const WITHDRAW_CONSENT = `mutation($id: ID!) { withdrawConsent(consentId: $id) { id status endedAt } }`;
 export const LEADS_WITH_IDENTITY = `query { leads(first: 100) { edges { node { id status application { id applicant {
-  id city ageBand incomeBand fullName nationalId phone email } } } } } }`;
+  id city regionCode ageBand incomeBand fullName nationalId phone email } } } } } }`;
 export const SET_STATUS = `mutation($id: ID!, $status: LenderStatus!) { setLenderStatus(lenderId: $id, status: $status) { id status } }`;
 export const REVOKE_KEY = `mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }`;
 export const OFFER = `mutation($input: MakeOfferInput!) { makeOffer(input: $input) {

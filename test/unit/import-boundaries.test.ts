@@ -22,6 +22,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   metrics: ["errors"],
   common: ["errors"],
   database: ["model"],
+  regions: ["model"],
   // The state changes every cascade shares, and the access rule.
   lifecycle: ["model"],
   privacy: ["model", "errors", "metrics"],
@@ -31,10 +32,10 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   "config.ts": ["errors", "identity-provider", "logging", "privacy"],
   // Domains.
   audit: ["model", "errors", "common", "privacy"],
-  lenders: ["model", "errors", "common", "lifecycle", "auth", "audit"],
-  leads: ["model", "errors", "common", "database", "lifecycle", "privacy"],
+  lenders: ["model", "errors", "common", "lifecycle", "auth", "audit", "regions"],
+  leads: ["model", "errors", "common", "database", "lifecycle", "privacy", "regions"],
   consents: ["model", "errors", "common", "database", "lifecycle", "privacy"],
-  applications: ["model", "errors", "common", "lifecycle", "privacy", "leads", "audit"],
+  applications: ["model", "errors", "common", "lifecycle", "privacy", "leads", "audit", "regions"],
   quotas: ["model", "errors"],
   "admin-changes": ["model", "errors", "common", "database", "audit", "auth", "lenders"],
   retention: ["model", "database", "lifecycle", "applications", "config.ts"],

@@ -1,17 +1,24 @@
 import { buildSchema } from "graphql";
 import { findPiiPolicyProblems } from "../../src/privacy/pii-schema-check";
+import { buildContractSchema } from "../../src/schema";
 
 const PREAMBLE = `
   directive @pii(category: PiiCategory!) on FIELD_DEFINITION
   enum PiiCategory { NAME NATIONAL_ID PHONE EMAIL }
-  type Query { applicant: Applicant }
+  enum LoanPurpose { CAR OTHER }
+  scalar DateTime scalar RegionName scalar RegionCode scalar AgeBand scalar IncomeBand
+  type Query { applicant: Applicant application: Application }
+  type Lead { id: ID! note: String }
 `;
 
-function problemsOf(applicantFields: string, extra = ""): string[] {
-  return findPiiPolicyProblems(buildSchema(`${PREAMBLE} type Applicant { ${applicantFields} } ${extra}`));
+const APPLICATION = `id: ID! amount: Int! apr: Float purpose: LoanPurpose! createdAt: DateTime! open: Boolean
+  applicant: Applicant! leads: [Lead!]!`;
+
+function problemsOf(applicantFields: string, extra = "", applicationFields = APPLICATION): string[] {
+  return findPiiPolicyProblems(buildSchema(`${PREAMBLE} type Applicant { ${applicantFields} } type Application { ${applicationFields} } ${extra}`));
 }
 
-const COMPLIANT = `id: ID! city: String! ageBand: String! incomeBand: String
+const COMPLIANT = `id: ID! city: RegionName! regionCode: RegionCode! ageBand: AgeBand! incomeBand: IncomeBand
   fullName: String @pii(category: NAME) phone: String @pii(category: PHONE)`;
 
 describe("the personal-data schema policy", () => {
@@ -20,7 +27,7 @@ describe("the personal-data schema policy", () => {
   });
 
   it("refuses a new Applicant field that is neither @pii nor declared non-identifying", () => {
-    expect(problemsOf(`${COMPLIANT} homeAddress: String`)).toEqual([
+    expect(problemsOf(`${COMPLIANT} homeAddress: RegionName`)).toEqual([
       "Applicant.homeAddress is neither @pii nor declared non-identifying",
     ]);
   });
@@ -37,8 +44,35 @@ describe("the personal-data schema policy", () => {
     ]);
   });
 
-  it("refuses a schema without the Applicant type", () => {
-    const schema = buildSchema(`${PREAMBLE.replace("type Query { applicant: Applicant }", "type Query { ok: Boolean }")}`);
-    expect(findPiiPolicyProblems(schema)).toEqual(["personal-data type Applicant is missing"]);
+  it("refuses a schema without the Applicant or the Application type", () => {
+    const schema = buildSchema(`${PREAMBLE.replace("type Query { applicant: Applicant application: Application }", "type Query { ok: Boolean }")}`);
+    expect(findPiiPolicyProblems(schema)).toEqual(["personal-data type Applicant is missing", "lender-visible type Application is missing"]);
+  });
+});
+
+describe("no free text reaches a lender outside @pii", () => {
+  it.each([
+    ["a declared non-identifying Applicant field", `${COMPLIANT.replace("city: RegionName!", "city: String!")}`, APPLICATION, "Applicant.city", "String"],
+    ["an Applicant band as a String", `${COMPLIANT.replace("incomeBand: IncomeBand", "incomeBand: String")}`, APPLICATION, "Applicant.incomeBand", "String"],
+    ["a new Application field", COMPLIANT, `${APPLICATION} remarks: String`, "Application.remarks", "String"],
+    ["a list of strings on Application", COMPLIANT, `${APPLICATION} tags: [String!]!`, "Application.tags", "String"],
+    ["an undeclared custom scalar", COMPLIANT, `${APPLICATION} note: Memo`, "Application.note", "Memo"],
+  ])("refuses %s, naming the field", (_name, applicant, application, where, type) => {
+    const extra = type === "Memo" ? "scalar Memo" : "";
+    expect(problemsOf(applicant, extra, application)).toEqual([
+      `${where} is a free ${type}; lenders reach it without consent, so it must be a closed vocabulary`,
+    ]);
+  });
+
+  it("positive twin: enums, numbers, booleans, IDs, dates, declared scalars and object fields pass; @pii Strings too", () => {
+    expect(problemsOf(COMPLIANT, "", APPLICATION)).toEqual([]);
+  });
+
+  it("leaves types lenders do not reach about an applicant alone (Lead.note is a String)", () => {
+    expect(problemsOf(COMPLIANT)).toEqual([]);
+  });
+
+  it("the gateway's own schema passes", async () => {
+    expect(findPiiPolicyProblems(await buildContractSchema())).toEqual([]);
   });
 });
