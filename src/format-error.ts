@@ -4,6 +4,8 @@ import { ArgumentValidationError } from "type-graphql";
 import { ValidationError } from "class-validator";
 import { isDatabaseUnavailable, isLockConflict } from "./errors/database-availability";
 import { ErrorCode, GatewayError, ServiceUnavailableError } from "./errors/gateway-error";
+import { QueryLimitReason } from "./errors/query-limit.error";
+import { missingVariable, publicRequestMessage } from "./errors/request-error-messages";
 import type { Logger } from "./logging/logger";
 import { databaseUnavailable } from "./metrics/metrics";
 
@@ -18,6 +20,8 @@ const REQUEST_ERROR_CODES = new Set<string>([
   ApolloServerErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
   "INTROSPECTION_DISABLED",
 ]);
+
+const QUERY_LIMIT_REASONS = new Set<string>(Object.values(QueryLimitReason));
 
 /** Dotted paths of the failing properties, e.g. `input.criteria.minAmount`; never values. */
 function failingFields(errors: readonly ValidationError[], prefix = ""): string[] {
@@ -157,10 +161,16 @@ export function createErrorFormatter(logger: Logger) {
         extensions: { code: ErrorCode.BAD_USER_INPUT, ...(literal.field === null ? {} : { field: literal.field, fields: [literal.field] }) },
       };
     }
+    const missing = code === ErrorCode.BAD_USER_INPUT ? missingVariable(formatted.message) : null;
+    if (missing) {
+      return { ...base, message: `Variable "$${missing}" is required`, extensions: { code: ErrorCode.BAD_USER_INPUT, field: missing, fields: [missing] } };
+    }
     if (typeof code === "string" && REQUEST_ERROR_CODES.has(code)) {
       // A query limit (src/limits) names itself: reason and limit, so the client can fix its query.
+      // Its message holds only measured numbers and the limit.
       const { reason, limit } = formatted.extensions ?? {};
-      return { ...base, extensions: { code, ...(typeof reason === "string" ? { reason, limit } : {}) } };
+      if (typeof reason === "string" && QUERY_LIMIT_REASONS.has(reason)) return { ...base, extensions: { code, reason, limit } };
+      return { ...base, message: publicRequestMessage(code, formatted.message), extensions: { code } };
     }
     if (isLockConflict(original)) {
       // A deadlock or lock wait timeout: rolled back, retryable (src/common/database-availability.ts).
