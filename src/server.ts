@@ -36,6 +36,9 @@ export interface RunningGateway {
 
 class BodyTooLargeError extends Error {}
 
+/** Every /graphql response: nothing of it may be stored by a browser or a shared cache. */
+const NO_STORE = "no-store";
+
 /** `limit` in bytes (MAX_BODY_BYTES): a larger body is refused before parsing. */
 function readBody(request: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -77,6 +80,9 @@ export async function startGateway(
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // Automatic persisted queries keep documents in one cache shared by every caller: a hash
+    // registered by one principal would answer another's. Clients send the document itself.
+    persistedQueries: false,
     ...hardenedApolloOptions(config.security),
     formatError: createErrorFormatter(logger),
     plugins: [
@@ -95,6 +101,9 @@ export async function startGateway(
   const quotas = await QuotaService.start(config.security, dataSource, logger);
 
   async function handleGraphQL(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    // Set first, so every answer carries it, those written below as well as the 413 and 500 of
+    // handle(): a response may hold identity, and no cache (browser, proxy) may keep one.
+    response.setHeader("cache-control", NO_STORE);
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
@@ -140,6 +149,8 @@ export async function startGateway(
       return;
     }
     for (const [name, value] of result.headers) response.setHeader(name, value);
+    // Apollo sets its own on some answers (`private, no-cache, must-revalidate`); ours is stricter.
+    response.setHeader("cache-control", NO_STORE);
     response.statusCode = result.status ?? 200;
     if (result.body.kind === "complete") {
       response.end(result.body.string);
