@@ -10,6 +10,7 @@ import { IncomingMessage, Server, ServerResponse, createServer } from "node:http
 import { AddressInfo } from "node:net";
 import { DataSource } from "typeorm";
 import { authenticate } from "./auth/authenticate";
+import { isMetricsScraper } from "./auth/metrics-scraper";
 import { rethrowUnavailable } from "./errors/database-availability";
 import { DEADLINE_PASSED, withinDeadline } from "./common/deadline";
 import type { GatewayConfig } from "./config";
@@ -173,6 +174,10 @@ export async function startGateway(
         return sendJson(response, report.status === "ready" ? 200 : 503, report);
       }
       if (url.pathname === "/metrics") {
+        if (config.metricsToken !== null && !isMetricsScraper(request.headers.authorization, config.metricsToken)) {
+          response.setHeader("www-authenticate", "Bearer");
+          return sendJson(response, 401, { error: "unauthorized" });
+        }
         response.writeHead(200, { "content-type": metricsRegistry.contentType });
         return void response.end(await metricsRegistry.metrics());
       }

@@ -242,7 +242,7 @@ describe("NODE_ENV=production: introspection and the landing page are closed", (
   let admin: string;
 
   beforeAll(async () => {
-    gateway = await startTestGateway({ NODE_ENV: "production" });
+    gateway = await startTestGateway({ NODE_ENV: "production", METRICS_TOKEN: "test-only-metrics-token-0123456789abcdef" });
     admin = await gateway.token("admin", "ops-prod");
   });
   afterAll(async () => gateway?.stop());

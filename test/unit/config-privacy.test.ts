@@ -5,6 +5,8 @@ const KEY = Buffer.alloc(32, 7).toString("base64");
 const OLD = Buffer.alloc(32, 9).toString("base64");
 /** Production refuses to start without DATABASE_URL; the production cases below give one. */
 const DATABASE_URL = "mysql://gateway:secret@db.internal:3306/gateway";
+/** Production refuses to start without METRICS_TOKEN too (test/unit/config-metrics-token.test.ts). */
+const METRICS_TOKEN = "test-only-metrics-token-0123456789abcdef";
 
 describe("privacy configuration", () => {
   it("production refuses to start without PII_ENCRYPTION_KEY", () => {
@@ -12,7 +14,7 @@ describe("privacy configuration", () => {
   });
 
   it("positive twin: production starts with it, and reads the retired keys", () => {
-    const config = loadConfig({ NODE_ENV: "production", DATABASE_URL, JWT_SECRET, PII_ENCRYPTION_KEY: KEY, PII_ENCRYPTION_KEYS_OLD: ` ${OLD} ,` });
+    const config = loadConfig({ NODE_ENV: "production", DATABASE_URL, JWT_SECRET, METRICS_TOKEN, PII_ENCRYPTION_KEY: KEY, PII_ENCRYPTION_KEYS_OLD: ` ${OLD} ,` });
     expect(config.piiKeyring.readableKeyIds).toHaveLength(2);
     expect(config.usesGeneratedSecrets).toBe(false);
   });
@@ -36,7 +38,7 @@ describe("privacy configuration", () => {
 
 describe("NODE_ENV and the production database", () => {
   // Secrets are given, so no case here falls back to generating .dev-secrets.json.
-  const secrets = { JWT_SECRET, PII_ENCRYPTION_KEY: KEY };
+  const secrets = { JWT_SECRET, PII_ENCRYPTION_KEY: KEY, METRICS_TOKEN };
 
   it.each(["prod", "Production", "PRODUCTION", "staging", "dev", " production", "test "])(
     "refuses NODE_ENV=%j instead of reading it as development, naming the variable",
