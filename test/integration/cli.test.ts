@@ -51,9 +51,11 @@ describe("the command-line entry points", () => {
     const unknown = await cli("token", ["--role", "superuser"]);
     expect(unknown.code).toBe(2);
     expect(unknown.stdout).toBe("");
-    const production = await cli("token", ["--role", "admin"], { NODE_ENV: "production" });
+    // A complete production environment (METRICS_TOKEN included), so the refusal is the command's own.
+    const production = await cli("token", ["--role", "admin"], { NODE_ENV: "production", METRICS_TOKEN: "test-only-metrics-token-0123456789abcdef" });
     expect(production.code).not.toBe(0);
     expect(production.stdout).toBe("");
+    expect(production.stderr).toContain("refusing to mint tokens");
   }, 90_000);
 
   it("retention: one run against the gateway's database, reported as one JSON line of counts", async () => {
