@@ -65,7 +65,9 @@ export class LenderResolver {
     return new LenderService(context.dataSource).issueApiKey(lenderId, label ?? null, context.now, expiresAt ?? null);
   }
 
-  @Mutation(_returns => ApiKey, { description: "Admin: revoke a key; its next request is UNAUTHENTICATED." })
+  @Mutation(_returns => ApiKey, {
+    description: "Admin: revoke a key; its next request is UNAUTHENTICATED. The keys it replaced by rotation, still in their grace period, are revoked with it.",
+  })
   revokeApiKey(@Arg("id", _type => ID) id: string, @Ctx() context: GatewayContext): Promise<ApiKey> {
     return new LenderService(context.dataSource).revokeApiKey(id, context.now);
   }

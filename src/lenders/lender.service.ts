@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { DataSource, EntityManager } from "typeorm";
+import { DataSource, EntityManager, IsNull, MoreThan } from "typeorm";
 import { isPlausibleEmail } from "../common/identity-validation";
 import { endConsents } from "../lifecycle/consent-endings";
 import { ConsentEndReason } from "../model/consent-status";
@@ -98,15 +98,32 @@ export class LenderService {
     return { secret: generated.credential, apiKey };
   }
 
-  /** Takes effect on the next request: keys are looked up on every request, never cached. */
+  /**
+   * Takes effect on the next request: keys are looked up on every request, never cached. The
+   * keys this one replaced by rotation and still in their grace period are revoked with it, in
+   * the same transaction: a key is revoked because it must stop working (leaked, lender gone),
+   * and its predecessor holds the same access until the grace period ends.
+   */
   async revokeApiKey(id: string, now: Date): Promise<ApiKey> {
-    const apiKey = await this.dataSource.getRepository(ApiKey).findOneBy({ id });
-    if (!apiKey) throw new NotFoundError("API key");
-    if (apiKey.revokedAt === null) {
-      apiKey.revokedAt = now;
-      await this.dataSource.getRepository(ApiKey).update({ id }, { revokedAt: now });
-    }
-    return apiKey;
+    return this.dataSource.transaction(async manager => {
+      const keys = manager.getRepository(ApiKey);
+      const apiKey = await keys.findOneBy({ id });
+      if (!apiKey) throw new NotFoundError("API key");
+      if (apiKey.revokedAt === null) {
+        apiKey.revokedAt = now;
+        await keys.update({ id, revokedAt: IsNull() }, { revokedAt: now });
+      }
+      // Up the chain of rotations (each key has at most one successor, so one predecessor each).
+      const seen = new Set([id]);
+      for (let successor = id; ;) {
+        const predecessor = await keys.findOneBy({ lenderId: apiKey.lenderId, replacedBy: successor });
+        if (!predecessor || seen.has(predecessor.id)) break;
+        seen.add(predecessor.id);
+        await keys.update({ id: predecessor.id, revokedAt: IsNull(), expiresAt: MoreThan(now) }, { revokedAt: now });
+        successor = predecessor.id;
+      }
+      return apiKey;
+    });
   }
 
   async listKeys(lenderId: string): Promise<ApiKey[]> {
