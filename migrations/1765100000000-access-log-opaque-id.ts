@@ -13,7 +13,12 @@ const BATCH = 500;
  * MariaDB's UUID() is time-based and would be guessable from its neighbours). Lists page by
  * (at, id), newest first, so the indexes follow: (applicant_id, at, id) replaces
  * (applicant_id, seq) for an applicant's own log, (lender_id, at, id) replaces (lender_id, at),
- * and (at, id) serves the unfiltered audit log. Table API and plain SQL: both drivers run it.
+ * and (at, id) serves the unfiltered audit log. Each of them grows at its end (by time) within a
+ * key, as the ones they replace did. No index on `id` alone: nothing looks a row up by it, and
+ * with random keys it writes a random page for every row of every lender page (measured, one
+ * 400-row INSERT into a growing table: SQLite 2.2 ms before this migration, 3.3 ms after it,
+ * 8.2 ms with a unique index on `id` too; MariaDB 3.2, 5.0 and 6.3 ms). Two random v4 UUIDs
+ * collide with probability 2^-122. Table API and plain SQL: both drivers run it.
  */
 export class AccessLogOpaqueId1765100000000 implements MigrationInterface {
   name = "AccessLogOpaqueId1765100000000";
@@ -30,7 +35,6 @@ export class AccessLogOpaqueId1765100000000 implements MigrationInterface {
       );
     }
     await queryRunner.changeColumn("pii_access_log", "id", new TableColumn({ name: "id", type: "varchar", length: "36", isNullable: false }));
-    await queryRunner.createIndex("pii_access_log", new TableIndex({ name: "uq_pii_access_id", columnNames: ["id"], isUnique: true }));
     await queryRunner.dropIndex("pii_access_log", "idx_pii_access_applicant");
     await queryRunner.createIndex("pii_access_log", new TableIndex({ name: "idx_pii_access_applicant_at", columnNames: ["applicant_id", "at", "id"] }));
     await queryRunner.dropIndex("pii_access_log", "idx_pii_access_lender_at");
@@ -44,7 +48,6 @@ export class AccessLogOpaqueId1765100000000 implements MigrationInterface {
     await queryRunner.createIndex("pii_access_log", new TableIndex({ name: "idx_pii_access_lender_at", columnNames: ["lender_id", "at"] }));
     await queryRunner.dropIndex("pii_access_log", "idx_pii_access_applicant_at");
     await queryRunner.createIndex("pii_access_log", new TableIndex({ name: "idx_pii_access_applicant", columnNames: ["applicant_id", "seq"] }));
-    await queryRunner.dropIndex("pii_access_log", "uq_pii_access_id");
     await queryRunner.dropColumn("pii_access_log", "id");
   }
 }
