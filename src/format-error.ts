@@ -33,7 +33,12 @@ function failingFields(errors: readonly ValidationError[], prefix = ""): string[
 }
 
 const VARIABLE_VALUE_ERROR = /^Variable "\$([_A-Za-z]\w*)" got invalid value /;
-const NAMED_FIELD_REASON = /; Field "([_A-Za-z]\w*)" (?:of required type|is not defined by type) /;
+/**
+ * A required field the value left out: a schema name, so it is named. A field the type does not
+ * define (`Field "<key>" is not defined by type …`) is a key the client wrote: it is not named,
+ * the object holding it is.
+ */
+const NAMED_FIELD_REASON = /; Field "([_A-Za-z]\w*)" of required type /;
 
 /**
  * graphql-js reports a variable it cannot coerce as `Variable "$input" got invalid value <value>

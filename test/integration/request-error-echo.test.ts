@@ -97,6 +97,27 @@ describe("parse and validation errors never echo what the client sent", () => {
       .toEqual([["GRAPHQL_VALIDATION_FAILED", `Field "lead" argument "id" of type "ID!" is required, but it was not provided.`]]);
   });
 
+  it("a key its type does not define, sent in a variable, is BAD_USER_INPUT naming the object that holds it, never the key", async () => {
+    const input = {
+      name: "N", legalName: "N Co.", contactEmail: "a@n.example", [`k${CANARY}`]: 1,
+      criteria: { minAmount: 1000, maxAmount: 2000, minTermMonths: 1, maxTermMonths: 3, [`c${CANARY}`]: 1 },
+    };
+    const result = await gateway.request(`mutation($input: CreateLenderInput!) { createLender(input: $input) { id } }`, { input }, admin);
+    expect(result.text).not.toContain(CANARY);
+    expect(result.body.errors?.map(error => error.extensions).sort((a, b) => String(a?.field).localeCompare(String(b?.field)))).toEqual([
+      { code: "BAD_USER_INPUT", field: "criteria", fields: ["criteria"] },
+      { code: "BAD_USER_INPUT", field: "input", fields: ["input"] },
+    ]);
+  });
+
+  it("positive twin: a required field left out of a variable is named (a schema name)", async () => {
+    const input = { name: "N", legalName: "N Co.", contactEmail: "a@n.example", criteria: { minAmount: 1000, maxAmount: 2000, minTermMonths: 1 } };
+    const result = await gateway.request(`mutation($input: CreateLenderInput!) { createLender(input: $input) { id } }`, { input }, admin);
+    expect(result.body.errors?.map(error => error.extensions)).toEqual([
+      { code: "BAD_USER_INPUT", field: "criteria.maxTermMonths", fields: ["criteria.maxTermMonths"] },
+    ]);
+  });
+
   it("a required variable not sent is BAD_USER_INPUT naming the variable, as a bad value in it is", async () => {
     const result = await send(`query($id: ID!) { lead(id: $id) { id } }`, undefined, lender.apiKey);
     expect(result.body.errors?.map(error => error.extensions)).toEqual([{ code: "BAD_USER_INPUT", field: "id", fields: ["id"] }]);
