@@ -52,6 +52,8 @@ export interface GatewayConfig {
   readonly security: SecurityConfig;
   /** Whether secrets came from the generated development file. */
   readonly usesGeneratedSecrets: boolean;
+  /** Bearer token `/metrics` requires; null (development and test only): `/metrics` is open. */
+  readonly metricsToken: string | null;
 }
 
 export { ConfigError };
@@ -196,6 +198,25 @@ function parseGatewayIssuer(raw: string | undefined, nodeEnv: GatewayConfig["nod
   return value;
 }
 
+/** A bearer credential (RFC 6750 token68 characters), long enough not to be guessed. */
+const METRICS_TOKEN_FORM = /^[A-Za-z0-9._~+/-]{32,}=*$/;
+
+/**
+ * METRICS_TOKEN: what a scraper must send to read `/metrics`. Production refuses to start
+ * without it: the metrics name lenders' activity and the gateway's internals, and a listener
+ * reachable beyond the monitoring network would serve them to anyone.
+ */
+function parseMetricsToken(raw: string | undefined, nodeEnv: GatewayConfig["nodeEnv"]): string | null {
+  if (raw === undefined || raw === "") {
+    if (nodeEnv === "production") throw new ConfigError("METRICS_TOKEN is required when NODE_ENV=production");
+    return null;
+  }
+  if (!METRICS_TOKEN_FORM.test(raw)) {
+    throw new ConfigError("METRICS_TOKEN must be at least 32 characters of letters, digits and -._~+/ (e.g. `openssl rand -hex 32`)");
+  }
+  return raw;
+}
+
 const NODE_ENVS = ["production", "development", "test"] as const;
 
 /**
@@ -264,5 +285,6 @@ export function loadConfig(env: Environment = process.env): GatewayConfig {
       : parseInteger("RETENTION_INTERVAL_MINUTES", env.RETENTION_INTERVAL_MINUTES, 60, 1, 10080),
     security: parseSecurity(env),
     usesGeneratedSecrets,
+    metricsToken: parseMetricsToken(env.METRICS_TOKEN, nodeEnv),
   });
 }

@@ -4,6 +4,8 @@ import { ArgumentValidationError } from "type-graphql";
 import { ValidationError } from "class-validator";
 import { isDatabaseUnavailable, isLockConflict } from "./errors/database-availability";
 import { ErrorCode, GatewayError, ServiceUnavailableError } from "./errors/gateway-error";
+import { QueryLimitReason } from "./errors/query-limit.error";
+import { missingVariable, publicRequestMessage } from "./errors/request-error-messages";
 import type { Logger } from "./logging/logger";
 import { databaseUnavailable } from "./metrics/metrics";
 
@@ -19,6 +21,8 @@ const REQUEST_ERROR_CODES = new Set<string>([
   "INTROSPECTION_DISABLED",
 ]);
 
+const QUERY_LIMIT_REASONS = new Set<string>(Object.values(QueryLimitReason));
+
 /** Dotted paths of the failing properties, e.g. `input.criteria.minAmount`; never values. */
 function failingFields(errors: readonly ValidationError[], prefix = ""): string[] {
   return errors.flatMap(error => {
@@ -29,7 +33,12 @@ function failingFields(errors: readonly ValidationError[], prefix = ""): string[
 }
 
 const VARIABLE_VALUE_ERROR = /^Variable "\$([_A-Za-z]\w*)" got invalid value /;
-const NAMED_FIELD_REASON = /; Field "([_A-Za-z]\w*)" (?:of required type|is not defined by type) /;
+/**
+ * A required field the value left out: a schema name, so it is named. A field the type does not
+ * define (`Field "<key>" is not defined by type …`) is a key the client wrote: it is not named,
+ * the object holding it is.
+ */
+const NAMED_FIELD_REASON = /; Field "([_A-Za-z]\w*)" of required type /;
 
 /**
  * graphql-js reports a variable it cannot coerce as `Variable "$input" got invalid value <value>
@@ -157,10 +166,16 @@ export function createErrorFormatter(logger: Logger) {
         extensions: { code: ErrorCode.BAD_USER_INPUT, ...(literal.field === null ? {} : { field: literal.field, fields: [literal.field] }) },
       };
     }
+    const missing = code === ErrorCode.BAD_USER_INPUT ? missingVariable(formatted.message) : null;
+    if (missing) {
+      return { ...base, message: `Variable "$${missing}" is required`, extensions: { code: ErrorCode.BAD_USER_INPUT, field: missing, fields: [missing] } };
+    }
     if (typeof code === "string" && REQUEST_ERROR_CODES.has(code)) {
       // A query limit (src/limits) names itself: reason and limit, so the client can fix its query.
+      // Its message holds only measured numbers and the limit.
       const { reason, limit } = formatted.extensions ?? {};
-      return { ...base, extensions: { code, ...(typeof reason === "string" ? { reason, limit } : {}) } };
+      if (typeof reason === "string" && QUERY_LIMIT_REASONS.has(reason)) return { ...base, extensions: { code, reason, limit } };
+      return { ...base, message: publicRequestMessage(code, formatted.message), extensions: { code } };
     }
     if (isLockConflict(original)) {
       // A deadlock or lock wait timeout: rolled back, retryable (src/common/database-availability.ts).

@@ -12,6 +12,7 @@ import { DataSource } from "typeorm";
 import { authenticate } from "./auth/authenticate";
 import { isDatabaseUnavailable, isLockConflict, rethrowUnavailable } from "./errors/database-availability";
 import { issueAccessToken } from "./auth/oauth-token";
+import { isMetricsScraper } from "./auth/metrics-scraper";
 import { DEADLINE_PASSED, withinDeadline } from "./common/deadline";
 import type { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
@@ -37,6 +38,9 @@ export interface RunningGateway {
 }
 
 class BodyTooLargeError extends Error {}
+
+/** Every /graphql response: nothing of it may be stored by a browser or a shared cache. */
+const NO_STORE = "no-store";
 
 /** `limit` in bytes (MAX_BODY_BYTES): a larger body is refused before parsing. */
 function readBody(request: IncomingMessage, limit: number): Promise<string> {
@@ -82,6 +86,9 @@ export async function startGateway(
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // Automatic persisted queries keep documents in one cache shared by every caller: a hash
+    // registered by one principal would answer another's. Clients send the document itself.
+    persistedQueries: false,
     ...hardenedApolloOptions(config.security),
     formatError: createErrorFormatter(logger),
     plugins: [
@@ -101,6 +108,9 @@ export async function startGateway(
   const identityProviders = createIdentityProviderTokens(config.identityProviders, config.identityProviderKeys, logger);
 
   async function handleGraphQL(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    // Set first, so every answer carries it, those written below as well as the 413 and 500 of
+    // handle(): a response may hold identity, and no cache (browser, proxy) may keep one.
+    response.setHeader("cache-control", NO_STORE);
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
@@ -146,6 +156,8 @@ export async function startGateway(
       return;
     }
     for (const [name, value] of result.headers) response.setHeader(name, value);
+    // Apollo sets its own on some answers (`private, no-cache, must-revalidate`); ours is stricter.
+    response.setHeader("cache-control", NO_STORE);
     response.statusCode = result.status ?? 200;
     if (result.body.kind === "complete") {
       response.end(result.body.string);
@@ -189,6 +201,10 @@ export async function startGateway(
         return sendJson(response, report.status === "ready" ? 200 : 503, report);
       }
       if (url.pathname === "/metrics") {
+        if (config.metricsToken !== null && !isMetricsScraper(request.headers.authorization, config.metricsToken)) {
+          response.setHeader("www-authenticate", "Bearer");
+          return sendJson(response, 401, { error: "unauthorized" });
+        }
         response.writeHead(200, { "content-type": metricsRegistry.contentType });
         return void response.end(await metricsRegistry.metrics());
       }

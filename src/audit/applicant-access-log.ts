@@ -1,5 +1,5 @@
-import { DataSource, In, LessThan } from "typeorm";
-import { type Connection, bySeq, listOf, pageRequest, toConnection } from "../common/relay-pagination";
+import { DataSource, In } from "typeorm";
+import { type Connection, byAccessTime, listOf, pageRequest, pastAccessTime, toConnection } from "../common/relay-pagination";
 import { PiiAccess } from "../model/pii-access.entity";
 
 /**
@@ -13,13 +13,15 @@ export async function applicantAccessLogPage(
   after: string | null | undefined,
 ): Promise<Connection<PiiAccess>> {
   // One list kind for both fields: they show the same rows, so either's cursor pages either.
-  const page = pageRequest(listOf("accessLog", bySeq), first, after);
+  const page = pageRequest(listOf("accessLog", byAccessTime), first, after);
   if (applicantIds.length === 0) return toConnection([], page);
+  const own = { applicantId: In([...applicantIds]) };
   const rows = await dataSource.getRepository(PiiAccess).find({
     // Every lender read adds rows at the top while the applicant pages: the next page is the
     // rows older than the last one shown, never an offset that those new rows would shift.
-    where: { applicantId: In([...applicantIds]), ...(page.after === null ? {} : { seq: LessThan(page.after) }) },
-    order: { seq: "DESC" },
+    // Served by the (applicant_id, at, id) index.
+    where: page.after === null ? own : pastAccessTime(page.after).map(past => ({ ...own, ...past })),
+    order: { at: "DESC", id: "DESC" },
     take: page.take + 1,
   });
   return toConnection(rows, page);

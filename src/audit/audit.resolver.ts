@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
-import { Between, FindOptionsWhere, LessThan, MoreThanOrEqual } from "typeorm";
-import { type Connection, bySeq, listOf, pageRequest, toConnection } from "../common/relay-pagination";
+import { And, Between, FindOptionsWhere, LessThan, MoreThanOrEqual } from "typeorm";
+import { type Connection, byAccessTime, listOf, pageRequest, pastAccessTime, toConnection } from "../common/relay-pagination";
 import { PiiAccessConnection } from "./pii-access.connection";
 import { ownIdentityRows } from "../privacy/row-scope";
 import type { GatewayContext } from "../context";
@@ -41,18 +41,20 @@ export class AuditResolver {
   ): Promise<Connection<PiiAccess>> {
     // The cursor is bound to the filter: another filter's cursor is refused, not applied to it.
     const { lenderId, applicationId, outcome, from, to } = filter ?? {};
-    const page = pageRequest(listOf("auditLog", bySeq, { lenderId, applicationId, outcome, from, to }), first, after);
-    const where: FindOptionsWhere<PiiAccess> = {
+    const page = pageRequest(listOf("auditLog", byAccessTime, { lenderId, applicationId, outcome, from, to }), first, after);
+    const filtered: FindOptionsWhere<PiiAccess> = {
       ...(filter?.lenderId ? { lenderId: filter.lenderId } : {}),
       ...(filter?.applicationId ? { applicationId: filter.applicationId } : {}),
       ...(filter?.outcome ? { outcome: filter.outcome } : {}),
-      ...timeWindow(filter?.from, filter?.to),
-      // Older than the previous page's last row: reads logged meanwhile shift nothing.
-      ...(page.after === null ? {} : { seq: LessThan(page.after) }),
     };
+    const window = timeWindow(filter?.from, filter?.to);
     const rows = await context.dataSource.getRepository(PiiAccess).find({
-      where,
-      order: { seq: "DESC" },
+      // Older than the previous page's last row: reads logged meanwhile shift nothing. The cursor's
+      // condition on `at` goes beside the window's, as a second condition of the same column.
+      where: page.after === null
+        ? { ...filtered, ...window }
+        : pastAccessTime(page.after).map(past => ({ ...filtered, ...past, at: window.at ? And(past.at, window.at) : past.at })),
+      order: { at: "DESC", id: "DESC" },
       take: page.take + 1,
     });
     return toConnection(rows, page);

@@ -59,13 +59,6 @@ export interface SortKey<Row, Key> {
   read(values: unknown[]): Key | null;
 }
 
-/** An access-log position: `seq` only grows, so newest first is `seq DESC` and the next page `seq < key`. */
-export const bySeq: SortKey<{ seq: number }, number> = {
-  of: row => row.seq,
-  write: seq => [seq],
-  read: ([seq, ...rest]) => (rest.length === 0 && typeof seq === "number" && Number.isSafeInteger(seq) && seq > 0 ? seq : null),
-};
-
 export interface CreatedKey {
   createdAt: Date;
   id: string;
@@ -74,14 +67,20 @@ export interface CreatedKey {
 const ISO_MILLISECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const ROW_ID = /^[0-9A-Za-z-]{1,36}$/;
 
+/** `[ISO time, id]` back from a cursor, or null for anything else. */
+function readTimeAndId([at, id, ...rest]: unknown[]): { time: Date; id: string } | null {
+  if (rest.length > 0 || typeof at !== "string" || !ISO_MILLISECONDS.test(at) || typeof id !== "string" || !ROW_ID.test(id)) return null;
+  const time = new Date(at);
+  return !Number.isNaN(time.getTime()) && time.toISOString() === at ? { time, id } : null;
+}
+
 /** Creation time, then id: the id orders rows created in the same millisecond, so the order is total. */
 export const byCreated: SortKey<CreatedKey, CreatedKey> = {
   of: row => ({ createdAt: row.createdAt, id: row.id }),
   write: key => [key.createdAt.toISOString(), key.id],
-  read: ([at, id, ...rest]) => {
-    if (rest.length > 0 || typeof at !== "string" || !ISO_MILLISECONDS.test(at) || typeof id !== "string" || !ROW_ID.test(id)) return null;
-    const createdAt = new Date(at);
-    return !Number.isNaN(createdAt.getTime()) && createdAt.toISOString() === at ? { createdAt, id } : null;
+  read: values => {
+    const key = readTimeAndId(values);
+    return key && { createdAt: key.time, id: key.id };
   },
 };
 
@@ -105,6 +104,29 @@ export function pastTimeAndId<P extends string>(
   property: P, key: CreatedKey, direction: "ASC" | "DESC",
 ): Array<Record<P, FindOperator<Date>> & { id?: FindOperator<string> }> {
   return pastCreated(key, direction).map(({ createdAt, id }) => ({ [property]: createdAt, ...(id ? { id } : {}) }) as Record<P, FindOperator<Date>> & { id?: FindOperator<string> });
+}
+
+export interface AccessKey {
+  at: Date;
+  id: string;
+}
+
+/**
+ * An access-log position: the read's time, then the row's random id (the rows of one response
+ * share their time). Not the insertion sequence, which would tell how many reads were logged.
+ */
+export const byAccessTime: SortKey<AccessKey, AccessKey> = {
+  of: row => ({ at: row.at, id: row.id }),
+  write: key => [key.at.toISOString(), key.id],
+  read: values => {
+    const key = readTimeAndId(values);
+    return key && { at: key.time, id: key.id };
+  },
+};
+
+/** Find conditions for the access-log rows after `key`, newest first: `(at, id) < key`. */
+export function pastAccessTime(key: AccessKey): Array<{ at: FindOperator<Date>; id?: FindOperator<string> }> {
+  return [{ at: LessThan(key.at) }, { at: Equal(key.at), id: LessThan(key.id) }];
 }
 
 /** One list under one filter. A cursor names the list it came from; any other list refuses it. */

@@ -20,7 +20,8 @@ function terms(context: GatewayContext) {
 @Resolver(_of => Consent)
 export class ConsentResolver {
   @Query(_returns => ConsentNotice, {
-    description: "Applicant: the notice to show before chooseLender for these arguments; the consent stores it word for word.",
+    description: "Applicant: the notice to show before chooseLender for these arguments; the consent stores it word for word. " +
+      "It lists only the categories asked for that the lender is permitted; chooseLender with its categories. None permitted: BAD_USER_INPUT (CATEGORY_NOT_PERMITTED).",
   })
   consentNotice(
     @Arg("applicationId", _type => ID) applicationId: string,
@@ -34,6 +35,7 @@ export class ConsentResolver {
   @Mutation(_returns => Consent, {
     description:
       "Applicant: choose a lender, consenting that it may read these identity categories for this application. " +
+      "A category the lender is not permitted is refused (BAD_USER_INPUT on categories, CATEGORY_NOT_PERMITTED). " +
       "Repeating a choice that is already active with the same categories and notice returns that consent and writes nothing.",
   })
   chooseLender(@Arg("input") input: ChooseLenderInput, @Ctx() context: GatewayContext): Promise<Consent> {

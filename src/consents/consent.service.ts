@@ -10,7 +10,7 @@ import { LeadStatus, canMoveLead } from "../model/lead-status";
 import { LenderStatus } from "../model/lender-status";
 import { Lender } from "../model/lender.entity";
 import { consentStanding } from "../privacy/consent-policy";
-import { type PiiCategory, encodeCategories } from "../model/pii-category";
+import { type PiiCategory, decodeCategories, encodeCategories } from "../model/pii-category";
 import { endConsents } from "../lifecycle/consent-endings";
 import { buildConsentNotice } from "./consent-notice";
 import type { ConsentNotice } from "../model/consent-notice.type";
@@ -39,6 +39,8 @@ export enum ChooseLenderRefusal {
   LEAD_NOT_CHOOSABLE = "LEAD_NOT_CHOOSABLE",
   LENDER_SUSPENDED = "LENDER_SUSPENDED",
   CONSENT_ALREADY_ACTIVE = "CONSENT_ALREADY_ACTIVE",
+  /** On `categories`: a category an admin has not permitted this lender; a consent may not promise it. */
+  CATEGORY_NOT_PERMITTED = "CATEGORY_NOT_PERMITTED",
 }
 
 function refuseApplication(status: ApplicationStatus): BadUserInputError {
@@ -53,27 +55,38 @@ function refuseSuspendedLender(): BadUserInputError {
   return new BadUserInputError("lenderId", "this lender is suspended", ChooseLenderRefusal.LENDER_SUSPENDED);
 }
 
+function refuseCategories(): BadUserInputError {
+  return new BadUserInputError("categories", "names a category this lender may not receive; ask consentNotice for the categories it may", ChooseLenderRefusal.CATEGORY_NOT_PERMITTED);
+}
+
+/** Whether every category asked for is one the lender is permitted. */
+function allPermitted(categories: readonly PiiCategory[], permitted: readonly PiiCategory[]): boolean {
+  return categories.every(category => permitted.includes(category));
+}
+
 /** Reads a row locked for this transaction where the driver can (MySQL/MariaDB). */
 async function lockRow<T extends Application | Lead>(manager: EntityManager, entity: new () => T, id: string): Promise<T> {
   return manager.getRepository(entity).findOneOrFail({ where: { id } as never, ...forUpdate(manager) });
 }
 
 /**
- * A lender's status read under a shared lock on MySQL. Written out because TypeORM's
- * `pessimistic_read` says FOR SHARE to any server that reports a version of 8 or more, which
- * MariaDB (10.x, 11.x) rejects; LOCK IN SHARE MODE is understood by both.
+ * A lender's status and permitted categories, read in one statement under a shared lock on
+ * MySQL. Written out because TypeORM's `pessimistic_read` says FOR SHARE to any server that
+ * reports a version of 8 or more, which MariaDB (10.x, 11.x) rejects; LOCK IN SHARE MODE is
+ * understood by both.
  */
-async function lenderStatusShared(manager: EntityManager, id: string): Promise<LenderStatus | undefined> {
+async function lenderStandingShared(manager: EntityManager, id: string): Promise<{ status: LenderStatus; permitted: PiiCategory[] } | undefined> {
   const metadata = manager.connection.getMetadata(Lender);
   const driver = manager.connection.driver;
-  const column = metadata.findColumnWithPropertyName("status")!.databaseName;
+  const column = (property: string) => driver.escape(metadata.findColumnWithPropertyName(property)!.databaseName);
   const idColumn = metadata.primaryColumns[0].databaseName;
   const lock = manager.connection.options.type === "mysql" ? " LOCK IN SHARE MODE" : "";
-  const rows: Array<Record<string, LenderStatus>> = await manager.query(
-    `SELECT ${driver.escape(column)} AS status FROM ${driver.escape(metadata.tableName)} WHERE ${driver.escape(idColumn)} = ?${lock}`,
+  const rows: Array<{ status: LenderStatus; permitted: string | null }> = await manager.query(
+    `SELECT ${column("status")} AS status, ${column("permittedCategoriesStored")} AS permitted ` +
+      `FROM ${driver.escape(metadata.tableName)} WHERE ${driver.escape(idColumn)} = ?${lock}`,
     [id],
   );
-  return rows[0]?.status;
+  return rows[0] && { status: rows[0].status, permitted: decodeCategories(rows[0].permitted) };
 }
 
 export interface ConsentTerms {
@@ -85,11 +98,17 @@ export interface ConsentTerms {
 export class ConsentService {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The notice for (application, lender, categories), exactly as chooseLender will store it. */
+  /**
+   * The notice for (application, lender, categories), exactly as chooseLender will store it. It
+   * lists only the categories asked for that an admin permitted the lender (a notice must not
+   * promise what the lender may never receive); if none is, the request is refused.
+   */
   async notice(principal: Principal, applicationId: string, lenderId: string, categories: PiiCategory[], terms: ConsentTerms): Promise<ConsentNotice> {
     if (categories.length === 0) throw new BadUserInputError("categories", "must name at least one category");
     const { lender } = await this.choosable(principal, applicationId, lenderId);
-    return this.noticeFor(lender, categories, terms);
+    const permitted = categories.filter(category => lender.permittedCategories.includes(category));
+    if (permitted.length === 0) throw refuseCategories();
+    return this.noticeFor(lender, permitted, terms);
   }
 
   /**
@@ -102,6 +121,7 @@ export class ConsentService {
    */
   async choose(principal: Principal, input: ChooseLenderInput, now: Date, terms: ConsentTerms): Promise<Consent> {
     const { application, lead, lender } = await this.choosable(principal, input.applicationId, input.lenderId);
+    if (!allPermitted(input.categories, lender.permittedCategories)) throw refuseCategories();
     const notice = this.noticeFor(lender, input.categories, terms);
     if (input.noticeVersion !== undefined && input.noticeVersion !== null && input.noticeVersion !== notice.noticeVersion) {
       throw new BadUserInputError("noticeVersion", "does not match the notice for this choice (it changed, or was shown for other categories); fetch consentNotice again and show it");
@@ -126,9 +146,12 @@ export class ConsentService {
       // withdrawal, erasure or second choice cannot leave an ACTIVE consent behind.
       const current = await lockRow(manager, Application, application.id);
       if (current.status !== ApplicationStatus.SUBMITTED) throw refuseApplication(current.status);
-      // And the lender, under a shared lock: a suspension in flight either commits first (and
-      // is seen here) or waits for this consent and terminates it with the others.
-      if ((await lenderStatusShared(manager, lender.id)) !== LenderStatus.ACTIVE) throw refuseSuspendedLender();
+      // And the lender, under a shared lock: a suspension or a narrowing of its categories in
+      // flight either commits first (and is seen here) or waits for this consent (a suspension
+      // then terminates it with the others; a narrowing denies its reads from then on).
+      const standing = await lenderStandingShared(manager, lender.id);
+      if (standing?.status !== LenderStatus.ACTIVE) throw refuseSuspendedLender();
+      if (!allPermitted(input.categories, standing.permitted)) throw refuseCategories();
       // And the lead, locked: a decline in flight either commits first or waits for this choice.
       const currentLead = await lockRow(manager, Lead, lead.id);
       if (!LEAD_STATES_THAT_TAKE_A_CONSENT.includes(currentLead.status)) throw refuseLead(currentLead.status);

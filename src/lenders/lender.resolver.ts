@@ -54,7 +54,9 @@ export class LenderResolver {
     return new LenderService(context.dataSource).issueApiKeyAs(adminActorOf(context), lenderId, label ?? null, expiresAt ?? null);
   }
 
-  @Mutation(_returns => ApiKey, { description: "Admin: revoke a key; its next request is UNAUTHENTICATED." })
+  @Mutation(_returns => ApiKey, {
+    description: "Admin: revoke a key; its next request is UNAUTHENTICATED. The keys it replaced by rotation, still in their grace period, are revoked with it.",
+  })
   revokeApiKey(@Arg("id", _type => ID) id: string, @Ctx() context: GatewayContext): Promise<ApiKey> {
     return new LenderService(context.dataSource).revokeApiKey(id, adminActorOf(context));
   }

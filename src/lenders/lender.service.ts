@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { DataSource, EntityManager } from "typeorm";
+import { DataSource, EntityManager, IsNull, MoreThan } from "typeorm";
 import { type AdminActor, recordAdminAction } from "../audit/admin-action-writer";
 import { generateApiKey, hashApiKeySecret } from "../auth/api-key-secret";
 import { isPlausibleEmail } from "../common/identity-validation";
@@ -130,15 +130,36 @@ export class LenderService {
     });
   }
 
-  /** Takes effect on the next request: keys are looked up on every request, never cached. */
+  /**
+   * Takes effect on the next request: keys are looked up on every request, never cached. The
+   * keys this one replaced by rotation and still in their grace period are revoked with it, in
+   * the same transaction: a key is revoked because it must stop working (leaked, lender gone),
+   * and its predecessor holds the same access until the grace period ends.
+   */
   async revokeApiKey(id: string, actor: AdminActor): Promise<ApiKey> {
+    const now = actor.now;
     return this.dataSource.transaction(async manager => {
-      const apiKey = await manager.getRepository(ApiKey).findOneBy({ id });
+      const keys = manager.getRepository(ApiKey);
+      const apiKey = await keys.findOneBy({ id });
       if (!apiKey) throw new NotFoundError("API key");
+      const revoked = [];
       if (apiKey.revokedAt === null) {
-        apiKey.revokedAt = actor.now;
-        await manager.getRepository(ApiKey).update({ id }, { revokedAt: actor.now });
-        await recordAdminAction(manager, actor, { action: "revokeApiKey", lenderId: apiKey.lenderId, summary: `revoked key ${apiKey.prefix}` });
+        apiKey.revokedAt = now;
+        await keys.update({ id, revokedAt: IsNull() }, { revokedAt: now });
+        revoked.push(apiKey.prefix);
+      }
+      // Up the chain of rotations (each key has at most one successor, so one predecessor each).
+      const seen = new Set([id]);
+      for (let successor = id; ;) {
+        const predecessor = await keys.findOneBy({ lenderId: apiKey.lenderId, replacedBy: successor });
+        if (!predecessor || seen.has(predecessor.id)) break;
+        seen.add(predecessor.id);
+        const ended = await keys.update({ id: predecessor.id, revokedAt: IsNull(), expiresAt: MoreThan(now) }, { revokedAt: now });
+        if (ended.affected) revoked.push(predecessor.prefix);
+        successor = predecessor.id;
+      }
+      if (revoked.length > 0) {
+        await recordAdminAction(manager, actor, { action: "revokeApiKey", lenderId: apiKey.lenderId, summary: `revoked key ${revoked.join(", ")}` });
       }
       return apiKey;
     });

@@ -73,11 +73,27 @@ class CostEstimator {
   }
 }
 
-/** The cost of the operation about to run, with its variables. */
+/**
+ * The variables the operation will run with: each one sent, and for each one not sent the
+ * default its definition declares (`query($n: Int = 100)`), as execution will use it. Without
+ * the defaults a document would be measured at the default page size and run at its own.
+ */
+function effectiveVariables(operation: OperationDefinitionNode, supplied: Variables): Variables {
+  const variables: Variables = { ...supplied };
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (definition.defaultValue && !Object.prototype.hasOwnProperty.call(supplied, name)) {
+      variables[name] = valueFromASTUntyped(definition.defaultValue);
+    }
+  }
+  return variables;
+}
+
+/** The cost of the operation about to run, with its variables (sent, or their declared defaults). */
 export function estimateCost(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: readonly FragmentDefinitionNode[], variables: Variables): number {
   const root = operation.operation === "mutation" ? schema.getMutationType() : operation.operation === "subscription"
     ? schema.getSubscriptionType() : schema.getQueryType();
-  return new CostEstimator(schema, fragments, variables).selectionSet(operation.selectionSet, root ?? undefined, new Set());
+  return new CostEstimator(schema, fragments, effectiveVariables(operation, variables)).selectionSet(operation.selectionSet, root ?? undefined, new Set());
 }
 
 /** Refuses an operation whose estimated cost exceeds `maxCost`, after validation and before execution. */

@@ -14,13 +14,14 @@ registerEnumType(AccessOutcome, { name: "AccessOutcome" });
 @ObjectType({ description: "One lender read of an identity field, granted or denied. Holds no identity value." })
 @Entity("pii_access_log")
 export class PiiAccess {
+  /** Insertion order, internal only: shown, it would tell how many reads the gateway logged in all. */
   @PrimaryGeneratedColumn({ type: "int" })
   seq: number;
 
-  @Field(_type => ID)
-  get id(): string {
-    return String(this.seq);
-  }
+  /** A random UUID given at insert (src/privacy/access-log-writer.ts): says nothing about other rows. */
+  @Field(_type => ID, { description: "Opaque (a random UUID): it says nothing about other rows or how many there are." })
+  @Column({ type: "varchar", length: 36 })
+  id: string;
 
   @Field()
   @Column({ ...TIMESTAMP })

@@ -5,6 +5,7 @@ import { choose, expectData, submitApplication } from "../support/flow";
 import { TEST_JWT_SECRET, TEST_PII_ENCRYPTION_KEY, type TestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
 import { startWithPersonas } from "../support/personas";
+import { PRODUCTION_SETTINGS } from "../support/identity-providers";
 
 const run = promisify(execFile);
 
@@ -51,9 +52,11 @@ describe("the command-line entry points", () => {
     const unknown = await cli("token", ["--role", "superuser"]);
     expect(unknown.code).toBe(2);
     expect(unknown.stdout).toBe("");
-    const production = await cli("token", ["--role", "admin"], { NODE_ENV: "production" });
+    // A complete production environment (METRICS_TOKEN included), so the refusal is the command's own.
+    const production = await cli("token", ["--role", "admin"], { ...PRODUCTION_SETTINGS, NODE_ENV: "production" });
     expect(production.code).not.toBe(0);
     expect(production.stdout).toBe("");
+    expect(production.stderr).toContain("refusing to mint tokens");
   }, 90_000);
 
   it("retention: one run against the gateway's database, reported as one JSON line of counts", async () => {

@@ -5,7 +5,7 @@ import { ALL_CATEGORIES, TestLender, expectData, leadIdFor, onboardLender, submi
 import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
 import { setLenderStatus, startWithPersonas } from "../support/personas";
-import { NOTICE, NOTICE_FIELDS } from "../support/documents";
+import { NOTICE, NOTICE_FIELDS, SET_PERMISSIONS } from "../support/documents";
 
 declare const __DATABASE_KIND__: "sqlite" | "mysql";
 
@@ -111,6 +111,78 @@ describe("chooseLender stores the notice shown, repeats idempotently, and says w
       expect(shown.retention).toContain("180 days after the last of your applications closes");
       expect(shown.retention).toContain("after 45 days without activity");
       expect(shown.text).toContain("may use it to assess this application and to offer you the loan");
+    });
+  });
+
+  describe("a consent covers only categories an admin permitted the lender", () => {
+    let tango: TestLender;
+    beforeAll(async () => {
+      tango = await onboardLender(gateway, admin, "Tango", [PiiCategory.NAME, PiiCategory.PHONE]);
+    });
+
+    it("consentNotice lists only the permitted ones of the categories asked for", async () => {
+      const applicationId = await submitApplication(gateway, alice, uniqueIdentity());
+      const shown = await shownNotice(applicationId, [PiiCategory.EMAIL, PiiCategory.PHONE, PiiCategory.NAME], tango);
+      expect(shown.categories).toEqual([PiiCategory.NAME, PiiCategory.PHONE]);
+      expect(shown.text).not.toContain("e-mail");
+      // The same notice as asking for the permitted ones only: one notice, one version.
+      expect(await shownNotice(applicationId, [PiiCategory.NAME, PiiCategory.PHONE], tango)).toEqual(shown);
+    });
+
+    it("consentNotice for none of them: BAD_USER_INPUT on categories with reason CATEGORY_NOT_PERMITTED", async () => {
+      const applicationId = await submitApplication(gateway, alice, uniqueIdentity());
+      const result = await gateway.request(NOTICE, { a: applicationId, l: tango.id, c: [PiiCategory.EMAIL, PiiCategory.NATIONAL_ID] }, alice);
+      expect(refusals(result)).toEqual([["BAD_USER_INPUT", "categories", "CATEGORY_NOT_PERMITTED"]]);
+    });
+
+    it("chooseLender naming one unpermitted category: BAD_USER_INPUT on categories with reason CATEGORY_NOT_PERMITTED, nothing written", async () => {
+      const applicationId = await submitApplication(gateway, alice, uniqueIdentity());
+      const result = await gateway.request(CHOOSE, { input: { applicationId, lenderId: tango.id, categories: [PiiCategory.NAME, PiiCategory.EMAIL] } }, alice);
+      expect(refusals(result)).toEqual([["BAD_USER_INPUT", "categories", "CATEGORY_NOT_PERMITTED"]]);
+      expect(await consents(applicationId)).toEqual([]);
+      expect((await leadRow(applicationId, tango)).status).toBe("NEW");
+    });
+
+    it("twin: the categories of the notice shown are granted, with that notice", async () => {
+      const applicationId = await submitApplication(gateway, alice, uniqueIdentity());
+      const shown = await shownNotice(applicationId, ALL_CATEGORIES, tango);
+      const consent = expectData(await gateway.request(CHOOSE, {
+        input: { applicationId, lenderId: tango.id, categories: shown.categories, noticeVersion: shown.noticeVersion },
+      }, alice)).chooseLender;
+      expect([consent.status, consent.categories, consent.notice]).toEqual(["ACTIVE", [PiiCategory.NAME, PiiCategory.PHONE], shown]);
+    });
+
+    const onMysql = typeof __DATABASE_KIND__ === "string" && __DATABASE_KIND__ === "mysql" ? it : it.skip;
+
+    /** Holds Tango narrowed to NAME uncommitted while chooseLender for PHONE runs, then commits (or rolls back). */
+    async function chooseWhileNarrowing(applicationId: string, commit: boolean): Promise<GraphQLResult> {
+      const runner = gateway.dataSource.createQueryRunner();
+      await runner.connect();
+      try {
+        await runner.startTransaction();
+        await runner.query("UPDATE lenders SET permitted_categories = 'NAME' WHERE id = ?", [tango.id]);
+        const answer = gateway.request(CHOOSE, { input: { applicationId, lenderId: tango.id, categories: [PiiCategory.PHONE] } }, alice);
+        // Long enough for the choice to pass its first checks (which see PHONE permitted) and wait on the lender row.
+        await new Promise(resolve => setTimeout(resolve, 500));
+        if (commit) await runner.commitTransaction();
+        else await runner.rollbackTransaction();
+        return await answer;
+      } finally {
+        await runner.release();
+        expectData(await gateway.request(SET_PERMISSIONS, { id: tango.id, categories: [PiiCategory.NAME, PiiCategory.PHONE] }, admin));
+      }
+    }
+
+    onMysql("racing a narrowing that commits first: CATEGORY_NOT_PERMITTED and no consent (MySQL)", async () => {
+      const applicationId = await submitApplication(gateway, alice, uniqueIdentity());
+      const result = await chooseWhileNarrowing(applicationId, true);
+      expect(refusals(result)).toEqual([["BAD_USER_INPUT", "categories", "CATEGORY_NOT_PERMITTED"]]);
+      expect(await consents(applicationId)).toEqual([]);
+    });
+
+    onMysql("twin: with the narrowing rolled back instead, the choice is granted (MySQL)", async () => {
+      const applicationId = await submitApplication(gateway, alice, uniqueIdentity());
+      expect(expectData(await chooseWhileNarrowing(applicationId, false)).chooseLender.categories).toEqual([PiiCategory.PHONE]);
     });
   });
 

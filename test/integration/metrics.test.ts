@@ -1,5 +1,6 @@
 import { PiiCategory } from "../../src/model/pii-category";
-import { TestGateway } from "../support/gateway";
+import { TestGateway, startTestGateway } from "../support/gateway";
+import { startProductionGateway } from "../support/identity-providers";
 import { uniqueIdentity } from "../support/identities";
 import { LEADS_WITH_IDENTITY } from "../support/documents";
 import { TestLender, choose, expectData, onboardLender, submitApplication } from "../support/flow";
@@ -49,6 +50,7 @@ describe("/metrics, /healthz and /readyz", () => {
     const anonymous = await gateway.request("query { viewer { id } }");
     expect(anonymous.body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
 
+    // Without METRICS_TOKEN (development, test) /metrics is open: the twin of the 401s below.
     const response = await fetch(`${base}/metrics`);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/plain");
@@ -103,5 +105,53 @@ describe("/metrics, /healthz and /readyz", () => {
       expect(report.durability).toBeUndefined();
     }
     expect(expectData(await gateway.request("query { viewer { role } }", {}, admin)).viewer.role).toBe("ADMIN");
+  });
+});
+
+describe("/metrics with METRICS_TOKEN: a scraper must present it", () => {
+  const METRICS_TOKEN = "test-only-metrics-token-0123456789abcdef";
+  let gateway: TestGateway;
+  let base: string;
+
+  beforeAll(async () => {
+    // Production, as it must run: METRICS_TOKEN set (start is refused without it, test/unit/config-metrics-token.test.ts).
+    let admin: string;
+    ({ gateway, admin } = await startProductionGateway({ METRICS_TOKEN }));
+    base = gateway.url.replace(/\/graphql$/, "");
+    // Something to count, so an answer with metrics would show it.
+    expectData(await gateway.request("query { viewer { role } }", {}, admin));
+  });
+  afterAll(async () => gateway?.stop());
+
+  const scrape = (authorization?: string) => fetch(`${base}/metrics`, { headers: authorization ? { authorization } : {} });
+
+  it.each<[string, string | undefined]>([
+    ["no Authorization header", undefined],
+    ["a wrong token", "Bearer test-only-metrics-token-0123456789abcdeX"],
+    ["the token's prefix", `Bearer ${METRICS_TOKEN.slice(0, 20)}`],
+    ["the token under another scheme", `Basic ${METRICS_TOKEN}`],
+    ["an admin's JWT", "admin"],
+  ])("%s: 401 and no metrics in the body", async (_name, authorization) => {
+    const header = authorization === "admin" ? `Bearer ${await gateway.token("admin", "ops-metrics")}` : authorization;
+    const response = await scrape(header);
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toBe("Bearer");
+    const text = await response.text();
+    expect(text).not.toContain("gateway_");
+    expect(text).not.toContain("# TYPE");
+  });
+
+  it("positive twin: the token (any case of `Bearer`) gets the metrics", async () => {
+    for (const scheme of ["Bearer", "bearer"]) {
+      const response = await scrape(`${scheme} ${METRICS_TOKEN}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toContain("text/plain");
+      expect(sample(await response.text(), "gateway_graphql_requests_total", { operation: "viewer", outcome: "ok" })).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it("/healthz and /readyz stay open to the load balancer", async () => {
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
   });
 });

@@ -137,14 +137,17 @@ describe("admin lender management", () => {
     let identity: ReturnType<typeof uniqueIdentity>;
 
     beforeAll(async () => {
-      papa = await onboardLender(gateway, admin, "Papa", []);
+      // A consent may only name permitted categories (chooseLender refuses others), so Papa is
+      // chosen for all four while permitted all four, and then narrowed to none.
+      papa = await onboardLender(gateway, admin, "Papa", ALL_CATEGORIES);
       const submitted = await submitAndListLenders();
       identity = submitted.identity;
       papaLead = await leadIdFor(gateway, papa, submitted.applicationId);
       await choose(gateway, submitted.token, submitted.applicationId, papa.id, ALL_CATEGORIES);
+      expectData(await gateway.request(SET_PERMISSIONS, { id: papa.id, categories: [] }, admin));
     });
 
-    it("with no permitted category, a full consent still discloses nothing (PARTNER_NOT_PERMITTED)", async () => {
+    it("narrowed to no permitted category, a full consent discloses nothing (PARTNER_NOT_PERMITTED)", async () => {
       const result = await gateway.request(IDENTITY, { lead: papaLead }, papa.apiKey);
       expect(reasonsByField(result)).toEqual({
         fullName: "PARTNER_NOT_PERMITTED", nationalId: "PARTNER_NOT_PERMITTED", phone: "PARTNER_NOT_PERMITTED", email: "PARTNER_NOT_PERMITTED",

@@ -97,6 +97,18 @@ describe("query limits: each refused before any resolver, with a coded error and
     it("positive twin: the same document with first: 1 is answered", async () => {
       expect(expectData(await gateway.request(expensive, { n: 1 }, lender.apiKey)).leads.edges).toEqual([]);
     });
+    // The variable's declared default is what execution uses when none is sent, so it is what is measured.
+    const throughDefault = (n: number) =>
+      `query($n: Int = ${n}) { leads(first: $n) { edges { node { a: ${branch} b: ${branch} c: ${branch} } } } }`;
+    it("a `first` over the limit only through its variable's default, sent without variables, is refused with MAX_COST", async () => {
+      expectRefused(await gateway.request(throughDefault(100), {}, lender.apiKey), "MAX_COST");
+    });
+    it("positive twin: the same document with a sent value (which overrides the default) is answered", async () => {
+      expect(expectData(await gateway.request(throughDefault(100), { n: 1 }, lender.apiKey)).leads.edges).toEqual([]);
+    });
+    it("positive twin: a small default, sent without variables, is answered", async () => {
+      expect(expectData(await gateway.request(throughDefault(1), {}, lender.apiKey)).leads.edges).toEqual([]);
+    });
     it("refusal happens before any resolver: no identity read is logged", async () => {
       const before = await gateway.dataSource.getRepository(PiiAccess).count();
       await gateway.request(expensive, { n: 100 }, lender.apiKey);

@@ -3,8 +3,8 @@ import { SignJWT } from "jose";
 import { ApiKey } from "../../src/model/api-key.entity";
 import { GraphQLResult, TEST_JWT_SECRET, TestGateway, startTestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
-import { ISSUE_KEY } from "../support/documents";
-import { ALL_CATEGORIES, TestLender, choose, expectData, onboardLender, submitApplication, approvePendingChanges } from "../support/flow";
+import { ISSUE_KEY, REVOKE_KEY } from "../support/documents";
+import { ALL_CATEGORIES, TestLender, approvePendingChanges, choose, expectData, onboardLender, submitApplication } from "../support/flow";
 
 const REDIS_URL = "redis://127.0.0.1:6379";
 const ISSUER = "https://supermarket.example/auth";
@@ -282,6 +282,48 @@ describe("API key rotation: lifetime, one successor, one transaction", () => {
     expect(expectData(await gateway.request(VIEWER, {}, old.secret)).viewer.id).toBe(lender.id);
     const next = expectData(await rotate(first.apiKey.id)).rotateApiKey;
     expect(expectData(await gateway.request(VIEWER, {}, next.secret)).viewer.id).toBe(lender.id);
+  });
+
+  const revoke = async (id: string) => expectData(await gateway.request(REVOKE_KEY, { id }, admin)).revokeApiKey;
+
+  it("revoking a rotated key's successor ends its predecessor's grace too: the old key's next request is UNAUTHENTICATED", async () => {
+    const old = await issue();
+    const successor = expectData(await rotate(old.apiKey.id)).rotateApiKey;
+    expect(expectData(await gateway.request(VIEWER, {}, old.secret)).viewer.id).toBe(lender.id);
+    await revoke(successor.apiKey.id);
+    for (const secret of [successor.secret, old.secret]) {
+      const refused = await gateway.request(VIEWER, {}, secret);
+      expect(refused.status).toBe(401);
+      expect(codes(refused)).toEqual(["UNAUTHENTICATED"]);
+    }
+    const stored = await gateway.dataSource.getRepository(ApiKey).findOneByOrFail({ id: old.apiKey.id });
+    expect(stored.revokedAt).not.toBeNull();
+  });
+
+  it("the whole chain: revoking the newest of three rotations ends both keys still in their grace", async () => {
+    const first = await issue();
+    const second = expectData(await rotate(first.apiKey.id)).rotateApiKey;
+    const third = expectData(await rotate(second.apiKey.id)).rotateApiKey;
+    await revoke(third.apiKey.id);
+    for (const secret of [third.secret, second.secret, first.secret]) expect(codes(await gateway.request(VIEWER, {}, secret))).toEqual(["UNAUTHENTICATED"]);
+  });
+
+  it("twin: revoking an unrelated key of the same lender leaves the old key working in its grace, and its successor too", async () => {
+    const old = await issue();
+    const successor = expectData(await rotate(old.apiKey.id)).rotateApiKey;
+    const unrelated = await issue();
+    await revoke(unrelated.apiKey.id);
+    expect(codes(await gateway.request(VIEWER, {}, unrelated.secret))).toEqual(["UNAUTHENTICATED"]);
+    expect(expectData(await gateway.request(VIEWER, {}, old.secret)).viewer.id).toBe(lender.id);
+    expect(expectData(await gateway.request(VIEWER, {}, successor.secret)).viewer.id).toBe(lender.id);
+  });
+
+  it("twin: revoking the old key in its grace leaves its successor working", async () => {
+    const old = await issue();
+    const successor = expectData(await rotate(old.apiKey.id)).rotateApiKey;
+    await revoke(old.apiKey.id);
+    expect(codes(await gateway.request(VIEWER, {}, old.secret))).toEqual(["UNAUTHENTICATED"]);
+    expect(expectData(await gateway.request(VIEWER, {}, successor.secret)).viewer.id).toBe(lender.id);
   });
 
   it("concurrent rotations of one key: one succeeds, the rest are BAD_USER_INPUT, one successor is written", async () => {

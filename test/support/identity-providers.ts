@@ -4,8 +4,11 @@ import { join } from "node:path";
 import { type CryptoKey, type JWTPayload, SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair } from "jose";
 import { type TestGateway, startTestGateway } from "./gateway";
 
-/** Production configuration needs both identity providers; these are well-formed and never fetched by config. */
-export const PRODUCTION_IDENTITY_PROVIDERS = {
+/**
+ * What production needs beyond the secrets and DATABASE_URL: both identity providers (well-formed,
+ * never fetched by config), the gateway's issuer name and the metrics token.
+ */
+export const PRODUCTION_SETTINGS = {
   APPLICANT_TOKEN_ISSUER: "https://idp.example/applicants",
   APPLICANT_TOKEN_AUDIENCE: "lead-gateway",
   APPLICANT_JWKS_URL: "https://idp.example/applicants/jwks",
@@ -14,6 +17,7 @@ export const PRODUCTION_IDENTITY_PROVIDERS = {
   ADMIN_JWKS_URL: "https://idp.example/staff/jwks",
   /** Not an identity provider, but production needs it too: the `aud` of lenders' client assertions. */
   GATEWAY_ISSUER: "https://gateway.example",
+  METRICS_TOKEN: "test-only-metrics-token-0123456789abcdef",
 } as const;
 
 export type TestAlgorithm = "ES256" | "RS256" | "EdDSA";

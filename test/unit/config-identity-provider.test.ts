@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, loadConfig } from "../../src/config";
-import { PRODUCTION_IDENTITY_PROVIDERS } from "../support/identity-providers";
+import { PRODUCTION_SETTINGS } from "../support/identity-providers";
 
 const secrets = {
   JWT_SECRET: "test-only-jwt-secret-0123456789abcdefghijklmnop",
@@ -20,20 +20,20 @@ function jwksFile(content: unknown): string {
 }
 
 describe("identity provider configuration", () => {
-  it.each(Object.keys(PRODUCTION_IDENTITY_PROVIDERS))("production refuses to start without %s, naming it (or its role's settings)", name => {
-    const env: Record<string, string> = { ...production, ...PRODUCTION_IDENTITY_PROVIDERS };
+  it.each(Object.keys(PRODUCTION_SETTINGS))("production refuses to start without %s, naming it (or its role's settings)", name => {
+    const env: Record<string, string> = { ...production, ...PRODUCTION_SETTINGS };
     delete env[name];
-    const named = name === "GATEWAY_ISSUER" ? name : name.startsWith("ADMIN") ? "ADMIN_" : "APPLICANT_";
+    const named = name.startsWith("ADMIN_") ? "ADMIN_" : name.startsWith("APPLICANT_") ? "APPLICANT_" : name;
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(named));
   });
 
   it("positive twin: production starts with both, accepts no development token, and keeps each role's issuer", () => {
-    const config = loadConfig({ ...production, ...PRODUCTION_IDENTITY_PROVIDERS });
+    const config = loadConfig({ ...production, ...PRODUCTION_SETTINGS });
     expect(config.acceptsDevelopmentTokens).toBe(false);
     expect(config.identityProviders.map(provider => [provider.role, provider.issuer, provider.keys.kind])).toEqual([
-      ["applicant", PRODUCTION_IDENTITY_PROVIDERS.APPLICANT_TOKEN_ISSUER, "url"],
-      ["admin", PRODUCTION_IDENTITY_PROVIDERS.ADMIN_TOKEN_ISSUER, "url"],
+      ["applicant", PRODUCTION_SETTINGS.APPLICANT_TOKEN_ISSUER, "url"],
+      ["admin", PRODUCTION_SETTINGS.ADMIN_TOKEN_ISSUER, "url"],
     ]);
   });
 
@@ -44,18 +44,18 @@ describe("identity provider configuration", () => {
   });
 
   it("refuses plain-http key URLs in production, and takes them in development", () => {
-    const http = { ...PRODUCTION_IDENTITY_PROVIDERS, ADMIN_JWKS_URL: "http://idp.internal/staff/jwks" };
+    const http = { ...PRODUCTION_SETTINGS, ADMIN_JWKS_URL: "http://idp.internal/staff/jwks" };
     expect(() => loadConfig({ ...production, ...http })).toThrow(/ADMIN_JWKS_URL/);
     expect(loadConfig({ ...secrets, NODE_ENV: "development", ...http }).identityProviders).toHaveLength(2);
   });
 
   it("refuses both a file and a URL for one role", () => {
-    const env = { ...PRODUCTION_IDENTITY_PROVIDERS, APPLICANT_JWKS_FILE: jwksFile({ keys: [PUBLIC_EC] }) };
+    const env = { ...PRODUCTION_SETTINGS, APPLICANT_JWKS_FILE: jwksFile({ keys: [PUBLIC_EC] }) };
     expect(() => loadConfig({ ...production, ...env })).toThrow(/APPLICANT_JWKS_FILE or APPLICANT_JWKS_URL/);
   });
 
   it("reads a JWKS file of public keys", () => {
-    const { APPLICANT_JWKS_URL: _url, ...rest } = PRODUCTION_IDENTITY_PROVIDERS;
+    const { APPLICANT_JWKS_URL: _url, ...rest } = PRODUCTION_SETTINGS;
     const config = loadConfig({ ...production, ...rest, APPLICANT_JWKS_FILE: jwksFile({ keys: [PUBLIC_EC] }) });
     expect(config.identityProviders[0].keys.kind).toBe("file");
   });
@@ -68,14 +68,14 @@ describe("identity provider configuration", () => {
     ["no keys", { keys: [] }, /at least one key/],
     ["not JSON", "{ not json", /readable JSON Web Key Set/],
   ])("refuses a JWKS file holding %s, naming the variable", (_name, content, problem) => {
-    const { APPLICANT_JWKS_URL: _url, ...rest } = PRODUCTION_IDENTITY_PROVIDERS;
+    const { APPLICANT_JWKS_URL: _url, ...rest } = PRODUCTION_SETTINGS;
     const env = { ...production, ...rest, APPLICANT_JWKS_FILE: jwksFile(content) };
     expect(() => loadConfig(env)).toThrow(/APPLICANT_JWKS_FILE/);
     expect(() => loadConfig(env)).toThrow(problem);
   });
 
   it("refuses one issuer and audience for both roles: a token for one could pass as the other", () => {
-    const same = { ...PRODUCTION_IDENTITY_PROVIDERS, ADMIN_TOKEN_ISSUER: PRODUCTION_IDENTITY_PROVIDERS.APPLICANT_TOKEN_ISSUER };
+    const same = { ...PRODUCTION_SETTINGS, ADMIN_TOKEN_ISSUER: PRODUCTION_SETTINGS.APPLICANT_TOKEN_ISSUER };
     expect(() => loadConfig({ ...production, ...same })).toThrow(/differ in issuer or audience/);
     // Twin: the same issuer with another audience is two providers.
     expect(loadConfig({ ...production, ...same, ADMIN_TOKEN_AUDIENCE: "lead-gateway-staff" }).identityProviders).toHaveLength(2);

@@ -27,12 +27,15 @@ describe('maskName', () => {
 });
 
 describe('maskNationalId', () => {
-  it('keeps first 6 and last 4 including an X check character', () => {
-    expect(maskNationalId('11010519491231002X')).toBe('110105********002X');
+  it('keeps the last 4 only (sequence and an X check character): 14 stars', () => {
+    expect(maskNationalId('11010519491231002X')).toBe('**************002X');
   });
 
-  it('keeps a digit check character', () => {
-    expect(maskNationalId('440304199001011233')).toBe('440304********1233');
+  it('keeps a digit check character; region and birth date are hidden', () => {
+    const masked = maskNationalId('440304199001011233');
+    expect(masked).toBe('**************1233');
+    expect(masked).not.toContain('440304');
+    expect(masked).not.toContain('19900101');
   });
 
   it('masks all but the last 2 when not 18 characters', () => {
@@ -43,8 +46,8 @@ describe('maskNationalId', () => {
 });
 
 describe('maskPhone', () => {
-  it('keeps first 3 and last 4 of an 11-digit number', () => {
-    expect(maskPhone('13812345678')).toBe('138****5678');
+  it('keeps first 3 and last 2 of an 11-digit number', () => {
+    expect(maskPhone('13812345678')).toBe('138******78');
   });
 
   it('masks all but the last 2 for other lengths', () => {
@@ -55,11 +58,21 @@ describe('maskPhone', () => {
 
 describe('maskEmail', () => {
   it.each([
-    ['alice@example.com', 'a***@example.com'],
-    ['b@example.cn', 'b***@example.cn'],
-    ['张三@example.cn', '张***@example.cn'],
+    ['alice@qq.com', 'a***@qq.com'],
+    ['b@163.com', 'b***@163.com'],
+    ['Carol@Gmail.com', 'C***@Gmail.com'],
+    ['张三@126.com', '张***@126.com'],
     ['noatsign', '********'],
-  ])('%j -> %j', (input, expected) => {
+  ])('a public provider keeps its domain: %j -> %j', (input, expected) => {
+    expect(maskEmail(input)).toBe(expected);
+  });
+
+  it.each([
+    ['alice@example.com', 'a***@***.com'],
+    ['b@smallfirm.com.cn', 'b***@***.cn'],
+    ['张三@example.cn', '张***@***.cn'],
+    ['d@localhost', 'd***@***'],
+  ])('any other domain (an employer, a family) keeps only its last label: %j -> %j', (input, expected) => {
     expect(maskEmail(input)).toBe(expected);
   });
 });
@@ -67,9 +80,9 @@ describe('maskEmail', () => {
 describe('maskValue', () => {
   it.each<[MaskableCategory, string, string]>([
     ['NAME', '张三', '张*'],
-    ['NATIONAL_ID', '11010519491231002X', '110105********002X'],
-    ['PHONE', '13812345678', '138****5678'],
-    ['EMAIL', 'alice@example.com', 'a***@example.com'],
+    ['NATIONAL_ID', '11010519491231002X', '**************002X'],
+    ['PHONE', '13812345678', '138******78'],
+    ['EMAIL', 'alice@qq.com', 'a***@qq.com'],
   ])('dispatches %s', (category, input, expected) => {
     expect(maskValue(category, input)).toBe(expected);
   });
