@@ -19,7 +19,10 @@ function timeWindow(from?: Date | null, to?: Date | null) {
 
 @Resolver(_of => PiiAccess)
 export class AuditResolver {
-  @Query(_returns => PiiAccessConnection, { description: "Applicant: every lender read of my identity, granted or denied, newest first." })
+  @Query(_returns => PiiAccessConnection, {
+    description: "Applicant: every read of my identity, granted or denied, newest first: lenders' (under my consents), staff's " +
+      "(masked; which staff member is not shown) and my own account's (readerKind).",
+  })
   async myAccessLog(
     @Ctx() context: GatewayContext,
     @Arg("first", _type => Int, { nullable: true }) first?: number,
@@ -40,9 +43,10 @@ export class AuditResolver {
     @Arg("after", _type => String, { nullable: true }) after?: string,
   ): Promise<Connection<PiiAccess>> {
     // The cursor is bound to the filter: another filter's cursor is refused, not applied to it.
-    const { lenderId, applicationId, outcome, from, to } = filter ?? {};
-    const page = pageRequest(listOf("auditLog", byAccessTime, { lenderId, applicationId, outcome, from, to }), first, after);
+    const { lenderId, applicationId, outcome, readerKind, from, to } = filter ?? {};
+    const page = pageRequest(listOf("auditLog", byAccessTime, { lenderId, applicationId, outcome, readerKind, from, to }), first, after);
     const filtered: FindOptionsWhere<PiiAccess> = {
+      ...(filter?.readerKind ? { readerKind: filter.readerKind } : {}),
       ...(filter?.lenderId ? { lenderId: filter.lenderId } : {}),
       ...(filter?.applicationId ? { applicationId: filter.applicationId } : {}),
       ...(filter?.outcome ? { outcome: filter.outcome } : {}),
@@ -69,8 +73,9 @@ export class AuditResolver {
     return referralReport(context.dataSource, from, to);
   }
 
-  @FieldResolver(_returns => Lender)
-  async lender(@Root() access: PiiAccess, @Ctx() context: GatewayContext): Promise<Lender> {
+  @FieldResolver(_returns => Lender, { nullable: true, description: "The lender that read; null when the applicant or staff read (see readerKind)." })
+  async lender(@Root() access: PiiAccess, @Ctx() context: GatewayContext): Promise<Lender | null> {
+    if (access.lenderId === null) return null;
     const lender = await context.loaders.lender.load(access.lenderId);
     if (!lender) throw new Error("access record without lender");
     return lender;

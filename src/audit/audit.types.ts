@@ -1,13 +1,14 @@
 import { Field, Float, ID, InputType, Int, ObjectType } from "type-graphql";
 import { MaxLength } from "class-validator";
 import { Lender } from "../model/lender.entity";
-import { AccessOutcome } from "../model/pii-access.entity";
+import { AccessOutcome, ReaderKind } from "../model/pii-access.entity";
 
 @InputType({ description: "Narrows the audit log; every given field must match." })
 export class AuditFilter {
   @Field(_type => ID, { nullable: true }) @MaxLength(64) lenderId?: string | null;
   @Field(_type => ID, { nullable: true }) @MaxLength(64) applicationId?: string | null;
   @Field(_type => AccessOutcome, { nullable: true }) outcome?: AccessOutcome | null;
+  @Field(_type => ReaderKind, { nullable: true, description: "Lenders', applicants' own or staff reads." }) readerKind?: ReaderKind | null;
   @Field(_type => Date, { nullable: true, description: "Inclusive." }) from?: Date | null;
   @Field(_type => Date, { nullable: true, description: "Exclusive." }) to?: Date | null;
 }

@@ -6,7 +6,7 @@ import { LeadStatus } from "../model/lead-status";
 import { Offer } from "../model/offer.entity";
 import { Lender } from "../model/lender.entity";
 import type { LenderReferralStats } from "./audit.types";
-import { AccessOutcome, PiiAccess } from "../model/pii-access.entity";
+import { AccessOutcome, PiiAccess, ReaderKind } from "../model/pii-access.entity";
 
 const MAX_PERIOD_MS = 366 * 24 * 60 * 60 * 1000;
 
@@ -33,6 +33,11 @@ async function countBy(
   return new Map(rows.map(row => [row.lenderId, Number(row.n)]));
 }
 
+/** Lenders' reads only: the applicant's own and staff reads are no lender's. */
+function lenderReads(outcome: AccessOutcome) {
+  return { where: "access.outcome = :outcome AND access.readerKind = :lenders", params: { outcome, lenders: ReaderKind.LENDER } };
+}
+
 /** Per lender, the funnel of one period; one grouped query per measure, not per lender. */
 export async function referralReport(dataSource: DataSource, from: Date, to: Date): Promise<LenderReferralStats[]> {
   if (from.getTime() >= to.getTime()) throw new BadUserInputError("to", "must be after from");
@@ -47,8 +52,8 @@ export async function referralReport(dataSource: DataSource, from: Date, to: Dat
     countBy(dataSource, Lead, "lead", "updatedAt", period, status([LeadStatus.DECLINED])),
     countBy(dataSource, Lead, "lead", "updatedAt", period, status([LeadStatus.FUNDED])),
     countBy(dataSource, Lead, "lead", "updatedAt", period, status([LeadStatus.FUNDED]), "fundedAmount"),
-    countBy(dataSource, PiiAccess, "access", "at", period, { where: "access.outcome = :outcome", params: { outcome: AccessOutcome.GRANTED } }),
-    countBy(dataSource, PiiAccess, "access", "at", period, { where: "access.outcome = :outcome", params: { outcome: AccessOutcome.DENIED } }),
+    countBy(dataSource, PiiAccess, "access", "at", period, lenderReads(AccessOutcome.GRANTED)),
+    countBy(dataSource, PiiAccess, "access", "at", period, lenderReads(AccessOutcome.DENIED)),
   ]);
   const offers = await offersByLender(dataSource, period);
   return lenders.map(lender => ({

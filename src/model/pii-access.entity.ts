@@ -10,8 +10,23 @@ export enum AccessOutcome {
 
 registerEnumType(AccessOutcome, { name: "AccessOutcome" });
 
-/** One lender read of one identity field: who, when, which application, and the decision. Never the value. */
-@ObjectType({ description: "One lender read of an identity field, granted or denied. Holds no identity value." })
+/** Who read: a lender (under consent), the applicant itself, or a staff member (masked). */
+export enum ReaderKind {
+  LENDER = "LENDER",
+  APPLICANT = "APPLICANT",
+  ADMIN = "ADMIN",
+}
+
+registerEnumType(ReaderKind, {
+  name: "ReaderKind",
+  description: "Who read an identity field: a LENDER (its value under consent), the APPLICANT itself, or an ADMIN (masked).",
+});
+
+/**
+ * One read of one identity field, by a lender, the applicant or a staff member: who, when, with
+ * which credential, which application, and the decision. Never the value.
+ */
+@ObjectType({ description: "One read of an identity field, granted or denied, by a lender, the applicant or staff. Holds no identity value." })
 @Entity("pii_access_log")
 export class PiiAccess {
   /** Insertion order, internal only: shown, it would tell how many reads the gateway logged in all. */
@@ -27,8 +42,24 @@ export class PiiAccess {
   @Column({ ...TIMESTAMP })
   at: Date;
 
-  @Column({ name: "lender_id", type: "varchar", length: 36 })
-  lenderId: string;
+  @Field(_type => ReaderKind)
+  @Column({ name: "reader_kind", type: "varchar", length: 16, default: ReaderKind.LENDER })
+  readerKind: ReaderKind;
+
+  /** The lender that read; null for the applicant's and staff reads. */
+  @Column({ name: "lender_id", type: "varchar", length: 36, nullable: true })
+  lenderId: string | null;
+
+  /**
+   * The staff member (`sub`) or applicant subject that read; null for lenders (named by
+   * `lenderId`). Not a field: the applicant sees that staff read, not who.
+   */
+  @Column({ name: "reader_subject", type: "varchar", length: 128, nullable: true })
+  readerSubject: string | null;
+
+  @Field(_type => ID, { nullable: true, description: "The lender credential that read: its API key id or public key id; null for applicant and staff reads." })
+  @Column({ name: "credential_id", type: "varchar", length: 36, nullable: true })
+  credentialId: string | null;
 
   @Column({ name: "applicant_id", type: "varchar", length: 36 })
   applicantId: string;

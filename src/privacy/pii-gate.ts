@@ -1,7 +1,7 @@
 import DataLoader from "dataloader";
 import { DataSource } from "typeorm";
 import { type AccessRecord, writeAccessLog } from "./access-log-writer";
-import { AccessOutcome } from "../model/pii-access.entity";
+import { AccessOutcome, ReaderKind } from "../model/pii-access.entity";
 import type { Principal } from "../model/principal";
 import type { Consent } from "../model/consent.entity";
 import { isDatabaseUnavailable, isLockConflict } from "../errors/database-availability";
@@ -22,7 +22,7 @@ export interface IdentityReadBudget {
   chargeIdentityReads(lender: Lender, reads: number, now: Date): Promise<void>;
 }
 
-interface LenderRead {
+interface FieldRead {
   subject: PiiSubject;
   field: string;
   category: PiiCategory;
@@ -35,7 +35,7 @@ interface LenderRead {
  * seen by the next request.
  */
 export class PiiGate {
-  private readonly lenderReads: DataLoader<LenderRead, FieldDecision, string> | null;
+  private readonly reads: DataLoader<FieldRead, FieldDecision, string>;
 
   /** `budget`: null only where no quotas run (a gateway always hands its quota service in). */
   constructor(
@@ -44,25 +44,42 @@ export class PiiGate {
     private readonly now: Date,
     private readonly budget: IdentityReadBudget | null,
   ) {
-    this.lenderReads =
-      principal.kind === "lender"
-        ? new DataLoader<LenderRead, FieldDecision, string>(reads => this.decideAndAudit(principal.lender, reads), {
-            cacheKeyFn: read => `${read.subject.applicationId}\u0000${read.field}`,
-          })
-        : null;
+    this.reads = new DataLoader<FieldRead, FieldDecision, string>(
+      reads => (principal.kind === "lender" ? this.decideAndAudit(principal.lender, reads) : this.decideAndAuditOwnOrStaff(reads)),
+      { cacheKeyFn: read => `${read.subject.applicationId}\u0000${read.field}` },
+    );
   }
 
   /**
    * Resolves how the value may be disclosed, or throws FORBIDDEN with the reason. The rule is
-   * field-access.ts; a lender's reads are batched per response, decided there and audited here.
+   * field-access.ts; the reads of one response are batched, decided there and audited here,
+   * whoever reads: a lender, the applicant itself, or staff.
    */
   async authorize(subject: PiiSubject, field: string, category: PiiCategory): Promise<Disclosure> {
     // Rejects with RATE_LIMITED when a lender read is past the lender's daily budget.
-    const decision = this.lenderReads
-      ? await this.lenderReads.load({ subject, field, category })
-      : decideFieldAccess(this.principal, subject, category, [], this.now);
+    const decision = await this.reads.load({ subject, field, category });
     if (decision.allowed) return decision.disclosure;
     throw deniedError(decision.reason);
+  }
+
+  /**
+   * The applicant's reads of its own values and staff reads (masked) are decided without
+   * consents and logged like a lender's, before any value leaves: the applicant's access log
+   * shows every read of its data, and nobody at the operator reads identity unrecorded.
+   */
+  private async decideAndAuditOwnOrStaff(reads: readonly FieldRead[]): Promise<FieldDecision[]> {
+    const principal = this.principal;
+    if (principal.kind === "lender") throw new Error("unreachable: lender reads are decided with their consents");
+    const decisions = reads.map(read => decideFieldAccess(principal, read.subject, read.category, [], this.now));
+    const readerKind = principal.kind === "admin" ? ReaderKind.ADMIN : ReaderKind.APPLICANT;
+    await this.audit(reads.map((read, index) => {
+      const decision = decisions[index];
+      return this.record(read, {
+        readerKind, lenderId: null, readerSubject: principal.subject, credentialId: null,
+        outcome: decision.allowed ? AccessOutcome.GRANTED : AccessOutcome.DENIED, reason: decision.allowed ? null : decision.reason, consentId: null,
+      });
+    }));
+    return decisions;
   }
 
   /**
@@ -73,7 +90,7 @@ export class PiiGate {
    * reason DAILY_READ_BUDGET); the other reads keep their own reasons. Every row is written
    * before any value leaves.
    */
-  private async decideAndAudit(lender: Lender, reads: readonly LenderRead[]): Promise<Array<FieldDecision | RateLimitedError>> {
+  private async decideAndAudit(lender: Lender, reads: readonly FieldRead[]): Promise<Array<FieldDecision | RateLimitedError>> {
     const applicationIds = [...new Set(reads.map(read => read.subject.applicationId))];
     // Only what the rule reads: not the notice shown to the applicant (a JSON text per consent,
     // most of the bytes of this statement on a page of 100).
@@ -88,16 +105,18 @@ export class PiiGate {
       else consentsOf.set(consent.applicationId, [consent]);
     }
     // The categories decoded once for the batch, not at each of its reads.
-    const reader = { kind: "lender" as const, lender: { id: lender.id, status: lender.status, permittedCategories: lender.permittedCategories } };
+    const deciding = { kind: "lender" as const, lender: { id: lender.id, status: lender.status, permittedCategories: lender.permittedCategories } };
     const decisions = reads.map(read =>
-      decideFieldAccess(reader, read.subject, read.category, consentsOf.get(read.subject.applicationId) ?? [], this.now),
+      decideFieldAccess(deciding, read.subject, read.category, consentsOf.get(read.subject.applicationId) ?? [], this.now),
     );
     const overBudget = await this.chargeGranted(lender, decisions.filter(decision => decision.allowed).length);
+    const credentialId = this.principal.kind === "lender" ? this.principal.credential.id : null;
+    const reader = { readerKind: ReaderKind.LENDER, lenderId: lender.id, readerSubject: null, credentialId };
     await this.audit(reads.map((read, index) => {
       const decision = decisions[index];
-      if (!decision.allowed) return this.record(lender, read, { outcome: AccessOutcome.DENIED, reason: decision.reason, consentId: decision.consentId });
-      if (overBudget) return this.record(lender, read, { outcome: AccessOutcome.DENIED, reason: overBudget.reason, consentId: decision.consentId });
-      return this.record(lender, read, { outcome: AccessOutcome.GRANTED, reason: null, consentId: decision.consentId });
+      if (!decision.allowed) return this.record(read, { ...reader, outcome: AccessOutcome.DENIED, reason: decision.reason, consentId: decision.consentId });
+      if (overBudget) return this.record(read, { ...reader, outcome: AccessOutcome.DENIED, reason: overBudget.reason, consentId: decision.consentId });
+      return this.record(read, { ...reader, outcome: AccessOutcome.GRANTED, reason: null, consentId: decision.consentId });
     }));
     countIdentityReads(reads.map((read, index) => {
       const decision = decisions[index];
@@ -118,10 +137,12 @@ export class PiiGate {
     }
   }
 
-  private record(lender: Lender, read: LenderRead, decided: Pick<AccessRecord, "outcome" | "reason" | "consentId">): AccessRecord {
+  private record(
+    read: FieldRead,
+    decided: Pick<AccessRecord, "readerKind" | "lenderId" | "readerSubject" | "credentialId" | "outcome" | "reason" | "consentId">,
+  ): AccessRecord {
     return {
       at: this.now,
-      lenderId: lender.id,
       applicantId: read.subject.applicantId,
       applicationId: read.subject.applicationId,
       field: read.field,

@@ -1,6 +1,6 @@
 import { DataSource } from "typeorm";
 import { Field, Int, ObjectType } from "type-graphql";
-import { AccessOutcome, PiiAccess } from "../model/pii-access.entity";
+import { AccessOutcome, PiiAccess, ReaderKind } from "../model/pii-access.entity";
 import { BadUserInputError } from "../errors/gateway-error";
 import { Lender } from "../model/lender.entity";
 import { QuotaReason } from "../errors/rate-limited.error";
@@ -30,6 +30,7 @@ export async function findLenderAnomalies(dataSource: DataSource, from: Date, to
     .addSelect("MIN(access.at)", "firstAt")
     .addSelect("MAX(access.at)", "lastAt")
     .where("access.outcome = :outcome", { outcome: AccessOutcome.DENIED })
+    .andWhere("access.readerKind = :lenders", { lenders: ReaderKind.LENDER })
     // Reads refused by the lender's daily budget are logged DENIED too, but say nothing about
     // consent: a busy lender over its budget is not probing.
     .andWhere("(access.reason IS NULL OR access.reason <> :budget)", { budget: QuotaReason.DAILY_READ_BUDGET })

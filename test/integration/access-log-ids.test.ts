@@ -107,7 +107,8 @@ describe("PiiAccess.id is opaque: not the global sequence, not guessable from an
     await source.runMigrations();
 
     const after = await source.getRepository(PiiAccess).find({ order: { seq: "ASC" } });
-    const strip = ({ id: _id, ...rest }: PiiAccess) => rest;
+    // Undoing the later migrations drops what they added (the credential that read), so it is not compared.
+    const strip = ({ id: _id, credentialId: _credential, ...rest }: PiiAccess) => rest;
     expect(after.map(strip)).toEqual(before.map(strip));
     for (const row of after) expect(row.id).toMatch(UUID_V4);
     expect(new Set(after.map(row => row.id)).size).toBe(after.length);

@@ -213,3 +213,45 @@ describe("a rogue operator", () => {
     expect(await pendingOf(lender.id)).toHaveLength(1);
   });
 });
+
+describe("every read of identity is recorded, whoever reads", () => {
+  let gateway: TestGateway;
+  let admin: string;
+  let applicant: string;
+  let lender: TestLender;
+  let applicationId: string;
+  const LOG = `query { myAccessLog(first: 100) { edges { node { id field outcome readerKind credentialId lender { id } } } } }`;
+  const AUDIT = `query($kind: ReaderKind) { auditLog(filter: { readerKind: $kind }, first: 100) { edges { node { readerKind applicationId lender { id } credentialId } } } }`;
+
+  beforeAll(async () => {
+    ({ gateway, admin, applicant, lenders: [lender] } = await startWithPersonas({ lenders: ["Witnessed"] }));
+    applicationId = await submitApplication(gateway, applicant, uniqueIdentity());
+    await choose(gateway, applicant, applicationId, lender.id, [PiiCategory.PHONE]);
+  });
+  afterAll(async () => gateway?.stop());
+
+  const myLog = async () => expectData(await gateway.request(LOG, {}, applicant)).myAccessLog.edges.map((edge: any) => edge.node);
+
+  it("the applicant's own read, a staff read and a lender's read each appear in myAccessLog, staff without its name", async () => {
+    expect(await myLog()).toEqual([]);
+    expectData(await gateway.request("query($id: ID!) { application(id: $id) { applicant { phone } } }", { id: applicationId }, applicant));
+    expectData(await gateway.request("query($id: ID!) { application(id: $id) { applicant { phone } } }", { id: applicationId }, admin));
+    const lead = await leadIdFor(gateway, lender, applicationId);
+    expectData(await gateway.request(PHONE_READ.replace(" fullName", ""), { lead }, lender.apiKey));
+    const log = await myLog();
+    expect(log.map((row: any) => row.readerKind).sort()).toEqual(["ADMIN", "APPLICANT", "LENDER"]);
+    for (const row of log) expect(row).toMatchObject({ field: "phone", outcome: "GRANTED" });
+    expect(log.find((row: any) => row.readerKind === "LENDER")).toMatchObject({ lender: { id: lender.id }, credentialId: lender.apiKeyId });
+    expect(log.find((row: any) => row.readerKind === "ADMIN")).toMatchObject({ lender: null, credentialId: null });
+    // The staff member's name is in the record for auditors, not in what the applicant sees.
+    expect(JSON.stringify(log)).not.toContain("ops-1");
+  });
+
+  it("admins filter the audit log by reader kind", async () => {
+    const staff = expectData(await gateway.request(AUDIT, { kind: "ADMIN" }, admin)).auditLog.edges.map((edge: any) => edge.node);
+    expect(staff.length).toBeGreaterThan(0);
+    expect(staff.every((row: any) => row.readerKind === "ADMIN" && row.lender === null && row.applicationId === applicationId)).toBe(true);
+    const lenders = expectData(await gateway.request(AUDIT, { kind: "LENDER" }, admin)).auditLog.edges.map((edge: any) => edge.node);
+    expect(lenders.every((row: any) => row.readerKind === "LENDER" && row.lender.id === lender.id)).toBe(true);
+  });
+});
