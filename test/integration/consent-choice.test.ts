@@ -1,7 +1,7 @@
 import { Consent } from "../../src/model/consent.entity";
 import { Lead } from "../../src/model/lead.entity";
 import { PiiCategory } from "../../src/model/pii-category";
-import { ALL_CATEGORIES, TestLender, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";
+import { ALL_CATEGORIES, TestLender, expectData, leadIdFor, onboardLender, submitApplication, approvePendingChanges } from "../support/flow";
 import { GraphQLResult, TestGateway, startTestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
 import { setLenderStatus, startWithPersonas } from "../support/personas";
@@ -169,7 +169,9 @@ describe("chooseLender stores the notice shown, repeats idempotently, and says w
         return await answer;
       } finally {
         await runner.release();
+        // Back to both: re-adding PHONE waits for a second admin (dual control).
         expectData(await gateway.request(SET_PERMISSIONS, { id: tango.id, categories: [PiiCategory.NAME, PiiCategory.PHONE] }, admin));
+        await approvePendingChanges(gateway, tango.id);
       }
     }
 
