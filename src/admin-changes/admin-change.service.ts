@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { DataSource, EntityManager, IsNull } from "typeorm";
+import { DataSource, EntityManager, IsNull, Not } from "typeorm";
 import { type AdminActor, recordAdminAction } from "../audit/admin-action-writer";
 import { forUpdate } from "../database/row-locks";
 import { parseLenderPublicJwk } from "../auth/lender-public-jwk";
@@ -43,9 +43,13 @@ export class AdminChangeService {
       const kept = current.filter(category => categories.includes(category));
       const added = [...new Set(categories)].filter(category => !current.includes(category)).sort();
       const removed = current.filter(category => !kept.includes(category));
-      if (removed.length > 0) lender.permittedCategoriesStored = await this.lenders.setPermittedCategories(manager, lenderId, kept);
+      if (removed.length > 0) {
+        lender.permittedCategoriesStored = await this.lenders.setPermittedCategories(manager, lenderId, kept);
+        // The removal is a change of the lender: an addition requested with it counts from after it.
+        lender.accessVersion += 1;
+      }
       const change = added.length === 0 ? null : await this.request(manager, actor, lender, {
-        kind: AdminChangeKind.PERMIT_CATEGORIES, add: added, basis: kept,
+        kind: AdminChangeKind.PERMIT_CATEGORIES, add: added, basis: kept, basisVersion: lender.accessVersion,
       }, `permit ${added.join(", ")}`);
       await recordAdminAction(manager, actor, {
         action: "setFieldPermissions", lenderId,
@@ -61,12 +65,15 @@ export class AdminChangeService {
     return this.dataSource.transaction(async manager => {
       const lender = await this.lockedLender(manager, lenderId);
       let summary = `already ${lender.status}`;
+      // Suspending a suspended lender still makes every change pending on it stale: what an
+      // operator on an incident does must not leave a reactivation waiting to be approved.
+      if (status === LenderStatus.SUSPENDED && lender.status === LenderStatus.SUSPENDED) await this.lenders.bumpAccessVersion(manager, lenderId);
       if (status === LenderStatus.SUSPENDED && lender.status !== LenderStatus.SUSPENDED) {
         await this.lenders.setStatus(manager, lenderId, LenderStatus.SUSPENDED, actor.now);
         lender.status = LenderStatus.SUSPENDED;
         summary = "suspended";
       } else if (status === LenderStatus.ACTIVE && lender.status === LenderStatus.SUSPENDED) {
-        const change = await this.request(manager, actor, lender, { kind: AdminChangeKind.REACTIVATE_LENDER }, "reactivate");
+        const change = await this.request(manager, actor, lender, { kind: AdminChangeKind.REACTIVATE_LENDER, basisVersion: lender.accessVersion }, "reactivate");
         summary = `requested reactivation (change ${change.id})`;
       }
       await recordAdminAction(manager, actor, { action: "setLenderStatus", lenderId, summary });
@@ -83,11 +90,12 @@ export class AdminChangeService {
       let summary: string;
       if (after > before) {
         const change = await this.request(manager, actor, lender, {
-          kind: AdminChangeKind.RAISE_READ_BUDGET, budget, basis: lender.dailyReadBudget,
+          kind: AdminChangeKind.RAISE_READ_BUDGET, budget, basis: lender.dailyReadBudget, basisVersion: lender.accessVersion,
         }, `raise the daily read budget from ${before} to ${after}`);
         summary = `requested ${change.summary} (change ${change.id})`;
       } else {
         await manager.getRepository(Lender).update({ id: lenderId }, { dailyReadBudget: budget });
+        await this.lenders.bumpAccessVersion(manager, lenderId);
         lender.dailyReadBudget = budget;
         summary = `daily read budget ${before} -> ${after}`;
       }
@@ -113,7 +121,7 @@ export class AdminChangeService {
         createdAt: actor.now, approvedAt: null, lastUsedAt: null, revokedAt: null,
       });
       await manager.getRepository(LenderPublicKey).insert(key);
-      const change = await this.request(manager, actor, lender, { kind: AdminChangeKind.REGISTER_LENDER_KEY, publicKeyId: key.id },
+      const change = await this.request(manager, actor, lender, { kind: AdminChangeKind.REGISTER_LENDER_KEY, publicKeyId: key.id, basisVersion: lender.accessVersion },
         `register ${key.algorithm} key ${key.kid}`);
       await recordAdminAction(manager, actor, { action: "registerLenderPublicKey", lenderId, summary: `requested ${change.summary} (change ${change.id})` });
       return change;
@@ -147,9 +155,11 @@ export class AdminChangeService {
       if (status !== AdminChangeStatus.PENDING) throw refuseNotPending(status);
       const outcome = await decision(manager, change);
       Object.assign(change, { storedStatus: outcome, decidedBy: actor.subject, decidedAt: actor.now });
-      await manager.getRepository(AdminChange).update({ id, storedStatus: AdminChangeStatus.PENDING }, {
-        storedStatus: outcome, decidedBy: actor.subject, decidedAt: actor.now,
-      });
+      // The approver compared with the requester as stored, not only as read into this process.
+      const decided = await manager.getRepository(AdminChange).update({
+        id, storedStatus: AdminChangeStatus.PENDING, ...(outcome === AdminChangeStatus.APPLIED ? { requestedBy: Not(actor.subject) } : {}),
+      }, { storedStatus: outcome, decidedBy: actor.subject, decidedAt: actor.now });
+      if (decided.affected !== 1) throw outcome === AdminChangeStatus.APPLIED ? refuseSameAdmin() : refuseNotPending(status);
       await recordAdminAction(manager, actor, {
         action: outcome === AdminChangeStatus.APPLIED ? "approveAdminChange" : "rejectAdminChange",
         lenderId: change.lenderId,
@@ -162,6 +172,8 @@ export class AdminChangeService {
   private async apply(manager: EntityManager, change: AdminChange, now: Date): Promise<void> {
     const lender = await manager.getRepository(Lender).findOneByOrFail({ id: change.lenderId });
     const payload = change.payload;
+    // Anything changed on the lender since the request (a narrowing, another approval) makes it stale.
+    if (lender.accessVersion !== payload.basisVersion) throw refuseStale();
     switch (payload.kind) {
       case AdminChangeKind.PERMIT_CATEGORIES: {
         if (lender.permittedCategoriesStored !== encodeCategories(payload.basis)) throw refuseStale();
@@ -175,6 +187,7 @@ export class AdminChangeService {
       case AdminChangeKind.RAISE_READ_BUDGET:
         if (lender.dailyReadBudget !== payload.basis) throw refuseStale();
         await manager.getRepository(Lender).update({ id: lender.id }, { dailyReadBudget: payload.budget });
+        await this.lenders.bumpAccessVersion(manager, lender.id);
         return;
       case AdminChangeKind.REGISTER_LENDER_KEY: {
         // Revoked meanwhile (or already active): nothing to apply.
@@ -182,6 +195,7 @@ export class AdminChangeService {
           { id: payload.publicKeyId, lenderId: lender.id, revokedAt: IsNull(), approvedAt: IsNull() }, { approvedAt: now },
         );
         if (activated.affected !== 1) throw refuseStale();
+        await this.lenders.bumpAccessVersion(manager, lender.id);
         return;
       }
       default: {
@@ -199,7 +213,10 @@ export class AdminChangeService {
     manager: EntityManager, actor: AdminActor, lender: Lender, payload: AdminChangePayload, summary: string,
   ): Promise<AdminChange> {
     const pending = await manager.getRepository(AdminChange).findBy({ lenderId: lender.id, kind: payload.kind, storedStatus: AdminChangeStatus.PENDING });
-    const same = pending.find(change => change.statusAt(actor.now) === AdminChangeStatus.PENDING && JSON.stringify(change.payload) === JSON.stringify(payload));
+    // Only the same admin's retry: returning another admin's change would read in the log as if
+    // this admin had requested what it may then approve.
+    const same = pending.find(change => change.statusAt(actor.now) === AdminChangeStatus.PENDING && change.requestedBy === actor.subject &&
+      JSON.stringify(change.payload) === JSON.stringify(payload));
     if (same) return same;
     const change = manager.getRepository(AdminChange).create({
       id: randomUUID(), kind: payload.kind, lenderId: lender.id, summary, payload,

@@ -1,5 +1,5 @@
 import { JWTPayload, SignJWT, jwtVerify } from "jose";
-import type { Principal } from "../model/principal";
+import { type Principal, isAcceptableSubject } from "../model/principal";
 
 const ROLE_CLAIMS = ["applicant", "admin"] as const;
 type RoleClaim = (typeof ROLE_CLAIMS)[number];
@@ -30,7 +30,7 @@ export async function principalFromJwt(token: string, secret: Uint8Array, expect
   }
   const role = payload.role;
   const subject = payload.sub;
-  if (typeof subject !== "string" || subject === "" || subject.length > 128) return null;
+  if (!isAcceptableSubject(subject)) return null;
   if (typeof role !== "string" || !(ROLE_CLAIMS as readonly string[]).includes(role)) return null;
   return { kind: role as RoleClaim, subject };
 }

@@ -1,4 +1,4 @@
-import { type JWK, calculateJwkThumbprint, importJWK } from "jose";
+import { type JWK, calculateJwkThumbprint, exportJWK, importJWK } from "jose";
 import { BadUserInputError } from "../errors/gateway-error";
 import type { LenderKeyAlgorithm } from "../model/lender-public-key.entity";
 
@@ -47,10 +47,14 @@ export async function parseLenderPublicJwk(text: string): Promise<RegisteredJwk>
   if (unknown.length > 0) throw refuse("has members a public key of its type does not have");
   const jwk = Object.fromEntries(PUBLIC_MEMBERS[algorithm].map(member => [member, candidate[member]]));
   if (Object.values(jwk).some(value => typeof value !== "string" || value === "")) throw refuse("is missing a public member");
+  let canonical: JWK;
   try {
-    await importJWK(jwk as JWK, algorithm);
+    // Imported and exported again: one key has one encoding, so the same key sent with other
+    // spare bits in its base64url (or other padding) gets the same kid and is found registered.
+    canonical = await exportJWK(await importJWK(jwk as JWK, algorithm, { extractable: true }));
   } catch {
     throw refuse("is not a valid key of its type");
   }
-  return { jwk: jwk as Record<string, string>, algorithm, kid: await calculateJwkThumbprint(jwk as JWK, "sha256") };
+  const stored = Object.fromEntries(PUBLIC_MEMBERS[algorithm].map(member => [member, (canonical as Record<string, unknown>)[member]])) as Record<string, string>;
+  return { jwk: stored, algorithm, kid: await calculateJwkThumbprint(stored as JWK, "sha256") };
 }

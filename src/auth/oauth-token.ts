@@ -60,7 +60,9 @@ async function verifyAssertion(dataSource: DataSource, assertion: string, audien
       algorithms: [key.algorithm], issuer: key.lenderId, subject: key.lenderId, audience,
       requiredClaims: ["jti", "iat", "exp"], clockTolerance: CLOCK_TOLERANCE_SECONDS, currentDate: now,
     });
-    const { iat, exp, jti } = payload as { iat: number; exp: number; jti: unknown };
+    const { iat, exp, jti, aud } = payload as { iat: number; exp: number; jti: unknown; aud: unknown };
+    // The gateway alone: an assertion also addressed to someone else could be replayed there.
+    if (Array.isArray(aud) ? !(aud.length === 1 && aud[0] === audience) : aud !== audience) return null;
     if (exp - iat > MAX_ASSERTION_SECONDS || iat > now.getTime() / 1000 + CLOCK_TOLERANCE_SECONDS) return null;
     if (typeof jti !== "string" || jti === "" || jti.length > MAX_JTI_LENGTH) return null;
     return { key, jti, expiresAt: new Date((exp + CLOCK_TOLERANCE_SECONDS) * 1000) };

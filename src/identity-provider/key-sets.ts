@@ -11,6 +11,9 @@ export interface RemoteKeyTiming {
   timeoutMs: number;
 }
 
+/** Milliseconds the keys last fetched may stand in for an unreachable endpoint. */
+const MAX_STALE_KEYS_MS = 24 * 60 * 60 * 1000;
+
 /** Not a fetch problem: the key set answered, and has no (or no single) key for this token. */
 function isKeyMismatch(error: unknown): boolean {
   return error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys;
@@ -35,7 +38,9 @@ function resilientRemoteKeys(url: URL, timing: RemoteKeyTiming, logger: Logger):
     return lastGood?.keys ?? null;
   };
   return async (header, token) => {
-    const fallback = lastGoodKeys();
+    // Keys are kept through an outage for a day at most: a key the provider withdrew (leaked,
+    // rotated away) must not verify forever because its endpoint cannot be reached.
+    const fallback = cache.uat !== undefined && Date.now() - cache.uat < MAX_STALE_KEYS_MS ? lastGoodKeys() : null;
     if (fallback && Date.now() < fetchAgainAt) return fallback(header, token);
     try {
       return await remote(header, token);

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { ConfigError } from "../errors/config-error";
 
@@ -98,6 +99,23 @@ function providerFor(role: TokenRole, env: Environment, production: boolean): Id
   return Object.freeze({ role, issuer, audience, keys: keySource(role, env, production) });
 }
 
+/** RFC 7638 members of each key type, in their canonical (sorted) order. */
+const THUMBPRINT_MEMBERS: Record<string, readonly string[]> = { EC: ["crv", "kty", "x", "y"], RSA: ["e", "kty", "n"], OKP: ["crv", "kty", "x"] };
+
+function thumbprintOf(key: JsonWebKeyShape): string {
+  const members = THUMBPRINT_MEMBERS[String(key.kty)] ?? [];
+  return createHash("sha256").update(JSON.stringify(Object.fromEntries(members.map(member => [member, key[member]])))).digest("base64url");
+}
+
+function sharesKeys(first: KeySource, second: KeySource): boolean {
+  if (first.kind === "url" && second.kind === "url") return first.url.href === second.url.href;
+  if (first.kind === "file" && second.kind === "file") {
+    const firstKeys = new Set(first.jwks.keys.map(thumbprintOf));
+    return second.jwks.keys.some(key => firstKeys.has(thumbprintOf(key)));
+  }
+  return false;
+}
+
 /**
  * The identity providers of applicants and of staff. Production needs both (HS256 development
  * tokens are refused there); development may set none, one or both. The two must differ in
@@ -110,6 +128,10 @@ export function parseIdentityProviders(env: Environment, production: boolean): r
   const [first, second] = providers;
   if (second && first.issuer === second.issuer && first.audience === second.audience) {
     throw new ConfigError("APPLICANT_TOKEN_* and ADMIN_TOKEN_* must differ in issuer or audience");
+  }
+  // One key in both sets would let the applicant provider sign staff tokens.
+  if (second && sharesKeys(first.keys, second.keys)) {
+    throw new ConfigError("the applicant and staff identity providers must not share keys (APPLICANT_JWKS_* and ADMIN_JWKS_*)");
   }
   return Object.freeze(providers);
 }

@@ -1,6 +1,6 @@
 import { type JWTPayload, type JWTVerifyGetKey, jwtVerify } from "jose";
 import type { Logger } from "../logging/logger";
-import type { Principal } from "../model/principal";
+import { type Principal, isAcceptableSubject } from "../model/principal";
 import { type RemoteKeyTiming, keysOf } from "./key-sets";
 import { type IdentityProviderSettings, TOKEN_ALGORITHMS, type TokenRole } from "./settings";
 
@@ -11,7 +11,8 @@ export interface IdentityProviderTokens {
   principalOf(token: string): Promise<Principal | null>;
 }
 
-const MAX_SUBJECT_LENGTH = 128;
+/** Seconds: a token issued longer ago than this is refused, whatever its `exp` says. */
+export const MAX_TOKEN_AGE_SECONDS = 24 * 60 * 60;
 
 interface Trusted {
   role: TokenRole;
@@ -26,7 +27,8 @@ async function verifiedPayload(token: string, provider: Trusted): Promise<JWTPay
       algorithms: [...TOKEN_ALGORITHMS],
       issuer: provider.issuer,
       audience: provider.audience,
-      requiredClaims: ["sub", "exp"],
+      requiredClaims: ["sub", "exp", "iat"],
+      maxTokenAge: MAX_TOKEN_AGE_SECONDS,
     });
     return payload;
   } catch {
@@ -53,7 +55,7 @@ export function createIdentityProviderTokens(
         const payload = await verifiedPayload(token, provider);
         if (payload === null) continue;
         const subject = payload.sub;
-        if (typeof subject !== "string" || subject === "" || subject.length > MAX_SUBJECT_LENGTH) return null;
+        if (!isAcceptableSubject(subject)) return null;
         return { kind: provider.role, subject };
       }
       return null;

@@ -29,6 +29,9 @@ function servedRegions(cities: readonly string[]): string[] {
   return [...codes];
 }
 
+/** SQL for "one more than now", so concurrent changes never write the same version. */
+const NEXT_VERSION = () => "access_version + 1";
+
 /**
  * Lenders and their keys. Every method that changes something records the admin's act in the
  * same transaction. What widens what a lender may receive (categories, reactivation, a higher
@@ -84,14 +87,19 @@ export class LenderService {
    * consents (PIPL: the recipient lost its standing); reactivating revives none.
    */
   async setStatus(manager: EntityManager, id: string, status: LenderStatus, now: Date): Promise<void> {
-    await manager.getRepository(Lender).update({ id }, { status });
+    await manager.getRepository(Lender).update({ id }, { status, accessVersion: NEXT_VERSION });
     if (status === LenderStatus.SUSPENDED) await endConsents(manager, { lenderId: id }, ConsentEndReason.LENDER_SUSPENDED, now);
+  }
+
+  /** A change of what the lender may receive that writes nothing else (see `Lender.accessVersion`). */
+  async bumpAccessVersion(manager: EntityManager, id: string): Promise<void> {
+    await manager.getRepository(Lender).update({ id }, { accessVersion: NEXT_VERSION });
   }
 
   /** Replaces the permitted categories in the caller's transaction. */
   async setPermittedCategories(manager: EntityManager, id: string, categories: readonly PiiCategory[]): Promise<string> {
     const stored = encodeCategories(categories);
-    await manager.getRepository(Lender).update({ id }, { permittedCategoriesStored: stored });
+    await manager.getRepository(Lender).update({ id }, { permittedCategoriesStored: stored, accessVersion: NEXT_VERSION });
     return stored;
   }
 
@@ -173,6 +181,7 @@ export class LenderService {
       if (key.revokedAt === null) {
         key.revokedAt = actor.now;
         await manager.getRepository(LenderPublicKey).update({ id }, { revokedAt: actor.now });
+        await this.bumpAccessVersion(manager, key.lenderId);
         await recordAdminAction(manager, actor, { action: "revokeLenderPublicKey", lenderId: key.lenderId, summary: `revoked key ${key.kid}` });
       }
       return key;

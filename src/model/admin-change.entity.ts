@@ -8,11 +8,15 @@ import type { PiiCategory } from "./pii-category";
  * What a change will do, and the state it was requested against: an approval applies it only if
  * that state still holds, so a change made stale by a later narrowing is refused.
  */
-export type AdminChangePayload =
+export type AdminChangePayload = (
   | { kind: AdminChangeKind.PERMIT_CATEGORIES; add: PiiCategory[]; basis: PiiCategory[] }
   | { kind: AdminChangeKind.REACTIVATE_LENDER }
   | { kind: AdminChangeKind.RAISE_READ_BUDGET; budget: number | null; basis: number | null }
-  | { kind: AdminChangeKind.REGISTER_LENDER_KEY; publicKeyId: string };
+  | { kind: AdminChangeKind.REGISTER_LENDER_KEY; publicKeyId: string }
+) & {
+  /** The lender's `accessVersion` when the change was requested. */
+  basisVersion: number;
+};
 
 @ObjectType({ description: "A change one admin requested that widens what a lender may receive; it applies when a different admin approves it." })
 @Entity("admin_changes")

@@ -71,6 +71,15 @@ export class Lender {
   @Column({ name: "daily_read_budget", type: "int", nullable: true })
   dailyReadBudget: number | null;
 
+  /**
+   * Goes up with every change of what the lender may receive (categories, status, budget, its
+   * public keys). A change waiting for a second admin records it, and applies only if it is still
+   * the same: a narrowing in between makes the change stale for good, even if the lender is put
+   * back as it was.
+   */
+  @Column({ name: "access_version", type: "int", default: 0 })
+  accessVersion: number;
+
   @Field(_type => [PiiCategory])
   get permittedCategories(): PiiCategory[] {
     return decodeCategories(this.permittedCategoriesStored);

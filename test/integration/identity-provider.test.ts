@@ -55,12 +55,18 @@ describe("identity provider tokens", () => {
       expectUnauthenticated(await gateway.request(VIEWER, {}, forged));
     });
 
-    it("refuses a token past its exp, for another audience, of another issuer, without sub or exp", async () => {
+    it("refuses a token past its exp, for another audience, of another issuer, without sub, with a malformed sub, without iat, or too old", async () => {
       const refused = [
         await applicants.sign({ sub: "p", exp: Math.floor(Date.now() / 1000) - 60 }),
         await applicants.sign({ sub: "p", aud: "someone-else" }),
         await applicants.sign({ sub: "p", iss: "https://idp.test/elsewhere" }),
         await applicants.sign({}),
+        // A subject the database would store as another string (a lone UTF-16 half), or with a control character.
+        await applicants.sign({ sub: "p\ud800" }),
+        await applicants.sign({ sub: "p\u0000" }),
+        // No iat, or issued more than a day ago: an IdP token is not a long-lived credential, whatever its exp.
+        await applicants.sign({ sub: "p" }, { issuedAt: "none" }),
+        await applicants.sign({ sub: "p", exp: Math.floor(Date.now() / 1000) + 3600 }, { issuedAt: Math.floor(Date.now() / 1000) - 2 * 86_400 }),
       ];
       for (const token of refused) expectUnauthenticated(await gateway.request(VIEWER, {}, token));
       // Twin: the same IdP's well-formed token passes.

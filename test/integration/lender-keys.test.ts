@@ -51,6 +51,19 @@ describe("lender public keys and POST /oauth/token", () => {
       expect(expectData(await gateway.request(VIEWER, {}, token)).viewer).toEqual({ id: lender.id, role: "LENDER" });
     });
 
+    it("one key is one key: the same public key in another base64url spelling is found registered, revoked or not", async () => {
+      const lender = await onboardLender(gateway, admin, "Respelled", []);
+      const pair = await lenderKeyPair("ES256");
+      expectData(await gateway.request(REGISTER_KEY, { lenderId: lender.id, jwk: JSON.stringify(pair.publicJwk) }, admin));
+      // 32 bytes in 43 base64url characters leave 2 spare bits in the last one: flip one.
+      const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+      const x = pair.publicJwk.x as string;
+      const respelled = { ...pair.publicJwk, x: x.slice(0, -1) + alphabet[alphabet.indexOf(x.slice(-1)) ^ 1] };
+      const again = await gateway.request(REGISTER_KEY, { lenderId: lender.id, jwk: JSON.stringify(respelled) }, admin);
+      expect(codes(again)).toEqual(["BAD_USER_INPUT"]);
+      expect(await gateway.dataSource.getRepository(LenderPublicKey).countBy({ lenderId: lender.id })).toBe(1);
+    });
+
     it.each([
       ["a private key", async () => {
         const { privateKey } = await generateKeyPair("ES256", { extractable: true });
@@ -103,6 +116,7 @@ describe("lender public keys and POST /oauth/token", () => {
       ["another key under the registered kid", async () => clientAssertion(pair, lender.id, AUDIENCE, { key: (await generateKeyPair("EdDSA")).privateKey })],
       ["another lender as iss and sub", async () => clientAssertion(pair, "00000000-0000-4000-8000-000000000000", AUDIENCE)],
       ["no jti", async () => clientAssertion(pair, lender.id, AUDIENCE, { claims: { jti: undefined } })],
+      ["an audience beside the gateway", async () => clientAssertion(pair, lender.id, AUDIENCE, { claims: { aud: [AUDIENCE, "https://elsewhere.test"] } })],
     ])("refuses %s (invalid_client, 401, no detail)", async (_name, make) => {
       expect(await requestToken(gateway, await make())).toMatchObject({ status: 401, body: { error: "invalid_client" } });
     });

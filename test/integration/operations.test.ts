@@ -25,9 +25,13 @@ interface Fixtures {
   lima: TestLender;
   kilo: TestLender;
   scratch: TestLender;
-  /** Changes another admin requested on `scratch`, for the admin to decide. */
-  permitChangeId: string;
-  budgetChangeId: string;
+  /**
+   * Changes another admin requested, for the admin to decide: a raise of `kilo`'s budget (no
+   * other row of the table touches kilo's access, so it stays approvable) and a permission on
+   * `scratch` (rejected, which does not need it current).
+   */
+  approveChangeId: string;
+  rejectChangeId: string;
   /** A public JWK not registered yet, and a key registered on `scratch` to revoke. */
   publicJwk: string;
   publicKeyId: string;
@@ -146,11 +150,11 @@ const OPERATIONS: Operation[] = [
   { field: "adminActionLog", allowed: ["admin"], document: "query { adminActionLog(first: 5) { edges { node { id } } } }" },
   {
     field: "approveAdminChange", allowed: ["admin"],
-    document: "mutation($id: ID!) { approveAdminChange(id: $id) { id status } }", variables: f => ({ id: f.permitChangeId }),
+    document: "mutation($id: ID!) { approveAdminChange(id: $id) { id status } }", variables: f => ({ id: f.approveChangeId }),
   },
   {
     field: "rejectAdminChange", allowed: ["admin"],
-    document: "mutation($id: ID!) { rejectAdminChange(id: $id) { id status } }", variables: f => ({ id: f.budgetChangeId }),
+    document: "mutation($id: ID!) { rejectAdminChange(id: $id) { id status } }", variables: f => ({ id: f.rejectChangeId }),
   },
   // Last: erasing withdraws the applicant's applications, which the cases above still use.
   { field: "eraseMyData", allowed: ["applicant"], document: "mutation { eraseMyData { erasedAt } }" },
@@ -201,16 +205,17 @@ describe("operation-level roles and authentication", () => {
     };
     // Widening requests of the second admin, waiting for the first one's decision.
     expectData(await gateway.request(SET_PERMISSIONS, { id: scratch.id, categories: [PiiCategory.NAME] }, personas.secondAdmin));
-    expectData(await gateway.request("mutation($id: ID!) { setLenderReadBudget(lenderId: $id, dailyReadBudget: 9000) { id } }", { id: scratch.id }, personas.secondAdmin));
-    const pending = expectData(await gateway.request(PENDING_CHANGES, { id: scratch.id }, personas.secondAdmin)).lender.pendingChanges as Array<{ id: string; kind: string }>;
+    expectData(await gateway.request("mutation($id: ID!) { setLenderReadBudget(lenderId: $id, dailyReadBudget: 9000) { id } }", { id: kilo.id }, personas.secondAdmin));
+    const pendingOn = async (lenderId: string) =>
+      expectData(await gateway.request(PENDING_CHANGES, { id: lenderId }, personas.secondAdmin)).lender.pendingChanges as Array<{ id: string; kind: string }>;
     fixtures = {
       applicationId, withdrawableId, consentId, lima, kilo, scratch,
       offerLeadId: await leadIdFor(gateway, lima, applicationId),
       chosenLeadId: await leadIdFor(gateway, lima, chosenApplication),
       publicJwk: JSON.stringify((await lenderKeyPair()).publicJwk),
       publicKeyId: await registeredKeyId(scratch.id),
-      permitChangeId: pending.find(change => change.kind === "PERMIT_CATEGORIES")!.id,
-      budgetChangeId: pending.find(change => change.kind === "RAISE_READ_BUDGET")!.id,
+      approveChangeId: (await pendingOn(kilo.id)).find(change => change.kind === "RAISE_READ_BUDGET")!.id,
+      rejectChangeId: (await pendingOn(scratch.id)).find(change => change.kind === "PERMIT_CATEGORIES")!.id,
     };
   });
 

@@ -106,6 +106,31 @@ describe("a rogue operator", () => {
       expect(expectData(await gateway.request(PENDING_CHANGES, { id: lender.id }, admin)).lender.permittedCategories).toEqual([]);
     });
 
+    it("a narrowing makes a change stale for good, even when the lender is put back as it was", async () => {
+      const { lender } = await chosenLender("Reverted");
+      // ops-2 asks for PHONE; ops-1 (alone) permits NAME with a third admin, then narrows back to nothing.
+      expectData(await gateway.request(SET_PERMISSIONS, { id: lender.id, categories: [PiiCategory.PHONE] }, secondAdmin));
+      const [phoneChange] = await pendingOf(lender.id);
+      const third = await gateway.token("admin", "ops-3");
+      expectData(await gateway.request(SET_PERMISSIONS, { id: lender.id, categories: [PiiCategory.NAME] }, third));
+      const nameChange = (await pendingOf(lender.id)).find(change => change.id !== phoneChange.id)!;
+      expectData(await gateway.request(APPROVE_CHANGE, { id: nameChange.id }, secondAdmin));
+      expectData(await gateway.request(SET_PERMISSIONS, { id: lender.id, categories: [] }, admin));
+      const refused = await gateway.request(APPROVE_CHANGE, { id: phoneChange.id }, admin);
+      expect(reasons(refused)).toEqual(["CHANGE_STALE"]);
+      expect(expectData(await gateway.request(PENDING_CHANGES, { id: lender.id }, admin)).lender.permittedCategories).toEqual([]);
+    });
+
+    it("suspending a suspended lender makes a pending reactivation stale (incident response)", async () => {
+      const lender = await onboardLender(gateway, admin, "Incident");
+      expectData(await gateway.request(SET_STATUS, { id: lender.id, status: "SUSPENDED" }, admin));
+      expectData(await gateway.request(SET_STATUS, { id: lender.id, status: "ACTIVE" }, secondAdmin));
+      const [reactivation] = await pendingOf(lender.id);
+      expectData(await gateway.request(SET_STATUS, { id: lender.id, status: "SUSPENDED" }, admin));
+      expect(reasons(await gateway.request(APPROVE_CHANGE, { id: reactivation.id }, admin))).toEqual(["CHANGE_STALE"]);
+      expect(expectData(await gateway.request(PENDING_CHANGES, { id: lender.id }, admin)).lender.status).toBe("SUSPENDED");
+    });
+
     it("an expired change cannot be approved, and lists as EXPIRED", async () => {
       const { lender } = await chosenLender("Expired");
       expectData(await gateway.request(SET_PERMISSIONS, { id: lender.id, categories: [PiiCategory.PHONE] }, admin));

@@ -33,7 +33,10 @@ export interface TestIdentityProvider {
   jwksFile: string;
   privateKey: CryptoKey;
   /** A token of this IdP: its issuer, audience, an hour of life, unless `claims`/`header` say otherwise. */
-  sign(claims: JWTPayload & { sub?: string }, options?: { key?: CryptoKey; kid?: string; algorithm?: TestAlgorithm; expiresIn?: string }): Promise<string>;
+  sign(
+    claims: JWTPayload & { sub?: string },
+    options?: { key?: CryptoKey; kid?: string; algorithm?: TestAlgorithm; expiresIn?: string; issuedAt?: number | "none" },
+  ): Promise<string>;
 }
 
 export async function createTestIdentityProvider(name: string, algorithm: TestAlgorithm = "ES256"): Promise<TestIdentityProvider> {
@@ -49,8 +52,8 @@ export async function createTestIdentityProvider(name: string, algorithm: TestAl
     issuer, audience, algorithm, kid, jwks, jwksFile, privateKey,
     sign: (claims, options = {}) => {
       const jwt = new SignJWT({ iss: issuer, aud: audience, ...claims })
-        .setProtectedHeader({ alg: options.algorithm ?? algorithm, kid: options.kid ?? kid, typ: "JWT" })
-        .setIssuedAt();
+        .setProtectedHeader({ alg: options.algorithm ?? algorithm, kid: options.kid ?? kid, typ: "JWT" });
+      if (options.issuedAt !== "none") jwt.setIssuedAt(options.issuedAt);
       if (claims.exp === undefined) jwt.setExpirationTime(options.expiresIn ?? "1h");
       return jwt.sign(options.key ?? privateKey);
     },

@@ -29,9 +29,10 @@ export function clientAssertion(
   overrides: { claims?: Record<string, unknown>; kid?: string; key?: CryptoKey; lifetimeSeconds?: number; issuedAt?: number } = {},
 ): Promise<string> {
   const iat = overrides.issuedAt ?? Math.floor(Date.now() / 1000);
-  return new SignJWT({ jti: randomUUID(), ...overrides.claims })
+  // An `aud` among the claims (e.g. a list) is sent as given; otherwise the gateway alone.
+  return new SignJWT({ jti: randomUUID(), aud: audience, ...overrides.claims })
     .setProtectedHeader({ alg: pair.algorithm, kid: overrides.kid ?? pair.kid, typ: "JWT" })
-    .setIssuer(lenderId).setSubject(lenderId).setAudience(audience)
+    .setIssuer(lenderId).setSubject(lenderId)
     .setIssuedAt(iat).setExpirationTime(iat + (overrides.lifetimeSeconds ?? 60))
     .sign(overrides.key ?? pair.privateKey);
 }

@@ -74,6 +74,18 @@ describe("identity provider configuration", () => {
     expect(() => loadConfig(env)).toThrow(problem);
   });
 
+  it("refuses key sets the two providers share: the applicant provider could sign staff tokens", () => {
+    const shared = jwksFile({ keys: [PUBLIC_EC] });
+    const { APPLICANT_JWKS_URL: _a, ADMIN_JWKS_URL: _b, ...rest } = PRODUCTION_SETTINGS;
+    expect(() => loadConfig({ ...production, ...rest, APPLICANT_JWKS_FILE: shared, ADMIN_JWKS_FILE: jwksFile({ keys: [PUBLIC_EC] }) }))
+      .toThrow(/must not share keys/);
+    expect(() => loadConfig({ ...production, ...PRODUCTION_SETTINGS, ADMIN_JWKS_URL: PRODUCTION_SETTINGS.APPLICANT_JWKS_URL }))
+      .toThrow(/must not share keys/);
+    // Twin: distinct keys are two providers.
+    const other = { ...PUBLIC_EC, x: "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", y: "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0" };
+    expect(loadConfig({ ...production, ...rest, APPLICANT_JWKS_FILE: shared, ADMIN_JWKS_FILE: jwksFile({ keys: [other] }) }).identityProviders).toHaveLength(2);
+  });
+
   it("refuses one issuer and audience for both roles: a token for one could pass as the other", () => {
     const same = { ...PRODUCTION_SETTINGS, ADMIN_TOKEN_ISSUER: PRODUCTION_SETTINGS.APPLICANT_TOKEN_ISSUER };
     expect(() => loadConfig({ ...production, ...same })).toThrow(/differ in issuer or audience/);

@@ -27,7 +27,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   lifecycle: ["model"],
   privacy: ["model", "errors", "metrics"],
   auth: ["model", "errors"],
-  "identity-provider": ["errors"],
+  "identity-provider": ["errors", "model"],
   limits: ["errors", "common"],
   "config.ts": ["errors", "identity-provider", "logging", "privacy"],
   // Domains.
