@@ -13,6 +13,16 @@ import type { Disclosure, PiiSubject } from "./field-access";
  */
 export function enforcePii(schema: GraphQLSchema): GraphQLSchema {
   return mapSchema(schema, {
+    // Mutation root fields run one after another, and each may change what a reader may see:
+    // decisions are not carried from one to the next.
+    [MapperKind.MUTATION_ROOT_FIELD]: fieldConfig => {
+      const resolveMutation = fieldConfig.resolve ?? defaultFieldResolver;
+      const fresh: GraphQLFieldResolver<unknown, GatewayContext> = (source, args, context, info) => {
+        context.piiGate.forgetDecisions();
+        return resolveMutation(source, args, context, info);
+      };
+      return { ...fieldConfig, resolve: fresh };
+    },
     [MapperKind.OBJECT_FIELD]: (fieldConfig, fieldName) => {
       const pii = getDirective(schema, fieldConfig, PII_DIRECTIVE_NAME)?.[0];
       if (!pii) return fieldConfig;

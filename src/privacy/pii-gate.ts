@@ -51,6 +51,14 @@ export class PiiGate {
   }
 
   /**
+   * Forgets the decisions made so far in this request. A mutation can end a consent (a DECLINED
+   * outcome, a withdrawal): identity read after it, in the same request, is decided again.
+   */
+  forgetDecisions(): void {
+    this.reads.clearAll();
+  }
+
+  /**
    * Resolves how the value may be disclosed, or throws FORBIDDEN with the reason. The rule is
    * field-access.ts; the reads of one response are batched, decided there and audited here,
    * whoever reads: a lender, the applicant itself, or staff.

@@ -5,6 +5,7 @@ import { Consent } from "../model/consent.entity";
 import { forUpdate } from "../database/row-locks";
 import { closeApplication } from "../lifecycle/application-closing";
 import { Lead } from "../model/lead.entity";
+import { LeadStatus } from "../model/lead-status";
 
 /** What closing one idle application did; counts only. */
 export interface ClosingCounts {
@@ -12,9 +13,14 @@ export interface ClosingCounts {
   consentsTerminated: number;
 }
 
+/** Leads whose changes count as activity: those the applicant chose. */
+const CHOSEN_LEAD_STATES = [LeadStatus.CHOSEN, LeadStatus.APPROVED];
+
 /**
- * SUBMITTED applications with no activity since `idleSince`: created before it, and no lead of
- * theirs changed and no consent on them granted since. Nobody else closes an application no
+ * SUBMITTED applications with no activity since `idleSince`: created before it, no lead the
+ * applicant chose changed and no consent on them granted since. A lead the applicant never chose
+ * does not count: a lender revising its offer on it must not keep the application, and with it
+ * the applicant's identity, open for good. Nobody else closes an application no
  * lender funds and its applicant forgets, and retention counts only from a closing, so without
  * this such an applicant's identity would be kept forever (PIPL 19, 47). Selected in SQL, ids
  * only; `onlyId` narrows the same rule to one application, for the re-check before closing.
@@ -25,9 +31,11 @@ export async function idleApplications(manager: EntityManager, idleSince: Date, 
     .where("application.status = :submitted", { submitted: ApplicationStatus.SUBMITTED })
     .andWhere("application.createdAt < :idleSince", { idleSince })
     .andWhere(outer => "NOT EXISTS " + outer.subQuery().select("1").from(Lead, "lead")
-      .where("lead.applicationId = application.id").andWhere("lead.updatedAt >= :idleSince").getQuery())
+      .where("lead.applicationId = application.id").andWhere("lead.updatedAt >= :idleSince")
+      .andWhere("lead.status IN (:...chosenLeadStates)").getQuery())
     .andWhere(outer => "NOT EXISTS " + outer.subQuery().select("1").from(Consent, "consent")
       .where("consent.applicationId = application.id").andWhere("consent.grantedAt >= :idleSince").getQuery())
+    .setParameter("chosenLeadStates", CHOSEN_LEAD_STATES)
     .orderBy("application.id", "ASC");
   if (onlyId !== undefined) query.andWhere("application.id = :onlyId", { onlyId });
   const rows: Array<{ id: string }> = await query.getRawMany();

@@ -191,3 +191,23 @@ describe("lead outcomes", () => {
     expect(row).toEqual({ lender: { id: charlie.id }, funded: 2, fundedAmount: 4_000_000_000 });
   });
 });
+
+describe("a mutation that ends a consent, then a read in the same request", () => {
+  it("is decided again after the mutation: the decision before it is not reused", async () => {
+    const { gateway, applicant, lenders: [lender] } = await startWithPersonas({ lenders: ["Sequential"] });
+    try {
+      const applicationId = await submitApplication(gateway, applicant, uniqueIdentity());
+      await choose(gateway, applicant, applicationId, lender.id, [PiiCategory.NAME]);
+      const leadId = await leadIdFor(gateway, lender, applicationId);
+      const both = await gateway.request(`mutation($lead: ID!) {
+        a: reportOutcome(input: { leadId: $lead, outcome: APPROVED }) { status application { applicant { fullName } } }
+        b: reportOutcome(input: { leadId: $lead, outcome: DECLINED }) { status application { applicant { fullName } } } }`, { lead: leadId }, lender.apiKey);
+      expect(both.body.data?.a.application.applicant.fullName).toEqual(expect.any(String));
+      // DECLINED ended the consent: the second read is refused, as a next request would be.
+      expect(both.body.data?.b.application.applicant.fullName).toBeNull();
+      expect(both.body.errors?.map(error => [error.path?.[0], error.extensions?.reason])).toEqual([["b", "CONSENT_TERMINATED"]]);
+    } finally {
+      await gateway.stop();
+    }
+  });
+});

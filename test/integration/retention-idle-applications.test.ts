@@ -10,7 +10,7 @@ import { TestGateway } from "../support/gateway";
 import { TestIdentity, uniqueIdentity } from "../support/identities";
 import { rawDump } from "../support/raw-rows";
 import { startWithPersonas } from "../support/personas";
-import { WITHDRAW_APPLICATION } from "../support/documents";
+import { OFFER, OUTCOME, WITHDRAW_APPLICATION } from "../support/documents";
 
 const DAY_MS = 86_400_000;
 const MY_APPLICATIONS = "query { myApplications(first: 50) { edges { node { id status } } } }";
@@ -129,6 +129,22 @@ describe("retention closes applications left open and idle", () => {
       expect(rows).toHaveLength(2);
       expect(rows.every((row: any) => row.erased_at !== null)).toBe(true);
     });
+  });
+
+  it("a lender revising its offer on a lead the applicant never chose does not keep the application open", async () => {
+    const token = await gateway.token("applicant", "never-chose");
+    const applicationId = await submitApplication(gateway, token, uniqueIdentity());
+    const leadId = await leadIdFor(gateway, lender, applicationId);
+    await age(applicationId, 200);
+    // The lender offers today, and again: its lead changed, but not one the applicant chose.
+    for (const apr of [12, 11]) expectData(await gateway.request(OFFER, { input: { leadId, apr, amount: 10000, termMonths: 12 } }, lender.apiKey));
+    const idleSince = new Date(Date.now() - 90 * DAY_MS);
+    expect(await idleApplications(gateway.dataSource.manager, idleSince, applicationId)).toEqual([applicationId]);
+    // Twin: once the applicant chose it, the lender's work on that lead (an approval today) is activity.
+    await choose(gateway, token, applicationId, lender.id, ALL_CATEGORIES);
+    await age(applicationId, 200, ["consents"]);
+    expectData(await gateway.request(OUTCOME, { input: { leadId, outcome: "APPROVED" } }, lender.apiKey));
+    expect(await idleApplications(gateway.dataSource.manager, idleSince, applicationId)).toEqual([]);
   });
 
   describe("each closing asks again and is conditional on SUBMITTED", () => {
