@@ -19,6 +19,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   logging: [],
   "context.ts": [],
   "schema-sdl.ts": [],
+  transparency: [],
   metrics: ["errors"],
   common: ["errors"],
   database: ["model"],
