@@ -2,7 +2,8 @@ import { GraphQLSchema } from "graphql";
 import { applyMiddleware } from "graphql-middleware";
 import { allow, rule, shield } from "graphql-shield";
 import { In } from "typeorm";
-import { AccessOutcome, PiiAccess } from "../src/model/pii-access.entity";
+import { randomUUID } from "node:crypto";
+import { AccessOutcome, PiiAccess, ReaderKind } from "../src/model/pii-access.entity";
 import { applyOperationPermissions } from "../src/auth/permissions";
 import { GatewayConfig } from "../src/config";
 import { Consent } from "../src/model/consent.entity";
@@ -49,7 +50,11 @@ function perFieldShield() {
         .findBy({ lenderId: principal.lender.id, applicationId: In([subject.applicationId]) });
       const decision = decideLenderAccess(principal.lender, category, consents, context.now);
       await context.dataSource.getRepository(PiiAccess).insert({
+        id: randomUUID(),
         at: context.now,
+        readerKind: ReaderKind.LENDER,
+        readerSubject: null,
+        credentialId: principal.credential.id,
         lenderId: principal.lender.id,
         applicantId: subject.applicantId,
         applicationId: subject.applicationId,

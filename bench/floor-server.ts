@@ -156,7 +156,7 @@ export async function startFloorServer(target: DatabaseTarget, openIdentity: Ide
       const applicant: Record<string, unknown> = { city: regionNameOf(lead.city) ?? null };
       for (const [field, category] of FIELDS) {
         const decision = decideLenderAccess(lender, category, own, now);
-        audit.push(randomUUID(), driver.timestamp(now), lender.id, lead.applicant_id, lead.application_id, field, category,
+        audit.push(randomUUID(), driver.timestamp(now), "LENDER", key.id, lender.id, lead.applicant_id, lead.application_id, field, category,
           decision.allowed ? "GRANTED" : "DENIED", decision.allowed ? null : decision.reason, decision.consentId);
         rows++;
         applicant[field] = decision.allowed ? openIdentity(record, field) : null;
@@ -164,8 +164,9 @@ export async function startFloorServer(target: DatabaseTarget, openIdentity: Ide
       return { node: { id: lead.id, status: lead.status, application: { id: lead.application_id, amount: lead.amount, termMonths: lead.term_months, applicant } } };
     });
     if (rows > 0 && options.audit) {
-      await run("INSERT INTO pii_access_log (id, at, lender_id, applicant_id, application_id, field, category, outcome, reason, consent_id) VALUES " +
-        new Array(rows).fill("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", "), audit);
+      // The same record the gateway writes: reader kind and the credential that read included.
+      await run("INSERT INTO pii_access_log (id, at, reader_kind, credential_id, lender_id, applicant_id, application_id, field, category, outcome, reason, consent_id) VALUES " +
+        new Array(rows).fill("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", "), audit);
     }
     return { data: { leads: { edges } } };
   }
