@@ -1,6 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import type { GatewayContext } from "../context";
-import { BadUserInputError, NotFoundError } from "../errors/gateway-error";
 import { Lender } from "../model/lender.entity";
 import { LenderAnomaly, findLenderAnomalies } from "./lender-anomaly";
 
