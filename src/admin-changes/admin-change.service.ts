@@ -65,14 +65,15 @@ export class AdminChangeService {
     return this.dataSource.transaction(async manager => {
       const lender = await this.lockedLender(manager, lenderId);
       let summary = `already ${lender.status}`;
-      // Suspending a suspended lender still makes every change pending on it stale: what an
-      // operator on an incident does must not leave a reactivation waiting to be approved.
-      if (status === LenderStatus.SUSPENDED && lender.status === LenderStatus.SUSPENDED) await this.lenders.bumpAccessVersion(manager, lenderId);
-      if (status === LenderStatus.SUSPENDED && lender.status !== LenderStatus.SUSPENDED) {
+      if (status === LenderStatus.SUSPENDED && lender.status === LenderStatus.SUSPENDED) {
+        // Suspending a suspended lender still makes every change pending on it stale: what an
+        // operator on an incident does must not leave a reactivation waiting to be approved.
+        await this.lenders.bumpAccessVersion(manager, lenderId);
+      } else if (status === LenderStatus.SUSPENDED) {
         await this.lenders.setStatus(manager, lenderId, LenderStatus.SUSPENDED, actor.now);
         lender.status = LenderStatus.SUSPENDED;
         summary = "suspended";
-      } else if (status === LenderStatus.ACTIVE && lender.status === LenderStatus.SUSPENDED) {
+      } else if (lender.status === LenderStatus.SUSPENDED) {
         const change = await this.request(manager, actor, lender, { kind: AdminChangeKind.REACTIVATE_LENDER, basisVersion: lender.accessVersion }, "reactivate");
         summary = `requested reactivation (change ${change.id})`;
       }
@@ -94,8 +95,7 @@ export class AdminChangeService {
         }, `raise the daily read budget from ${before} to ${after}`);
         summary = `requested ${change.summary} (change ${change.id})`;
       } else {
-        await manager.getRepository(Lender).update({ id: lenderId }, { dailyReadBudget: budget });
-        await this.lenders.bumpAccessVersion(manager, lenderId);
+        await this.lenders.setDailyReadBudget(manager, lenderId, budget);
         lender.dailyReadBudget = budget;
         summary = `daily read budget ${before} -> ${after}`;
       }
@@ -186,8 +186,7 @@ export class AdminChangeService {
         return;
       case AdminChangeKind.RAISE_READ_BUDGET:
         if (lender.dailyReadBudget !== payload.basis) throw refuseStale();
-        await manager.getRepository(Lender).update({ id: lender.id }, { dailyReadBudget: payload.budget });
-        await this.lenders.bumpAccessVersion(manager, lender.id);
+        await this.lenders.setDailyReadBudget(manager, lender.id, payload.budget);
         return;
       case AdminChangeKind.REGISTER_LENDER_KEY: {
         // Revoked meanwhile (or already active): nothing to apply.

@@ -41,8 +41,8 @@ const NEXT_VERSION = () => "access_version + 1";
 export class LenderService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async get(id: string, manager: EntityManager = this.dataSource.manager): Promise<Lender> {
-    const lender = await manager.getRepository(Lender).findOneBy({ id });
+  async get(id: string): Promise<Lender> {
+    const lender = await this.dataSource.getRepository(Lender).findOneBy({ id });
     if (!lender) throw new NotFoundError("Lender");
     return lender;
   }
@@ -94,6 +94,11 @@ export class LenderService {
   /** A change of what the lender may receive that writes nothing else (see `Lender.accessVersion`). */
   async bumpAccessVersion(manager: EntityManager, id: string): Promise<void> {
     await manager.getRepository(Lender).update({ id }, { accessVersion: NEXT_VERSION });
+  }
+
+  /** Sets the daily identity-read budget (null: the default) in the caller's transaction. */
+  async setDailyReadBudget(manager: EntityManager, id: string, budget: number | null): Promise<void> {
+    await manager.getRepository(Lender).update({ id }, { dailyReadBudget: budget, accessVersion: NEXT_VERSION });
   }
 
   /** Replaces the permitted categories in the caller's transaction. */
