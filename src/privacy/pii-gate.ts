@@ -22,6 +22,8 @@ export interface IdentityReadBudget {
   chargeIdentityReads(lender: Lender, reads: number, now: Date): Promise<void>;
 }
 
+type LenderPrincipal = Extract<Principal, { kind: "lender" }>;
+
 interface FieldRead {
   subject: PiiSubject;
   field: string;
@@ -29,9 +31,9 @@ interface FieldRead {
 }
 
 /**
- * One per request. Lender reads of one response are decided together: one query for the
- * consents of every application on the page, one multi-row insert into the access log,
- * awaited before any value is released. Nothing outlives the request, so a withdrawal is
+ * One per request. The identity reads of one response are decided together: for a lender, one
+ * query for the consents of every application on the page; for every reader, one multi-row
+ * insert into the access log, awaited before any value is released. Nothing outlives the request, so a withdrawal is
  * seen by the next request.
  */
 export class PiiGate {
@@ -40,12 +42,12 @@ export class PiiGate {
   /** `budget`: null only where no quotas run (a gateway always hands its quota service in). */
   constructor(
     private readonly dataSource: DataSource,
-    private readonly principal: Principal,
+    principal: Principal,
     private readonly now: Date,
     private readonly budget: IdentityReadBudget | null,
   ) {
     this.reads = new DataLoader<FieldRead, FieldDecision, string>(
-      reads => (principal.kind === "lender" ? this.decideAndAudit(principal.lender, reads) : this.decideAndAuditOwnOrStaff(reads)),
+      reads => (principal.kind === "lender" ? this.decideAndAudit(principal, reads) : this.decideAndAuditOwnOrStaff(principal, reads)),
       { cacheKeyFn: read => `${read.subject.applicationId}\u0000${read.field}` },
     );
   }
@@ -75,9 +77,7 @@ export class PiiGate {
    * consents and logged like a lender's, before any value leaves: the applicant's access log
    * shows every read of its data, and nobody at the operator reads identity unrecorded.
    */
-  private async decideAndAuditOwnOrStaff(reads: readonly FieldRead[]): Promise<FieldDecision[]> {
-    const principal = this.principal;
-    if (principal.kind === "lender") throw new Error("unreachable: lender reads are decided with their consents");
+  private async decideAndAuditOwnOrStaff(principal: Exclude<Principal, LenderPrincipal>, reads: readonly FieldRead[]): Promise<FieldDecision[]> {
     const decisions = reads.map(read => decideFieldAccess(principal, read.subject, read.category, [], this.now));
     const readerKind = principal.kind === "admin" ? ReaderKind.ADMIN : ReaderKind.APPLICANT;
     await this.audit(reads.map((read, index) => {
@@ -98,7 +98,7 @@ export class PiiGate {
    * reason DAILY_READ_BUDGET); the other reads keep their own reasons. Every row is written
    * before any value leaves.
    */
-  private async decideAndAudit(lender: Lender, reads: readonly FieldRead[]): Promise<Array<FieldDecision | RateLimitedError>> {
+  private async decideAndAudit({ lender, credential }: LenderPrincipal, reads: readonly FieldRead[]): Promise<Array<FieldDecision | RateLimitedError>> {
     const applicationIds = [...new Set(reads.map(read => read.subject.applicationId))];
     // Only what the rule reads: not the notice shown to the applicant (a JSON text per consent,
     // most of the bytes of this statement on a page of 100).
@@ -118,8 +118,7 @@ export class PiiGate {
       decideFieldAccess(deciding, read.subject, read.category, consentsOf.get(read.subject.applicationId) ?? [], this.now),
     );
     const overBudget = await this.chargeGranted(lender, decisions.filter(decision => decision.allowed).length);
-    const credentialId = this.principal.kind === "lender" ? this.principal.credential.id : null;
-    const reader = { readerKind: ReaderKind.LENDER, lenderId: lender.id, readerSubject: null, credentialId };
+    const reader = { readerKind: ReaderKind.LENDER, lenderId: lender.id, readerSubject: null, credentialId: credential.id };
     await this.audit(reads.map((read, index) => {
       const decision = decisions[index];
       if (!decision.allowed) return this.record(read, { ...reader, outcome: AccessOutcome.DENIED, reason: decision.reason, consentId: decision.consentId });
