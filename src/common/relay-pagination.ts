@@ -106,27 +106,15 @@ export function pastTimeAndId<P extends string>(
   return pastCreated(key, direction).map(({ createdAt, id }) => ({ [property]: createdAt, ...(id ? { id } : {}) }) as Record<P, FindOperator<Date>> & { id?: FindOperator<string> });
 }
 
-export interface AccessKey {
-  at: Date;
-  id: string;
-}
-
 /**
  * An access-log position: the read's time, then the row's random id (the rows of one response
  * share their time). Not the insertion sequence, which would tell how many reads were logged.
  */
-export const byAccessTime: SortKey<AccessKey, AccessKey> = {
-  of: row => ({ at: row.at, id: row.id }),
-  write: key => [key.at.toISOString(), key.id],
-  read: values => {
-    const key = readTimeAndId(values);
-    return key && { at: key.time, id: key.id };
-  },
-};
+export const byAccessTime = byTimeAndId<{ at: Date; id: string }>(row => row.at);
 
 /** Find conditions for the access-log rows after `key`, newest first: `(at, id) < key`. */
-export function pastAccessTime(key: AccessKey): Array<{ at: FindOperator<Date>; id?: FindOperator<string> }> {
-  return [{ at: LessThan(key.at) }, { at: Equal(key.at), id: LessThan(key.id) }];
+export function pastAccessTime(key: CreatedKey): Array<{ at: FindOperator<Date>; id?: FindOperator<string> }> {
+  return pastTimeAndId("at", key, "DESC");
 }
 
 /** One list under one filter. A cursor names the list it came from; any other list refuses it. */
