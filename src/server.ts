@@ -172,7 +172,7 @@ export async function startGateway(
 
   /** POST /oauth/token (src/auth/oauth-token.ts): form-encoded in, JSON out, never cached. */
   async function handleTokenRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const headers = { "cache-control": "no-store", pragma: "no-cache" };
+    const headers = { "cache-control": NO_STORE, pragma: "no-cache" };
     if (request.method !== "POST") {
       response.setHeader("allow", "POST");
       return sendJson(response, 405, { error: "invalid_request" }, headers);

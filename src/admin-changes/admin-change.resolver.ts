@@ -142,7 +142,7 @@ export class LenderPendingChangesResolver {
   @FieldResolver(_returns => [AdminChange], { description: "Admin only: changes to this lender waiting for a second admin, oldest first." })
   pendingChanges(@Root() lender: Lender, @Ctx() context: GatewayContext): Promise<AdminChange[]> {
     return context.dataSource.getRepository(AdminChange).find({
-      where: { lenderId: lender.id, storedStatus: AdminChangeStatus.PENDING, expiresAt: MoreThan(context.now) },
+      where: statusConditions(AdminChangeStatus.PENDING, context.now).map(condition => ({ ...condition, lenderId: lender.id })),
       order: { requestedAt: "ASC", id: "ASC" },
     });
   }
