@@ -138,3 +138,58 @@ describe("identity at rest", () => {
     });
   });
 });
+
+describe("identity edited behind the gateway's back", () => {
+  let gateway: TestGateway;
+  let lender: TestLender;
+  const people: Array<{ applicationId: string; applicantId: string; identity: TestIdentity }> = [];
+  const PHONES = "query { leads(first: 100) { edges { node { application { id applicant { phone } } } } } }";
+
+  beforeAll(async () => {
+    ({ gateway, lenders: [lender] } = await startWithPersonas({ lenders: ["Ledger"] }));
+    for (const subject of ["dee", "eli"]) {
+      const identity = uniqueIdentity();
+      const token = await gateway.token("applicant", subject);
+      const applicationId = await submitApplication(gateway, token, identity);
+      await choose(gateway, token, applicationId, lender.id, ALL_CATEGORIES);
+      const [row] = await gateway.dataSource.query("SELECT applicant_id FROM applications WHERE id = ?", [applicationId]);
+      people.push({ applicationId, applicantId: row.applicant_id, identity });
+    }
+  });
+
+  afterAll(async () => gateway?.stop());
+
+  async function sealedPhoneOf(applicantId: string): Promise<string> {
+    const [row] = await gateway.dataSource.query("SELECT phone FROM applicants WHERE id = ?", [applicantId]);
+    return row.phone;
+  }
+
+  it("a sealed phone copied into another applicant's row is refused, never served as that applicant's phone", async () => {
+    const [dee, eli] = people;
+    const deeOwn = await sealedPhoneOf(dee.applicantId);
+    // An operator with write access to the database moves Eli's sealed phone into Dee's row.
+    await gateway.dataSource.query("UPDATE applicants SET phone = ? WHERE id = ?", [await sealedPhoneOf(eli.applicantId), dee.applicantId]);
+    try {
+      const result = await gateway.request(PHONES, {}, lender.apiKey);
+      // One error, on Dee's phone alone, saying nothing of the value; Dee's phone is null.
+      const errors = result.body.errors as Array<{ path: Array<string | number>; extensions: { code: string } }>;
+      expect(errors).toHaveLength(1);
+      expect(errors[0].extensions.code).toBe("INTERNAL_SERVER_ERROR");
+      const edges = result.body.data.leads.edges as Array<{ node: { application: { id: string; applicant: { phone: string | null } } } }>;
+      const refused = edges[errors[0].path[2] as number].node.application;
+      expect(refused).toEqual({ id: dee.applicationId, applicant: { phone: null } });
+      // Eli's phone appears once (Eli's own lead), never a second time under Dee's application.
+      expect(edges.find(edge => edge.node.application.id === eli.applicationId)!.node.application.applicant.phone).toBe(eli.identity.phone);
+      expect(result.text.split(eli.identity.phone)).toHaveLength(2);
+      expect(result.text).not.toContain(dee.identity.phone);
+    } finally {
+      await gateway.dataSource.query("UPDATE applicants SET phone = ? WHERE id = ?", [deeOwn, dee.applicantId]);
+    }
+  });
+
+  it("positive twin: with each sealed value back in its own row, each applicant's phone reads as its own", async () => {
+    const page = expectData(await gateway.request(PHONES, {}, lender.apiKey));
+    expect(page.leads.edges.map((edge: any) => edge.node.application.applicant.phone).sort())
+      .toEqual(people.map(person => person.identity.phone).sort());
+  });
+});
