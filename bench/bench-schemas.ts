@@ -2,8 +2,8 @@ import { GraphQLSchema } from "graphql";
 import { applyMiddleware } from "graphql-middleware";
 import { allow, rule, shield } from "graphql-shield";
 import { In } from "typeorm";
-import { randomUUID } from "node:crypto";
-import { AccessOutcome, PiiAccess, ReaderKind } from "../src/model/pii-access.entity";
+import { AccessOutcome, ReaderKind } from "../src/model/pii-access.type";
+import { writeAccessRecords } from "../src/privacy/access-log-writer";
 import { applyOperationPermissions } from "../src/auth/permissions";
 import { GatewayConfig } from "../src/config";
 import { Consent } from "../src/model/consent.entity";
@@ -49,21 +49,24 @@ function perFieldShield() {
         .getRepository(Consent)
         .findBy({ lenderId: principal.lender.id, applicationId: In([subject.applicationId]) });
       const decision = decideLenderAccess(principal.lender, category, consents, context.now);
-      await context.dataSource.getRepository(PiiAccess).insert({
-        id: randomUUID(),
+      // A record per field read: a rule sees one field at a time.
+      await writeAccessRecords(context.dataSource, [{
         at: context.now,
+        requestId: context.requestId,
         readerKind: ReaderKind.LENDER,
         readerSubject: null,
         credentialId: principal.credential.id,
         lenderId: principal.lender.id,
         applicantId: subject.applicantId,
         applicationId: subject.applicationId,
-        field: info.fieldName,
-        category,
-        outcome: decision.allowed ? AccessOutcome.GRANTED : AccessOutcome.DENIED,
-        reason: decision.allowed ? null : decision.reason,
-        consentId: decision.consentId,
-      });
+        reads: [{
+          field: info.fieldName,
+          category,
+          outcome: decision.allowed ? AccessOutcome.GRANTED : AccessOutcome.DENIED,
+          reason: decision.allowed ? null : decision.reason,
+          consentId: decision.consentId,
+        }],
+      }]);
       return decision.allowed ? true : new ForbiddenError(`Identity field not available: ${decision.reason}`, decision.reason);
     });
   return shield(

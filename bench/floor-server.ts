@@ -9,6 +9,8 @@ import { LenderStatus } from "../src/model/lender-status";
 import { decideLenderAccess } from "../src/privacy/consent-policy";
 import { PiiCategory, decodeCategories } from "../src/model/pii-category";
 import { regionNameOf } from "../src/regions/region-lookup";
+import { encodeFieldReads, type FieldRead } from "../src/model/access-record.entity";
+import { AccessOutcome } from "../src/model/pii-access.type";
 import { IdentityOpener } from "./floor-identity";
 
 /**
@@ -148,25 +150,29 @@ export async function startFloorServer(target: DatabaseTarget, openIdentity: Ide
       storedStatus: row.status, grantedAt: driver.date(row.granted_at), expiresAt: driver.date(row.expires_at),
     }) as unknown as Consent);
     const audit: unknown[] = [];
-    let rows = 0;
+    let records = 0;
+    const requestId = randomUUID();
     const edges = visible.map(lead => {
       const own = consents.filter(consent => consent.applicationId === lead.application_id);
       const record = { ...lead, id: lead.applicant_id };
       // The column holds a GB/T 2260 code; the gateway answers with its official name.
       const applicant: Record<string, unknown> = { city: regionNameOf(lead.city) ?? null };
+      const reads: FieldRead[] = [];
       for (const [field, category] of FIELDS) {
         const decision = decideLenderAccess(lender, category, own, now);
-        audit.push(randomUUID(), driver.timestamp(now), "LENDER", key.id, lender.id, lead.applicant_id, lead.application_id, field, category,
-          decision.allowed ? "GRANTED" : "DENIED", decision.allowed ? null : decision.reason, decision.consentId);
-        rows++;
+        reads.push({ field, category, outcome: decision.allowed ? AccessOutcome.GRANTED : AccessOutcome.DENIED, reason: decision.allowed ? null : decision.reason, consentId: decision.consentId });
         applicant[field] = decision.allowed ? openIdentity(record, field) : null;
       }
+      const granted = reads.filter(read => read.outcome === AccessOutcome.GRANTED).length;
+      audit.push(randomUUID(), driver.timestamp(now), requestId, "LENDER", key.id, lender.id, lead.applicant_id, lead.application_id,
+        encodeFieldReads(reads), granted, reads.length - granted, 0);
+      records++;
       return { node: { id: lead.id, status: lead.status, application: { id: lead.application_id, amount: lead.amount, termMonths: lead.term_months, applicant } } };
     });
-    if (rows > 0 && options.audit) {
-      // The same record the gateway writes: reader kind and the credential that read included.
-      await run("INSERT INTO pii_access_log (id, at, reader_kind, credential_id, lender_id, applicant_id, application_id, field, category, outcome, reason, consent_id) VALUES " +
-        new Array(rows).fill("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", "), audit);
+    if (records > 0 && options.audit) {
+      // The same records the gateway writes: one per application, its reads listed, the request, reader kind and credential included.
+      await run("INSERT INTO access_records (id, at, request_id, reader_kind, credential_id, lender_id, applicant_id, application_id, field_reads, granted_reads, denied_reads, budget_denied_reads) VALUES " +
+        new Array(records).fill("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", "), audit);
     }
     return { data: { leads: { edges } } };
   }

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { PiiAccess } from "../src/model/pii-access.entity";
+import { AccessRecord } from "../src/model/access-record.entity";
 import { GatewayConfig, loadConfig } from "../src/config";
 import { openDatabase } from "../src/database/open-database";
 import { createLogger } from "../src/logging/logger";
@@ -163,7 +163,7 @@ async function measureRow(rowNumber: RowNumber, env: NodeJS.ProcessEnv, apiKey: 
 async function emptyAccessLog(config: GatewayConfig): Promise<void> {
   const dataSource = await openDatabase(config.database);
   try {
-    const table = dataSource.driver.escape(dataSource.getMetadata(PiiAccess).tableName);
+    const table = dataSource.driver.escape(dataSource.getMetadata(AccessRecord).tableName);
     await dataSource.query(config.database.kind === "mysql" ? `TRUNCATE TABLE ${table}` : `DELETE FROM ${table}`);
   } finally {
     await dataSource.destroy();

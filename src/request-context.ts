@@ -43,7 +43,7 @@ export function createContext(
     fingerprintKey: config.requestFingerprintKey,
     piiKeyring: config.piiKeyring,
     quotas,
-    piiGate: new PiiGate(dataSource, principal, now, quotas),
+    piiGate: new PiiGate(dataSource, principal, requestId, now, quotas),
     loaders: {
       lender: byIdLoader(dataSource.getRepository(Lender)),
       application: byIdLoader(dataSource.getRepository(Application)),

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { In } from "typeorm";
 import { PiiAccessConnection } from "../audit/pii-access.connection";
-import type { PiiAccess } from "../model/pii-access.entity";
+import type { PiiAccess } from "../model/pii-access.type";
 import { applicantAccessLogPage } from "../audit/applicant-access-log";
 import type { Connection } from "../common/relay-pagination";
 import { Consent } from "../model/consent.entity";

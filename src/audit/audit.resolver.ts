@@ -1,13 +1,15 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
-import { And, Between, FindOptionsWhere, LessThan, MoreThanOrEqual } from "typeorm";
-import { type Connection, byAccessTime, listOf, pageRequest, pastAccessTime, toConnection } from "../common/relay-pagination";
+import { Between, FindOptionsWhere, LessThan, MoreThanOrEqual } from "typeorm";
+import { type Connection, byAccessPosition, listOf } from "../common/relay-pagination";
+import { AccessRecord } from "../model/access-record.entity";
+import { accessLogPage } from "./access-log-view";
 import { PiiAccessConnection } from "./pii-access.connection";
 import { ownIdentityRows } from "../privacy/row-scope";
 import type { GatewayContext } from "../context";
 import { Lender } from "../model/lender.entity";
 import { AuditFilter, LenderReferralStats } from "./audit.types";
 import { applicantAccessLogPage } from "./applicant-access-log";
-import { PiiAccess } from "../model/pii-access.entity";
+import { PiiAccess } from "../model/pii-access.type";
 import { referralReport } from "./referral-report";
 
 function timeWindow(from?: Date | null, to?: Date | null) {
@@ -44,24 +46,14 @@ export class AuditResolver {
   ): Promise<Connection<PiiAccess>> {
     // The cursor is bound to the filter: another filter's cursor is refused, not applied to it.
     const { lenderId, applicationId, outcome, readerKind, from, to } = filter ?? {};
-    const page = pageRequest(listOf("auditLog", byAccessTime, { lenderId, applicationId, outcome, readerKind, from, to }), first, after);
-    const filtered: FindOptionsWhere<PiiAccess> = {
-      ...(filter?.readerKind ? { readerKind: filter.readerKind } : {}),
-      ...(filter?.lenderId ? { lenderId: filter.lenderId } : {}),
-      ...(filter?.applicationId ? { applicationId: filter.applicationId } : {}),
-      ...(filter?.outcome ? { outcome: filter.outcome } : {}),
+    const list = listOf("auditLog", byAccessPosition, { lenderId, applicationId, outcome, readerKind, from, to });
+    const where: FindOptionsWhere<AccessRecord> = {
+      ...(readerKind ? { readerKind } : {}),
+      ...(lenderId ? { lenderId } : {}),
+      ...(applicationId ? { applicationId } : {}),
+      ...timeWindow(from, to),
     };
-    const window = timeWindow(filter?.from, filter?.to);
-    const rows = await context.dataSource.getRepository(PiiAccess).find({
-      // Older than the previous page's last row: reads logged meanwhile shift nothing. The cursor's
-      // condition on `at` goes beside the window's, as a second condition of the same column.
-      where: page.after === null
-        ? { ...filtered, ...window }
-        : pastAccessTime(page.after).map(past => ({ ...filtered, ...past, at: window.at ? And(past.at, window.at) : past.at })),
-      order: { at: "DESC", id: "DESC" },
-      take: page.take + 1,
-    });
-    return toConnection(rows, page);
+    return accessLogPage(context.dataSource, list, { where, outcome }, first, after);
   }
 
   @Query(_returns => [LenderReferralStats], { description: "Admin: per lender, leads, offers, choices, outcomes and identity reads in [from, to)." })

@@ -1,7 +1,7 @@
 import { Field, Float, ID, InputType, Int, ObjectType } from "type-graphql";
 import { MaxLength } from "class-validator";
 import { Lender } from "../model/lender.entity";
-import { AccessOutcome, ReaderKind } from "../model/pii-access.entity";
+import { AccessOutcome, ReaderKind } from "../model/pii-access.type";
 
 @InputType({ description: "Narrows the audit log; every given field must match." })
 export class AuditFilter {

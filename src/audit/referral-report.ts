@@ -6,7 +6,8 @@ import { LeadStatus } from "../model/lead-status";
 import { Offer } from "../model/offer.entity";
 import { Lender } from "../model/lender.entity";
 import type { LenderReferralStats } from "./audit.types";
-import { AccessOutcome, PiiAccess, ReaderKind } from "../model/pii-access.entity";
+import { AccessRecord } from "../model/access-record.entity";
+import { ReaderKind } from "../model/pii-access.type";
 
 const MAX_PERIOD_MS = 366 * 24 * 60 * 60 * 1000;
 
@@ -33,10 +34,8 @@ async function countBy(
   return new Map(rows.map(row => [row.lenderId, Number(row.n)]));
 }
 
-/** Lenders' reads only: the applicant's own and staff reads are no lender's. */
-function lenderReads(outcome: AccessOutcome) {
-  return { where: "access.outcome = :outcome AND access.readerKind = :lenders", params: { outcome, lenders: ReaderKind.LENDER } };
-}
+/** Lenders' records only: the applicant's own and staff reads are no lender's. */
+const LENDER_RECORDS = { where: "access.readerKind = :lenders", params: { lenders: ReaderKind.LENDER } };
 
 /** Per lender, the funnel of one period; one grouped query per measure, not per lender. */
 export async function referralReport(dataSource: DataSource, from: Date, to: Date): Promise<LenderReferralStats[]> {
@@ -52,8 +51,8 @@ export async function referralReport(dataSource: DataSource, from: Date, to: Dat
     countBy(dataSource, Lead, "lead", "updatedAt", period, status([LeadStatus.DECLINED])),
     countBy(dataSource, Lead, "lead", "updatedAt", period, status([LeadStatus.FUNDED])),
     countBy(dataSource, Lead, "lead", "updatedAt", period, status([LeadStatus.FUNDED]), "fundedAmount"),
-    countBy(dataSource, PiiAccess, "access", "at", period, lenderReads(AccessOutcome.GRANTED)),
-    countBy(dataSource, PiiAccess, "access", "at", period, lenderReads(AccessOutcome.DENIED)),
+    countBy(dataSource, AccessRecord, "access", "at", period, LENDER_RECORDS, "grantedReads"),
+    countBy(dataSource, AccessRecord, "access", "at", period, LENDER_RECORDS, "deniedReads"),
   ]);
   const offers = await offersByLender(dataSource, period);
   return lenders.map(lender => ({

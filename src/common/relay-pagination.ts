@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { ClassType, Field, ObjectType } from "type-graphql";
-import { Equal, FindOperator, LessThan, MoreThan } from "typeorm";
+import { Equal, FindOperator, LessThan, LessThanOrEqual, MoreThan } from "typeorm";
 import { BadUserInputError } from "../errors/gateway-error";
 
 /** Every connection's `first` is capped here; larger pages are refused, not silently cut. */
@@ -107,14 +107,36 @@ export function pastTimeAndId<P extends string>(
 }
 
 /**
- * An access-log position: the read's time, then the row's random id (the rows of one response
- * share their time). Not the insertion sequence, which would tell how many reads were logged.
+ * An access-log position: the read's time, then its record's random id (the records of one
+ * response share their time), then the field's place in the record. Not the insertion sequence,
+ * which would tell how many reads were logged.
  */
-export const byAccessTime = byTimeAndId<{ at: Date; id: string }>(row => row.at);
+export interface AccessPosition {
+  at: Date;
+  recordId: string;
+  position: number;
+}
 
-/** Find conditions for the access-log rows after `key`, newest first: `(at, id) < key`. */
-export function pastAccessTime(key: CreatedKey): Array<{ at: FindOperator<Date>; id?: FindOperator<string> }> {
-  return pastTimeAndId("at", key, "DESC");
+/** The largest number of fields one record can list: a cursor's position beyond it is not ours. */
+const MAX_RECORD_POSITION = 1000;
+
+export const byAccessPosition: SortKey<AccessPosition, AccessPosition> = {
+  of: row => ({ at: row.at, recordId: row.recordId, position: row.position }),
+  write: key => [key.at.toISOString(), key.recordId, key.position],
+  read: ([at, recordId, position, ...rest]) => {
+    if (rest.length > 0 || !Number.isInteger(position) || (position as number) < 0 || (position as number) >= MAX_RECORD_POSITION) return null;
+    const key = readTimeAndId([at, recordId]);
+    return key && { at: key.time, recordId: key.id, position: position as number };
+  },
+};
+
+/**
+ * Find conditions for the records at or past `key`, newest first: `(at, id) <= (key.at,
+ * key.recordId)`. The record of the key itself is included: its fields after `position` come
+ * next (the caller drops the ones up to it).
+ */
+export function recordsFromAccessPosition(key: AccessPosition): Array<{ at: FindOperator<Date>; id?: FindOperator<string> }> {
+  return [{ at: LessThan(key.at) }, { at: Equal(key.at), id: LessThanOrEqual(key.recordId) }];
 }
 
 /** One list under one filter. A cursor names the list it came from; any other list refuses it. */

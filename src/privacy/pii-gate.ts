@@ -1,7 +1,8 @@
 import DataLoader from "dataloader";
 import { DataSource } from "typeorm";
-import { type AccessRecord, writeAccessLog } from "./access-log-writer";
-import { AccessOutcome, ReaderKind } from "../model/pii-access.entity";
+import { type AccessRecordDraft, writeAccessRecords } from "./access-log-writer";
+import type { FieldRead as RecordedRead } from "../model/access-record.entity";
+import { AccessOutcome, ReaderKind } from "../model/pii-access.type";
 import type { Principal } from "../model/principal";
 import type { Consent } from "../model/consent.entity";
 import { isDatabaseUnavailable, isLockConflict } from "../errors/database-availability";
@@ -33,7 +34,8 @@ interface FieldRead {
 /**
  * One per request. The identity reads of one response are decided together: for a lender, one
  * query for the consents of every application on the page; for every reader, one multi-row
- * insert into the access log, awaited before any value is released. Nothing outlives the request, so a withdrawal is
+ * insert of access records (one per application read, listing its fields), awaited before any
+ * value is released. Nothing outlives the request, so a withdrawal is
  * seen by the next request.
  */
 export class PiiGate {
@@ -43,6 +45,7 @@ export class PiiGate {
   constructor(
     private readonly dataSource: DataSource,
     principal: Principal,
+    private readonly requestId: string,
     private readonly now: Date,
     private readonly budget: IdentityReadBudget | null,
   ) {
@@ -79,13 +82,10 @@ export class PiiGate {
    */
   private async decideAndAuditOwnOrStaff(principal: Exclude<Principal, LenderPrincipal>, reads: readonly FieldRead[]): Promise<FieldDecision[]> {
     const decisions = reads.map(read => decideFieldAccess(principal, read.subject, read.category, [], this.now));
-    const readerKind = principal.kind === "admin" ? ReaderKind.ADMIN : ReaderKind.APPLICANT;
-    await this.audit(reads.map((read, index) => {
+    const reader = { readerKind: principal.kind === "admin" ? ReaderKind.ADMIN : ReaderKind.APPLICANT, lenderId: null, readerSubject: principal.subject, credentialId: null };
+    await this.audit(reader, reads, reads.map((read, index) => {
       const decision = decisions[index];
-      return this.record(read, {
-        readerKind, lenderId: null, readerSubject: principal.subject, credentialId: null,
-        outcome: decision.allowed ? AccessOutcome.GRANTED : AccessOutcome.DENIED, reason: decision.allowed ? null : decision.reason, consentId: null,
-      });
+      return recorded(read, decision.allowed ? AccessOutcome.GRANTED : AccessOutcome.DENIED, decision.allowed ? null : decision.reason, null);
     }));
     return decisions;
   }
@@ -119,11 +119,11 @@ export class PiiGate {
     );
     const overBudget = await this.chargeGranted(lender, decisions.filter(decision => decision.allowed).length);
     const reader = { readerKind: ReaderKind.LENDER, lenderId: lender.id, readerSubject: null, credentialId: credential.id };
-    await this.audit(reads.map((read, index) => {
+    await this.audit(reader, reads, reads.map((read, index) => {
       const decision = decisions[index];
-      if (!decision.allowed) return this.record(read, { ...reader, outcome: AccessOutcome.DENIED, reason: decision.reason, consentId: decision.consentId });
-      if (overBudget) return this.record(read, { ...reader, outcome: AccessOutcome.DENIED, reason: overBudget.reason, consentId: decision.consentId });
-      return this.record(read, { ...reader, outcome: AccessOutcome.GRANTED, reason: null, consentId: decision.consentId });
+      if (!decision.allowed) return recorded(read, AccessOutcome.DENIED, decision.reason, decision.consentId);
+      if (overBudget) return recorded(read, AccessOutcome.DENIED, overBudget.reason, decision.consentId);
+      return recorded(read, AccessOutcome.GRANTED, null, decision.consentId);
     }));
     countIdentityReads(reads.map((read, index) => {
       const decision = decisions[index];
@@ -144,30 +144,34 @@ export class PiiGate {
     }
   }
 
-  private record(
-    read: FieldRead,
-    decided: Pick<AccessRecord, "readerKind" | "lenderId" | "readerSubject" | "credentialId" | "outcome" | "reason" | "consentId">,
-  ): AccessRecord {
-    return {
-      at: this.now,
-      applicantId: read.subject.applicantId,
-      applicationId: read.subject.applicationId,
-      field: read.field,
-      category: read.category,
-      ...decided,
-    };
-  }
-
-  /** Fail closed: a read that cannot be audited does not happen. */
-  private async audit(records: AccessRecord[]): Promise<void> {
+  /**
+   * Fail closed: a read that cannot be audited does not happen. One record per application of
+   * the batch, listing its reads in the order they were asked for.
+   */
+  private async audit(reader: Pick<AccessRecordDraft, "readerKind" | "lenderId" | "readerSubject" | "credentialId">, reads: readonly FieldRead[], decided: RecordedRead[]): Promise<void> {
+    const byApplication = new Map<string, AccessRecordDraft>();
+    reads.forEach((read, index) => {
+      const own = byApplication.get(read.subject.applicationId);
+      if (own) own.reads.push(decided[index]);
+      else {
+        byApplication.set(read.subject.applicationId, {
+          at: this.now, requestId: this.requestId, ...reader,
+          applicantId: read.subject.applicantId, applicationId: read.subject.applicationId, reads: [decided[index]],
+        });
+      }
+    });
     try {
-      await writeAccessLog(this.dataSource, records);
+      await writeAccessRecords(this.dataSource, [...byApplication.values()]);
     } catch (error) {
       identityAuditFailures.inc();
       if (isDatabaseUnavailable(error) || isLockConflict(error)) throw new ServiceUnavailableError();
       throw new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, "The read could not be audited, so the value was withheld");
     }
   }
+}
+
+function recorded(read: FieldRead, outcome: AccessOutcome, reason: string | null, consentId: string | null): RecordedRead {
+  return { field: read.field, category: read.category, outcome, reason, consentId };
 }
 
 function deniedError(reason: DenialReason): ForbiddenError {

@@ -1,9 +1,9 @@
 import { DataSource } from "typeorm";
 import { Field, Int, ObjectType } from "type-graphql";
-import { AccessOutcome, PiiAccess, ReaderKind } from "../model/pii-access.entity";
+import { AccessRecord } from "../model/access-record.entity";
+import { ReaderKind } from "../model/pii-access.type";
 import { BadUserInputError } from "../errors/gateway-error";
 import { Lender } from "../model/lender.entity";
-import { QuotaReason } from "../errors/rate-limited.error";
 
 const MAX_WINDOW_MS = 31 * 24 * 60 * 60 * 1000;
 
@@ -22,21 +22,20 @@ export async function findLenderAnomalies(dataSource: DataSource, from: Date, to
   if (to.getTime() - from.getTime() > MAX_WINDOW_MS) throw new BadUserInputError("to", "the window must be at most 31 days");
   if (!Number.isInteger(threshold) || threshold < 0) throw new BadUserInputError("threshold", "must be a whole number, 0 or more");
   const rows = await dataSource
-    .getRepository(PiiAccess)
+    .getRepository(AccessRecord)
     .createQueryBuilder("access")
     .select("access.lenderId", "lenderId")
-    .addSelect("COUNT(*)", "denied")
+    // Reads refused by the lender's daily budget are logged DENIED too, but say nothing about
+    // consent: a busy lender over its budget is not probing.
+    .addSelect("SUM(access.deniedReads - access.budgetDeniedReads)", "denied")
     .addSelect("COUNT(DISTINCT access.applicationId)", "applications")
     .addSelect("MIN(access.at)", "firstAt")
     .addSelect("MAX(access.at)", "lastAt")
-    .where("access.outcome = :outcome", { outcome: AccessOutcome.DENIED })
+    .where("access.deniedReads > access.budgetDeniedReads")
     .andWhere("access.readerKind = :lenders", { lenders: ReaderKind.LENDER })
-    // Reads refused by the lender's daily budget are logged DENIED too, but say nothing about
-    // consent: a busy lender over its budget is not probing.
-    .andWhere("(access.reason IS NULL OR access.reason <> :budget)", { budget: QuotaReason.DAILY_READ_BUDGET })
     .andWhere("access.at >= :from AND access.at < :to", { from, to })
     .groupBy("access.lenderId")
-    .having("COUNT(*) > :threshold", { threshold })
+    .having("SUM(access.deniedReads - access.budgetDeniedReads) > :threshold", { threshold })
     .getRawMany<{ lenderId: string; denied: string | number; applications: string | number; firstAt: string | Date; lastAt: string | Date }>();
   if (rows.length === 0) return [];
   const lenders = await dataSource.getRepository(Lender).findBy(rows.map(row => ({ id: row.lenderId })));

@@ -86,7 +86,7 @@ describe("database outage on a private MariaDB", () => {
 
     // The access log refuses writes (as a full disk or a lost table would) while all else works.
     const sql = (statement: string) => promisify(execFile)("mariadb", [`--socket=${database!.socket}`, "-uroot", "gateway", "-e", statement]);
-    await sql("CREATE TRIGGER refuse_audit BEFORE INSERT ON pii_access_log FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused'");
+    await sql("CREATE TRIGGER refuse_audit BEFORE INSERT ON access_records FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused'");
     const withheld = await graphql(url, LEADS_WITH_IDENTITY, {}, lender.apiKey);
     const node = withheld.body.data.leads.edges.find((edge: any) => edge.node.application.id === applicationId).node;
     expect(node.application.applicant.fullName).toBeNull();

@@ -1,5 +1,5 @@
 import { DataSource } from "typeorm";
-import { PiiAccess } from "../../src/model/pii-access.entity";
+import { storedReads, type StoredRead } from "../support/access-log";
 import { LEADS_WITH_IDENTITY } from "../support/documents";
 import { ALL_CATEGORIES, TestLender, choose, expectData, submitApplication } from "../support/flow";
 import { TestGateway } from "../support/gateway";
@@ -22,10 +22,10 @@ const commonPrefix = (a: string, b: string) => {
 /** A cursor's key values (it is base64url JSON: [version, list, key]). */
 const cursorKey = (cursor: string): unknown[] => JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"))[2];
 
-async function accessLogIndexes(dataSource: DataSource): Promise<string[]> {
+async function accessLogIndexes(dataSource: DataSource, tableName: string): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   try {
-    const table = await runner.getTable("pii_access_log");
+    const table = await runner.getTable(tableName);
     return (table?.indices ?? []).map(index => `${index.isUnique ? "unique " : ""}(${index.columnNames.join(", ")})`).sort();
   } finally {
     await runner.release();
@@ -74,46 +74,52 @@ describe("PiiAccess.id is opaque: not the global sequence, not guessable from an
   });
 
   it("no id and no cursor holds the sequence number of a row", async () => {
-    const rows = await gateway.dataSource.getRepository(PiiAccess).find();
+    const rows = await storedReads(gateway.dataSource);
     const sequences = new Set(rows.map(row => String(row.seq)));
     const edges = await walkMyLog();
     const audit = expectData(await gateway.request(AUDIT_LOG, {}, admin)).auditLog.edges;
     for (const edge of [...edges, ...audit]) {
       expect(sequences.has(edge.node.id)).toBe(false);
       const key = cursorKey(edge.cursor);
-      // The key is the row's time and its opaque id: no number at all.
-      expect(key).toEqual([expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/), edge.node.id]);
+      // The key is the read's time, its record's opaque id and its place in that record (a
+      // lender's record of one application lists at most its few identity fields).
+      expect(key).toEqual([expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/), expect.stringMatching(UUID_V4), expect.any(Number)]);
+      expect(sequences.has(String(key[1]))).toBe(false);
+      expect(key[2]).toBeLessThan(4);
     }
   });
 
   it("positive twin: the ids are the rows' own, in the log's order (newest first, one response's rows together)", async () => {
     const edges = await walkMyLog();
-    const stored = new Map((await gateway.dataSource.getRepository(PiiAccess).find()).map(row => [row.id, row]));
+    const stored = new Map((await storedReads(gateway.dataSource)).map(row => [row.id, row]));
     for (const edge of edges) expect(stored.get(edge.node.id)?.field).toBe(edge.node.field);
     const times = edges.map(edge => Date.parse(edge.node.at));
     expect([...times].sort((a, b) => b - a)).toEqual(times);
   });
 
-  it("the migration gives rows written before it random ids, pages them, and keeps the indexes the lists use", async () => {
+  it("the migrations give rows written before them random ids, turn them into records, page them, and keep the indexes the lists use", async () => {
     const source = gateway.dataSource;
-    const before = await source.getRepository(PiiAccess).find({ order: { seq: "ASC" } });
+    const before = await storedReads(source);
     // Back to the schema before the id, as a database written then would be.
     for (;;) {
       const [last] = await source.query("SELECT name FROM migrations ORDER BY timestamp DESC LIMIT 1");
       await source.undoLastMigration({ transaction: "none" });
       if (last.name === "AccessLogOpaqueId1765100000000") break;
     }
-    expect(await accessLogIndexes(source)).toEqual(["(applicant_id, seq)", "(lender_id, at)"]);
+    expect(await accessLogIndexes(source, "pii_access_log")).toEqual(["(applicant_id, seq)", "(lender_id, at)"]);
     await source.runMigrations();
 
-    const after = await source.getRepository(PiiAccess).find({ order: { seq: "ASC" } });
-    // Undoing the later migrations drops what they added (the credential that read), so it is not compared.
-    const strip = ({ id: _id, credentialId: _credential, ...rest }: PiiAccess) => rest;
+    const after = await storedReads(source);
+    // Undoing the later migrations drops what they added (the credential that read), so it is
+    // not compared; ids, records and their numbering are new.
+    const strip = ({ id: _id, credentialId: _credential, recordId: _record, seq: _seq, ...rest }: StoredRead) => rest;
     expect(after.map(strip)).toEqual(before.map(strip));
     for (const row of after) expect(row.id).toMatch(UUID_V4);
     expect(new Set(after.map(row => row.id)).size).toBe(after.length);
     expect(after.map(row => row.id)).not.toEqual(before.map(row => row.id));
-    expect(await accessLogIndexes(source)).toEqual(["(applicant_id, at, id)", "(at, id)", "(lender_id, at, id)"]);
+    // One record per response and application: two pages of four reads are two records.
+    expect(new Set(after.map(row => row.recordId)).size).toBe(2);
+    expect(await accessLogIndexes(source, "access_records")).toEqual(["(applicant_id, at, id)", "(at, id)", "(lender_id, at, id)", "unique (log_index)"]);
     // Read and paged through the API after the migration, and written anew.
     expect((await walkMyLog()).map(edge => edge.node.id).sort()).toEqual(after.map(row => row.id).sort());
     expectData(await gateway.request(LEADS_WITH_IDENTITY, {}, lender.apiKey));

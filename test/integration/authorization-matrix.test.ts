@@ -1,5 +1,6 @@
 import { MoreThan } from "typeorm";
-import { AccessOutcome, PiiAccess } from "../../src/model/pii-access.entity";
+import { AccessOutcome, PiiAccess } from "../../src/model/pii-access.type";
+import { lastRecordSeq, storedReads } from "../support/access-log";
 import { signDevelopmentToken } from "../../src/auth/jwt";
 import { Consent } from "../../src/model/consent.entity";
 import { PiiCategory } from "../../src/model/pii-category";
@@ -153,10 +154,9 @@ describe("authorization matrix: every @pii field of Applicant × every persona",
 
     beforeAll(async () => {
       await row.arrange?.();
-      const log = gateway.dataSource.getRepository(PiiAccess);
-      const before = (await log.maximum("seq")) ?? 0;
+      const before = await lastRecordSeq(gateway.dataSource);
       result = await gateway.request(LENDER_READ, { leadId: leadIds[row.lender] }, lenders[row.lender].apiKey);
-      written = await log.findBy({ seq: MoreThan(before), lenderId: lenders[row.lender].id, applicationId });
+      written = await storedReads(gateway.dataSource, { seq: MoreThan(before), lenderId: lenders[row.lender].id, applicationId });
     });
 
     it.each(FIELDS)("%s (%s)", (field, category) => {

@@ -1,4 +1,4 @@
-import { PiiAccess } from "../../src/model/pii-access.entity";
+import { storedReads } from "../support/access-log";
 import { PiiCategory } from "../../src/model/pii-category";
 import { GraphQLResult, TestGateway } from "../support/gateway";
 import { TestIdentity, uniqueIdentity } from "../support/identities";
@@ -97,7 +97,7 @@ describe("identity leak paths", () => {
 
   /** Access-log rows of (lender, application), counted per `field:outcome`. */
   async function accessCounts(lenderId: string, onApplication = applicationId): Promise<Record<string, number>> {
-    const rows = await gateway.dataSource.getRepository(PiiAccess).findBy({ lenderId, applicationId: onApplication });
+    const rows = await storedReads(gateway.dataSource, { lenderId, applicationId: onApplication });
     const counts: Record<string, number> = {};
     for (const row of rows) counts[`${row.field}:${row.outcome}`] = (counts[`${row.field}:${row.outcome}`] ?? 0) + 1;
     return counts;

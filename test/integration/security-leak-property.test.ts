@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { MoreThan } from "typeorm";
-import { AccessOutcome, PiiAccess } from "../../src/model/pii-access.entity";
+import { AccessOutcome } from "../../src/model/pii-access.type";
+import { lastRecordSeq, storedReads } from "../support/access-log";
 import { PiiCategory } from "../../src/model/pii-category";
 import { TestGateway } from "../support/gateway";
 import { TestIdentity, uniqueIdentity } from "../support/identities";
@@ -106,16 +107,15 @@ describe(`leak hunt: ${QUERIES} generated lender queries over HTTP`, () => {
     const canaries = seeded.flatMap(entry => FIELDS.map(([field, category, key]) => ({
       value: entry.identity[key], field, category, entry, allowed: entry.readable.has(category),
     })));
-    const logRepository = gateway.dataSource.getRepository(PiiAccess);
-    let lastLogId = (await logRepository.find({ order: { seq: "DESC" }, take: 1 }))[0]?.seq ?? 0;
+    let lastLogId = await lastRecordSeq(gateway.dataSource);
     let expectedGranted = new Set<string>();
     let runs = 0;
     let shown = 0;
 
     // The access log is checked per batch of queries (one SELECT per batch, not per query).
     async function checkLog(): Promise<void> {
-      const rows = await logRepository.find({ where: { seq: MoreThan(lastLogId), outcome: AccessOutcome.GRANTED }, order: { seq: "ASC" } });
-      lastLogId = Math.max(lastLogId, ...(await logRepository.find({ order: { seq: "DESC" }, take: 1 })).map(row => row.seq));
+      const rows = (await storedReads(gateway.dataSource, { seq: MoreThan(lastLogId) })).filter(read => read.outcome === AccessOutcome.GRANTED);
+      lastLogId = await lastRecordSeq(gateway.dataSource);
       const counted = new Map<string, number>();
       for (const row of rows) counted.set(`${row.applicationId}:${row.field}`, (counted.get(`${row.applicationId}:${row.field}`) ?? 0) + 1);
       const expected = new Map<string, number>();

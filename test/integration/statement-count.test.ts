@@ -57,13 +57,13 @@ describe("SQL statements per lender page", () => {
     expect(shapes(hundred.sql)).toEqual(shapes(ten.sql));
     expect(hundred.statements).toBeLessThanOrEqual(6);
     // The reads were audited, in one multi-row insert awaited before the response.
-    expect(hundred.sql.filter(sql => /^INSERT INTO .pii_access_log./.test(sql))).toHaveLength(1);
+    expect(hundred.sql.filter(sql => /^INSERT INTO .access_records./.test(sql))).toHaveLength(1);
   });
 
   it("costs less for a page without identity fields: no consent query, no audit insert", async () => {
     const anonymous = await statementsFor(`query($first: Int!) { leads(first: $first) { edges { node { id application { applicant { city } } } } } }`, 100);
     const identified = await statementsFor(PAGE_WITH_IDENTITY, 100);
-    expect(shapes(anonymous.sql)).not.toContain(expect.stringMatching(/pii_access_log|consents/));
+    expect(shapes(anonymous.sql)).not.toContain(expect.stringMatching(/access_records|consents/));
     expect(anonymous.statements).toBeLessThan(identified.statements);
   });
 
