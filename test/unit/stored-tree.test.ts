@@ -1,6 +1,5 @@
-import { createHash } from "node:crypto";
 import fc from "fast-check";
-import { consistencyProof, inclusionProof, leafHash, nodeHash, rootOf } from "../../src/transparency/merkle-tree";
+import { consistencyProof, inclusionProof, leafHash, rootOf } from "../../src/transparency/merkle-tree";
 import {
   appendLeaves,
   storedConsistencyProof,
@@ -11,6 +10,7 @@ import {
   type StoredNode,
 } from "../../src/transparency/stored-tree";
 import { CONSISTENCY_VECTORS, INCLUSION_VECTORS, INPUTS, ROOTS } from "../support/rfc6962-vectors";
+import { uniformTree } from "../support/uniform-tree";
 
 const hex = (hash: Uint8Array): string => Buffer.from(hash).toString("hex");
 const keyName = ({ level, index }: NodeKey): string => `${level}:${index}`;
@@ -252,25 +252,6 @@ describe("a source that answers with something other than 32-byte Buffers is ref
 });
 
 describe("reads stay logarithmic in the tree size", () => {
-  /**
-   * A tree of 2^53 - 1 identical leaves needs no storage: every complete subtree at level L has
-   * the same hash. It is a true RFC tree, so proofs from it verify, and any size can be tried.
-   */
-  function uniformTree(): { source: NodeSource; reads: number[] } {
-    const byLevel = [leafHash(Buffer.from("same record"))];
-    for (let level = 1; level < 53; level += 1) byLevel.push(nodeHash(byLevel[level - 1], byLevel[level - 1]));
-    const reads: number[] = [];
-    return {
-      reads,
-      source: {
-        readNodes: async keys => {
-          reads.push(keys.length);
-          return keys.map(key => byLevel[key.level]);
-        },
-      },
-    };
-  }
-
   // The bound asked of the design is 2·log2(n)² + 2; the reads are in fact at most one per set
   // bit of n for a root and 2·⌈log2 n⌉ for a proof: the path plus one cut-up right edge.
   const sizes = [1, 2, 3, 5, 63, 64, 65, 1000, 2 ** 19 + 2 ** 18 - 1, 2 ** 20 - 1, 2 ** 20, 2 ** 20 + 1];
