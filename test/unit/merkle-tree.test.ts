@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { consistencyProof, inclusionProof, leafHash, nodeHash, rootOf } from "../../src/transparency/merkle-tree";
-import { consistencyProofFrom, inclusionProofFrom, rootFrom, type LeafHashSource } from "../../src/transparency/leaf-hash-source";
 import { verifyConsistency, verifyInclusion } from "../support/merkle-verifier";
 import { CONSISTENCY_VECTORS, INCLUSION_VECTORS, INPUTS, LEAF_HASHES, ROOTS } from "../support/rfc6962-vectors";
 
@@ -188,24 +187,5 @@ describe("the independent verifier's own edges", () => {
     expect(verifyConsistency(1, 2, vectorRoot(1), vectorRoot(2), [])).toBe(false);
     expect(verifyInclusion(leaves[0], 0, 0, [], empty)).toBe(false);
     expect(verifyInclusion(leaves[0], 0, 1, [], vectorRoot(1))).toBe(true);
-  });
-});
-
-describe("reading leaf hashes through a LeafHashSource", () => {
-  const leaves = vectorLeafHashes();
-  const source: LeafHashSource = { readLeafHashes: async (start, end) => leaves.slice(start, end) };
-  const short: LeafHashSource = { readLeafHashes: async (start, end) => leaves.slice(start, end - 1) };
-
-  it("gives what the array functions give for a source that holds the leaves", async () => {
-    expect(hex(await rootFrom(source, 5))).toBe(ROOTS[5]);
-    expect(hex(await rootFrom(source, 0))).toBe(ROOTS[0]);
-    expect((await inclusionProofFrom(source, 5, 8)).map(hex)).toEqual(INCLUSION_VECTORS[2].proof);
-    expect((await consistencyProofFrom(source, 6, 8)).map(hex)).toEqual(CONSISTENCY_VECTORS[2].proof);
-  });
-
-  it("refuses a source that returns fewer leaves than asked (a gap), where the full one is accepted", async () => {
-    await expect(rootFrom(short, 5)).rejects.toThrow(RangeError);
-    await expect(inclusionProofFrom(short, 0, 8)).rejects.toThrow(RangeError);
-    await expect(rootFrom(source, 9)).rejects.toThrow(RangeError);
   });
 });
