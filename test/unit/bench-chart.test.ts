@@ -65,7 +65,7 @@ const darkness = (image: Image, x: number, y: number) => 1 - Math.min(channel(im
 function labelInk(image: Image): number[] {
   const columnHasBar = (x: number) => Array.from({ length: image.height }, (_, y) => y).some(y => isBar(image, x, y));
   let barStart = 0;
-  while (!columnHasBar(barStart)) barStart++;
+  while (barStart < image.width && !columnHasBar(barStart)) barStart++;
   const rows: number[][] = [];
   for (let y = 0; y < image.height; y++) {
     if (!isBar(image, barStart + 2, y)) continue;
