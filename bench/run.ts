@@ -216,8 +216,9 @@ async function main(): Promise<void> {
   writeFileSync(join(RESULTS, `latest-${kind}.md`), report + "\n");
   const bars = results.map(result => ({ label: `${result.row} ${result.name}`, value: result.requestsPerSecond }));
   const title = `requests/s, page of ${options.pageSize} leads with identity, ${kind}, ${cpus().length} cores`;
-  writeBarChart(join(RESULTS, "throughput.png"), title, bars, "req/s");
-  writeBarChart(join(RESULTS, `throughput-${kind}.png`), title, bars, "req/s");
+  const chart = { title, bars, unit: "req/s" };
+  await writeBarChart(join(RESULTS, "throughput.png"), chart);
+  await writeBarChart(join(RESULTS, `throughput-${kind}.png`), chart);
   rmSync(scratch, { recursive: true, force: true });
 }
 
