@@ -7,6 +7,8 @@ import { resolve } from "node:path";
 import { type LogLevel, isLogLevel } from "./logging/logger";
 import { PII_KEY_BYTES, PiiKeyring } from "./privacy/encryption";
 import type { QueryLimits } from "./limits/query-limit-rules";
+import { isValidKeyName } from "./transparency/verifier-key";
+import type { TransparencySettings } from "./transparency-log/transparency-log";
 
 /** Where development secrets are generated; ignored by git, never used in production. */
 const DEV_SECRETS_FILE = ".dev-secrets.json";
@@ -54,6 +56,8 @@ export interface GatewayConfig {
   readonly usesGeneratedSecrets: boolean;
   /** Bearer token `/metrics` requires; null (development and test only): `/metrics` is open. */
   readonly metricsToken: string | null;
+  /** The transparency log: TRANSPARENCY_ORIGIN, TRANSPARENCY_SIGNING_KEY, TRANSPARENCY_MERGE_DELAY_SECONDS. */
+  readonly transparency: TransparencySettings;
 }
 
 export { ConfigError };
@@ -141,6 +145,7 @@ function parseLogLevel(raw: string | undefined): LogLevel {
 interface DevSecrets {
   jwtSecret: string;
   piiEncryptionKey: string;
+  transparencySigningKey: string;
 }
 
 /** Reads the development secrets, generating (and keeping) whichever is missing. */
@@ -149,12 +154,14 @@ function readOrGenerateDevSecrets(): DevSecrets {
   const parsed = existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Partial<Record<keyof DevSecrets, unknown>>) : {};
   const jwtSecret = typeof parsed.jwtSecret === "string" && parsed.jwtSecret.length >= 32 ? parsed.jwtSecret : null;
   const piiEncryptionKey = typeof parsed.piiEncryptionKey === "string" ? parsed.piiEncryptionKey : null;
-  if (jwtSecret !== null && piiEncryptionKey !== null) return { jwtSecret, piiEncryptionKey };
+  const transparencySigningKey = typeof parsed.transparencySigningKey === "string" ? parsed.transparencySigningKey : null;
+  if (jwtSecret !== null && piiEncryptionKey !== null && transparencySigningKey !== null) return { jwtSecret, piiEncryptionKey, transparencySigningKey };
   // Keep what exists: a new JWT secret only logs people out, but a new PII key would make
-  // every stored identity value unreadable.
+  // every stored identity value unreadable, and a new log key would orphan the witnesses.
   const generated = {
     jwtSecret: jwtSecret ?? randomBytes(48).toString("base64url"),
     piiEncryptionKey: piiEncryptionKey ?? randomBytes(PII_KEY_BYTES).toString("base64"),
+    transparencySigningKey: transparencySigningKey ?? randomBytes(SIGNING_SEED_BYTES).toString("base64"),
   };
   writeFileSync(path, JSON.stringify(generated, null, 2) + "\n", { mode: 0o600 });
   return generated;
@@ -174,6 +181,36 @@ function parseKeyring(current: string, oldList: string | undefined): PiiKeyring 
   const oldKeys = (oldList ?? "").split(",").map(entry => entry.trim()).filter(entry => entry !== "")
     .map(entry => decodeKey("PII_ENCRYPTION_KEYS_OLD", entry));
   return new PiiKeyring(currentKey, oldKeys);
+}
+
+/** An Ed25519 seed (RFC 8032 private key) is 32 bytes. */
+const SIGNING_SEED_BYTES = 32;
+
+/**
+ * TRANSPARENCY_ORIGIN (default: the host of GATEWAY_ISSUER), TRANSPARENCY_SIGNING_KEY (a 32-byte
+ * Ed25519 seed, base64; required in production, generated into the development secrets file
+ * otherwise) and TRANSPARENCY_MERGE_DELAY_SECONDS (default 2; fractions allowed).
+ */
+function parseTransparency(env: Environment, nodeEnv: GatewayConfig["nodeEnv"], gatewayIssuer: string): { settings: TransparencySettings; generated: boolean } {
+  const origin = parseOptional(env.TRANSPARENCY_ORIGIN) ?? new URL(gatewayIssuer).host;
+  if (!isValidKeyName(origin)) throw new ConfigError("TRANSPARENCY_ORIGIN must be non-empty text without spaces, control characters or '+' (it names the log and its key)");
+  let seed = env.TRANSPARENCY_SIGNING_KEY;
+  let generated = false;
+  if (seed === undefined || seed === "") {
+    if (nodeEnv === "production") throw new ConfigError("TRANSPARENCY_SIGNING_KEY is required when NODE_ENV=production (a 32-byte Ed25519 seed, base64: `openssl rand -base64 32`)");
+    seed = readOrGenerateDevSecrets().transparencySigningKey;
+    generated = true;
+  }
+  const signingSeed = Buffer.from(seed.trim(), "base64");
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(seed.trim()) || signingSeed.length !== SIGNING_SEED_BYTES) {
+    throw new ConfigError(`TRANSPARENCY_SIGNING_KEY must be ${SIGNING_SEED_BYTES} bytes, base64-encoded (e.g. \`openssl rand -base64 32\`)`);
+  }
+  const rawDelay = parseOptional(env.TRANSPARENCY_MERGE_DELAY_SECONDS);
+  const delay = rawDelay === null ? 2 : Number(rawDelay);
+  if (rawDelay !== null && (!/^\d+(\.\d+)?$/.test(rawDelay) || delay < 0.05 || delay > 3600)) {
+    throw new ConfigError("TRANSPARENCY_MERGE_DELAY_SECONDS must be a number of seconds from 0.05 to 3600");
+  }
+  return { settings: Object.freeze({ origin, signingSeed, mergeDelayMs: Math.round(delay * 1000) }), generated };
 }
 
 /** Only the database part of the environment, for tools that need no secrets (the TypeORM CLI). */
@@ -258,6 +295,9 @@ export function loadConfig(env: Environment = process.env): GatewayConfig {
   if (Buffer.byteLength(jwtSecret, "utf8") < 32) {
     throw new ConfigError("JWT_SECRET must be at least 32 bytes");
   }
+  const gatewayIssuer = parseGatewayIssuer(env.GATEWAY_ISSUER, nodeEnv, env.PORT);
+  const transparency = parseTransparency(env, nodeEnv, gatewayIssuer);
+  usesGeneratedSecrets ||= transparency.generated;
   return Object.freeze({
     nodeEnv,
     port: parseInteger("PORT", env.PORT, 4000, 0, 65535),
@@ -278,7 +318,7 @@ export function loadConfig(env: Environment = process.env): GatewayConfig {
     piiKeyring: parseKeyring(piiEncryptionKey, env.PII_ENCRYPTION_KEYS_OLD),
     retentionDays: parseInteger("RETENTION_DAYS", env.RETENTION_DAYS, 365, 1, 36500),
     applicationOpenDays: parseInteger("APPLICATION_OPEN_DAYS", env.APPLICATION_OPEN_DAYS, DEFAULT_APPLICATION_OPEN_DAYS, 1, 3650),
-    gatewayIssuer: parseGatewayIssuer(env.GATEWAY_ISSUER, nodeEnv, env.PORT),
+    gatewayIssuer,
     adminChangeTtlHours: parseInteger("ADMIN_CHANGE_TTL_HOURS", env.ADMIN_CHANGE_TTL_HOURS, 72, 1, 720),
     retentionIntervalMinutes: env.RETENTION_INTERVAL_MINUTES === undefined || env.RETENTION_INTERVAL_MINUTES === ""
       ? null
@@ -286,5 +326,6 @@ export function loadConfig(env: Environment = process.env): GatewayConfig {
     security: parseSecurity(env),
     usesGeneratedSecrets,
     metricsToken: parseMetricsToken(env.METRICS_TOKEN, nodeEnv),
+    transparency: transparency.settings,
   });
 }

@@ -9,6 +9,7 @@ import type { Principal } from "./model/principal";
 import type { PiiKeyring } from "./privacy/encryption";
 import type { PiiGate } from "./privacy/pii-gate";
 import type { QuotaService } from "./quotas/quota.service";
+import type { TransparencyLog } from "./transparency-log/transparency-log";
 
 /*
  * What every resolver receives. Types only: a domain imports this shape, never the code that
@@ -45,4 +46,6 @@ export interface GatewayContext {
   adminChangeTtlHours: number;
   /** This gateway's quotas: budgets and counters that admins read. */
   quotas: QuotaService;
+  /** The transparency log: its signed checkpoint (Query.transparencyCheckpoint). */
+  transparency: TransparencyLog;
 }

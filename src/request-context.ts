@@ -11,6 +11,7 @@ import type { Principal } from "./model/principal";
 import { PiiGate } from "./privacy/pii-gate";
 import { lenderScopeOf } from "./privacy/row-scope";
 import type { QuotaService } from "./quotas/quota.service";
+import type { TransparencyLog } from "./transparency-log/transparency-log";
 
 function byIdLoader<T extends ObjectLiteral & { id: string }>(repository: Repository<T>): DataLoader<string, T | null> {
   return new DataLoader(async ids => {
@@ -28,6 +29,7 @@ export function createContext(
   now: Date,
   config: Pick<GatewayConfig, "consentTtlDays" | "requestFingerprintKey" | "piiKeyring" | "retentionDays" | "applicationOpenDays" | "adminChangeTtlHours" | "nodeEnv">,
   quotas: QuotaService,
+  transparency: TransparencyLog,
 ): GatewayContext {
   const scope = lenderScopeOf(principal);
   return {
@@ -43,6 +45,7 @@ export function createContext(
     fingerprintKey: config.requestFingerprintKey,
     piiKeyring: config.piiKeyring,
     quotas,
+    transparency,
     piiGate: new PiiGate(dataSource, principal, requestId, now, quotas),
     loaders: {
       lender: byIdLoader(dataSource.getRepository(Lender)),

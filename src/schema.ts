@@ -16,12 +16,13 @@ import { QuotaResolver } from "./quotas/quota.resolver";
 import { enforcePii } from "./privacy/pii-enforcement";
 import { withPiiDirective } from "./privacy/pii-directive";
 import { assertPiiPolicy } from "./privacy/pii-schema-check";
+import { TransparencyResolver } from "./transparency-log/transparency.resolver";
 
 /** The schema as published: types, resolvers and the @pii directive, before any enforcement. */
 export async function buildContractSchema(): Promise<GraphQLSchema> {
   const built = await buildSchema({
     resolvers: [ViewerResolver, ApplicationResolver, LeadResolver, OfferResolver, ConsentResolver, LenderResolver, AuditResolver, ApplicantRightsResolver,
-      QuotaResolver, ApiKeyResolver, AdminChangeResolver, LenderPendingChangesResolver, AdminActionResolver],
+      QuotaResolver, ApiKeyResolver, AdminChangeResolver, LenderPendingChangesResolver, AdminActionResolver, TransparencyResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     directives: [...specifiedDirectives],
     validate: true,

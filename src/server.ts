@@ -20,7 +20,7 @@ import { createContext } from "./request-context";
 import { createIdentityProviderTokens } from "./identity-provider/token-verifier";
 import { hardenedApolloOptions, hardeningPlugins } from "./limits/apollo-hardening";
 import { QuotaService } from "./quotas/quota.service";
-import { ErrorCode, ServiceUnavailableError } from "./errors/gateway-error";
+import { ErrorCode, ServiceUnavailableError, UnauthenticatedError } from "./errors/gateway-error";
 import { createErrorFormatter } from "./format-error";
 import type { Logger } from "./logging/logger";
 import { requestLogPlugin } from "./logging/request-log.plugin";
@@ -29,6 +29,9 @@ import { trackDatabasePool } from "./metrics/pool-metrics";
 import { RequestObservation, observeContext, requestMetricsPlugin } from "./metrics/request-metrics";
 import { HttpDrain } from "./operations/http-drain";
 import { createReadinessCheck } from "./operations/readiness";
+import { TransparencyLog } from "./transparency-log/transparency-log";
+import { answerTransparency } from "./transparency-log/transparency-http";
+import { scheduleSequencer } from "./transparency-log/sequencer-schedule";
 
 export interface RunningGateway {
   url: string;
@@ -106,6 +109,8 @@ export async function startGateway(
   await apollo.start();
   const quotas = await QuotaService.start(config.security, dataSource, logger);
   const identityProviders = createIdentityProviderTokens(config.identityProviders, config.identityProviderKeys, logger);
+  const transparency = new TransparencyLog(dataSource, config.transparency);
+  const sequencer = scheduleSequencer(dataSource, config.transparency.mergeDelayMs, logger);
 
   async function handleGraphQL(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     // Set first, so every answer carries it, those written below as well as the 413 and 500 of
@@ -138,7 +143,7 @@ export async function startGateway(
         const now = new Date();
         const principal = await authenticate(request.headers.authorization, config, dataSource, now, identityProviders).catch(rethrowUnavailable);
         await quotas.admitRequest(principal, now).catch(error => observation.refused(error));
-        return observeContext(createContext(dataSource, principal, requestId, now, config, quotas), observation);
+        return observeContext(createContext(dataSource, principal, requestId, now, config, quotas, transparency), observation);
       },
     });
     const result = await withinDeadline(execution, config.requestTimeoutSeconds * 1000);
@@ -190,11 +195,35 @@ export async function startGateway(
     }
   }
 
+  /** GET /transparency/… (src/transparency-log/transparency-http.ts): the log's checkpoint, key, proofs and leaves. */
+  async function handleTransparency(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    try {
+      const answer = await answerTransparency(request, url, {
+        log: transparency,
+        dataSource,
+        authenticate: incoming => authenticate(incoming.headers.authorization, config, dataSource, new Date(), identityProviders).catch(rethrowUnavailable),
+      });
+      // The checkpoint and proofs change as the log grows; a leaf is one principal's to see.
+      response.writeHead(answer.status, { "content-type": answer.contentType, "cache-control": NO_STORE });
+      response.end(request.method === "HEAD" ? undefined : answer.body);
+    } catch (error) {
+      if (error instanceof UnauthenticatedError) {
+        response.setHeader("www-authenticate", "Bearer");
+        return sendJson(response, 401, { error: "a leaf is shown only with credentials allowed to see its record" }, { "cache-control": NO_STORE });
+      }
+      if (error instanceof ServiceUnavailableError || isDatabaseUnavailable(error) || isLockConflict(error)) {
+        return sendJson(response, 503, { error: "temporarily unavailable" }, { "cache-control": NO_STORE, "retry-after": "1" });
+      }
+      throw error;
+    }
+  }
+
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", "http://gateway.invalid");
     try {
       if (url.pathname === "/graphql") return await handleGraphQL(request, response, url);
       if (url.pathname === "/oauth/token") return await handleTokenRequest(request, response);
+      if (url.pathname.startsWith("/transparency/")) return await handleTransparency(request, response, url);
       if (url.pathname === "/healthz") return sendJson(response, 200, { status: "ok" });
       if (url.pathname === "/readyz") {
         const report = await checkReadiness();
@@ -238,6 +267,7 @@ export async function startGateway(
     async stop(graceMs = 0) {
       const { completed, abandoned } = await drain.drain(graceMs);
       if (!completed) logger.warn("shutdown_grace_expired", { abandonedRequests: abandoned });
+      await sequencer.stop();
       untrackPool();
       await apollo.stop();
       await quotas.close();

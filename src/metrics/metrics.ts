@@ -59,6 +59,21 @@ export function countQuotaRejection(reason: unknown): void {
   quotaRejections.inc({ reason: typeof reason === "string" && QUOTA_REASON.test(reason) ? reason : "other" });
 }
 
+/** Records appended to the transparency log by this instance's sequencer. */
+export const transparencyLeaves = new Counter({
+  name: "gateway_transparency_leaves_total",
+  help: "Records appended to the transparency log as leaves by this instance",
+  registers: [metricsRegistry],
+});
+
+/** Seconds from a record's write to its leaf: TRANSPARENCY_MERGE_DELAY_SECONDS is the promise. */
+export const transparencyMergeDelay = new Histogram({
+  name: "gateway_transparency_merge_delay_seconds",
+  help: "Seconds from an access record, admin action or admin change being written to its leaf in the transparency log",
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+  registers: [metricsRegistry],
+});
+
 /** Requests that failed because the database was unreachable (`SERVICE_UNAVAILABLE`). */
 export const databaseUnavailable = new Counter({
   name: "gateway_database_unavailable_total",

@@ -1,6 +1,6 @@
-import { Field, ID, ObjectType } from "type-graphql";
+import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryColumn } from "typeorm";
-import { TIMESTAMP } from "./columns";
+import { BIGINT_NUMBER, TIMESTAMP } from "./columns";
 
 /**
  * One privileged act of a staff member: a change to a lender, a decision on another admin's
@@ -41,4 +41,8 @@ export class AdminAction {
   @Field({ description: "The request that did it, as in the gateway's log line of that request (`x-request-id`)." })
   @Column({ name: "request_id", type: "varchar", length: 36 })
   requestId: string;
+
+  @Field(_type => Int, { nullable: true, description: "This record's leaf in the transparency log (GET /transparency/leaves/{logIndex}); null until sequenced, within TRANSPARENCY_MERGE_DELAY_SECONDS." })
+  @Column({ name: "log_index", ...BIGINT_NUMBER, nullable: true })
+  logIndex: number | null;
 }

@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryColumn } from "typeorm";
 import { AdminChangeKind, AdminChangeStatus } from "./admin-change-status";
-import { TIMESTAMP, jsonText } from "./columns";
+import { BIGINT_NUMBER, TIMESTAMP, jsonText } from "./columns";
 import type { PiiCategory } from "./pii-category";
 
 /**
@@ -62,6 +62,10 @@ export class AdminChange {
   @Field()
   @Column({ name: "expires_at", ...TIMESTAMP })
   expiresAt: Date;
+
+  /** The change's leaf in the transparency log, as requested; null until sequenced. */
+  @Column({ name: "log_index", ...BIGINT_NUMBER, nullable: true })
+  logIndex: number | null;
 
   statusAt(now: Date): AdminChangeStatus {
     return this.storedStatus === AdminChangeStatus.PENDING && this.expiresAt.getTime() <= now.getTime()

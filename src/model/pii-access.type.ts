@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { PiiCategory } from "./pii-category";
 
 export enum AccessOutcome {
@@ -41,7 +41,11 @@ export class PiiAccess {
   recordId: string;
   position: number;
 
-  /** The record's leaf in the transparency log; null until sequenced. */
+  @Field(_type => Int, {
+    nullable: true,
+    description: "The leaf of this read's record in the transparency log (GET /transparency/leaves/{logIndex} shows it to you, " +
+      "GET /transparency/proof/inclusion proves it is in a checkpoint); the reads of one request and application share it. Null until sequenced.",
+  })
   logIndex: number | null;
 
   /** The lender that read; null for the applicant's and staff reads. */

@@ -18,6 +18,17 @@ export const TEST_JWT_SECRET = "test-only-jwt-secret-0123456789abcdefghijklmnop"
 /** A test key for identity values at rest (32 bytes, base64); never a real one. */
 export const TEST_PII_ENCRYPTION_KEY = Buffer.from("test-only-pii-key-0123456789abcd").toString("base64");
 
+/** A test seed for the transparency log's signing key (32 bytes, base64); never a real one. */
+export const TEST_TRANSPARENCY_SIGNING_KEY = Buffer.from("test-only-log-seed-0123456789abc").toString("base64");
+
+/**
+ * The sequencer runs off the request path; a test gateway leaves it idle (its first pass would
+ * come after half an hour) unless the test sets TRANSPARENCY_MERGE_DELAY_SECONDS itself, so that
+ * statement counts and raw table scans of other suites see only their requests' work.
+ * test/integration/transparency-log.test.ts runs it.
+ */
+export const IDLE_SEQUENCER = "3600";
+
 export interface GraphQLResult {
   status: number;
   body: { data?: Record<string, any> | null; errors?: Array<{ message: string; path?: (string | number)[]; extensions?: Record<string, any> }> };
@@ -63,6 +74,7 @@ export async function startTestGateway(overrides: Record<string, string> = {}): 
   const databaseUrl = target.kind === "mysql" ? target.url : `sqlite:${target.path}`;
   const config: GatewayConfig = loadConfig({
     NODE_ENV: "test", JWT_SECRET: TEST_JWT_SECRET, PII_ENCRYPTION_KEY: TEST_PII_ENCRYPTION_KEY, LOG_LEVEL: "silent",
+    TRANSPARENCY_SIGNING_KEY: TEST_TRANSPARENCY_SIGNING_KEY, TRANSPARENCY_MERGE_DELAY_SECONDS: IDLE_SEQUENCER,
     // The database actually opened below; NODE_ENV=production refuses to start without one.
     DATABASE_URL: databaseUrl,
     ...overrides,

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type CryptoKey, type JWTPayload, SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair } from "jose";
-import { type TestGateway, startTestGateway } from "./gateway";
+import { TEST_TRANSPARENCY_SIGNING_KEY, type TestGateway, startTestGateway } from "./gateway";
 
 /**
  * What production needs beyond the secrets and DATABASE_URL: both identity providers (well-formed,
@@ -18,6 +18,8 @@ export const PRODUCTION_SETTINGS = {
   /** Not an identity provider, but production needs it too: the `aud` of lenders' client assertions. */
   GATEWAY_ISSUER: "https://gateway.example",
   METRICS_TOKEN: "test-only-metrics-token-0123456789abcdef",
+  /** Production refuses to start without the transparency log's signing key too. */
+  TRANSPARENCY_SIGNING_KEY: TEST_TRANSPARENCY_SIGNING_KEY,
 } as const;
 
 export type TestAlgorithm = "ES256" | "RS256" | "EdDSA";

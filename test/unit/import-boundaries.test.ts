@@ -30,7 +30,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   auth: ["model", "errors"],
   "identity-provider": ["errors", "model"],
   limits: ["errors", "common"],
-  "config.ts": ["errors", "identity-provider", "logging", "privacy"],
+  "config.ts": ["errors", "identity-provider", "logging", "privacy", "transparency"],
   // Domains.
   audit: ["model", "errors", "common", "privacy"],
   lenders: ["model", "errors", "common", "lifecycle", "auth", "audit", "regions"],
@@ -41,11 +41,13 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   "admin-changes": ["model", "errors", "common", "database", "audit", "auth", "lenders"],
   retention: ["model", "database", "lifecycle", "applications", "config.ts"],
   operations: ["common", "metrics"],
+  // The transparency log wired in: the sequencer, the tables of its nodes and head, its HTTP side.
+  "transparency-log": ["model", "database", "metrics", "privacy", "transparency"],
   // Wiring: a request's context, the schema, the HTTP server, the entry points.
   "request-context.ts": ["model", "privacy", "leads", "consents"],
   "format-error.ts": ["errors", "metrics"],
-  "schema.ts": ["privacy", "auth", "applications", "audit", "consents", "leads", "lenders", "quotas", "admin-changes"],
-  "server.ts": ["errors", "common", "logging", "metrics", "auth", "identity-provider", "limits", "quotas", "operations", "request-context.ts", "format-error.ts"],
+  "schema.ts": ["privacy", "auth", "applications", "audit", "consents", "leads", "lenders", "quotas", "admin-changes", "transparency-log"],
+  "server.ts": ["errors", "common", "logging", "metrics", "auth", "identity-provider", "limits", "quotas", "operations", "request-context.ts", "format-error.ts", "transparency-log"],
   "main.ts": ["config.ts", "database", "logging", "operations", "retention", "schema.ts", "server.ts"],
   cli: ["config.ts", "database", "auth", "privacy", "retention", "schema.ts", "schema-sdl.ts"],
 };

@@ -43,6 +43,8 @@ const permissions = shield(
       referralReport: isAdmin,
       adminChanges: isAdmin,
       adminActionLog: isAdmin,
+      // Holds no personal data (a size and a root hash); GET /transparency/checkpoint serves it without credentials.
+      transparencyCheckpoint: isAuthenticated,
     },
     Mutation: {
       submitApplication: isApplicant,

@@ -1,0 +1,124 @@
+import { IsNull, type EntityManager, DataSource } from "typeorm";
+import { AccessRecord } from "../model/access-record.entity";
+import { AdminAction } from "../model/admin-action.entity";
+import { AdminChange } from "../model/admin-change.entity";
+import { TransparencyState } from "../model/transparency-state.entity";
+import { forUpdate } from "../database/row-locks";
+import { leafHash } from "../transparency/merkle-hash";
+import { appendLeaves } from "../transparency/stored-tree";
+import { type LeafKind, accessLeaf, adminActionLeaf, adminChangeLeaf } from "./leaf-encoding";
+import { NodeTable } from "./node-table";
+
+/** The head row's id: the log has one head. */
+export const HEAD_ID = 1;
+
+/** One record waiting for its leaf. */
+interface Pending {
+  kind: LeafKind;
+  /** When the record was written: the order within a batch, and the merge delay. */
+  at: Date;
+  /** How its row is found for the UPDATE: the primary key. */
+  key: string | number;
+  id: string;
+  leaf: Buffer;
+}
+
+export interface SequencedBatch {
+  /** Leaves appended by this pass; 0 when nothing was waiting or another instance holds the lease. */
+  appended: number;
+  treeSize: number;
+  /** Milliseconds from each appended record's write to its leaf (the merge delay), in leaf order. */
+  delaysMs: number[];
+  /** Whether this instance held the lease for this pass. */
+  leader: boolean;
+}
+
+/**
+ * Takes or renews the sequencer's lease: a conditional UPDATE that succeeds only when the lease is
+ * free, expired, or already this instance's. Its affected-row count says who holds it; no
+ * engine-specific lock (SKIP LOCKED, GET_LOCK) is needed, so MySQL-compatible distributed
+ * engines run it as they run any UPDATE.
+ */
+export async function takeLease(dataSource: DataSource, owner: string, now: Date, leaseMs: number): Promise<boolean> {
+  const result = await dataSource.createQueryBuilder()
+    .update(TransparencyState)
+    .set({ leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) })
+    .where("id = :id", { id: HEAD_ID })
+    .andWhere("(lease_owner IS NULL OR lease_owner = :owner OR lease_until < :now)", { owner, now })
+    .execute();
+  return result.affected === 1;
+}
+
+/**
+ * One pass of the sequencer: under the lease, appends up to `batchSize` records that have no leaf
+ * yet, oldest first, as contiguous leaves. Everything happens in one transaction that locks the
+ * head: the nodes, every record's `log_index` and the new head commit together or not at all, and
+ * a second sequencer (a lease lost to a pause) finds the head changed and appends nothing.
+ */
+export async function sequenceOnce(dataSource: DataSource, owner: string, now: Date, options: { leaseMs: number; batchSize: number }): Promise<SequencedBatch> {
+  if (!(await takeLease(dataSource, owner, now, options.leaseMs))) return { appended: 0, treeSize: -1, delaysMs: [], leader: false };
+  return dataSource.transaction(async manager => {
+    const head = await manager.getRepository(TransparencyState).findOne({ where: { id: HEAD_ID }, ...forUpdate(manager) });
+    if (!head) throw new Error("the transparency log has no head row");
+    if (head.leaseOwner !== owner) return { appended: 0, treeSize: head.treeSize, delaysMs: [], leader: false };
+    const pending = await waitingRecords(manager, options.batchSize);
+    if (pending.length === 0) return { appended: 0, treeSize: head.treeSize, delaysMs: [], leader: true };
+    const nodes = new NodeTable(manager);
+    const appended = await appendLeaves(nodes, head.treeSize, pending.map(record => leafHash(record.leaf)));
+    await nodes.writeNodes(appended.nodes);
+    await assignIndexes(manager, pending, head.treeSize);
+    const moved = await manager.getRepository(TransparencyState).update(
+      { id: HEAD_ID, treeSize: head.treeSize },
+      { treeSize: appended.size, rootHash: appended.root.toString("base64") },
+    );
+    if (moved.affected !== 1) throw new Error("the transparency log's head moved during a sequencing pass");
+    return { appended: pending.length, treeSize: appended.size, delaysMs: pending.map(record => now.getTime() - record.at.getTime()), leader: true };
+  });
+}
+
+/**
+ * The oldest records of the three kinds without a leaf, merged by time (then kind, then id, so
+ * the order is total), at most `limit`. A record that commits later than newer ones already
+ * sequenced simply gets the next leaf: leaves follow the order records were seen committed.
+ */
+async function waitingRecords(manager: EntityManager, limit: number): Promise<Pending[]> {
+  const [records, actions, changes] = await Promise.all([
+    manager.getRepository(AccessRecord).find({ where: { logIndex: IsNull() }, order: { at: "ASC", seq: "ASC" }, take: limit }),
+    manager.getRepository(AdminAction).find({ where: { logIndex: IsNull() }, order: { at: "ASC", id: "ASC" }, take: limit }),
+    manager.getRepository(AdminChange).find({ where: { logIndex: IsNull() }, order: { requestedAt: "ASC", id: "ASC" }, take: limit }),
+  ]);
+  const pending: Pending[] = [
+    ...records.map(record => ({ kind: "access" as const, at: record.at, key: record.seq, id: record.id, leaf: accessLeaf(record) })),
+    ...actions.map(action => ({ kind: "admin-action" as const, at: action.at, key: action.id, id: action.id, leaf: adminActionLeaf(action) })),
+    ...changes.map(change => ({ kind: "admin-change" as const, at: change.requestedAt, key: change.id, id: change.id, leaf: adminChangeLeaf(change) })),
+  ];
+  pending.sort((a, b) => a.at.getTime() - b.at.getTime() || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return pending.slice(0, limit);
+}
+
+const KIND_ORDER: Record<LeafKind, number> = { "access": 0, "admin-action": 1, "admin-change": 2 };
+
+const TABLES: Record<LeafKind, { table: string; key: string }> = {
+  "access": { table: "access_records", key: "seq" },
+  "admin-action": { table: "admin_actions", key: "id" },
+  "admin-change": { table: "admin_changes", key: "id" },
+};
+
+/** Sets each record's `log_index`, one UPDATE per kind; a record that meanwhile got one (it cannot, under the head's lock) fails the pass. */
+async function assignIndexes(manager: EntityManager, pending: readonly Pending[], firstIndex: number): Promise<void> {
+  for (const kind of Object.keys(TABLES) as LeafKind[]) {
+    const own = pending.map((record, offset) => ({ record, index: firstIndex + offset })).filter(entry => entry.record.kind === kind);
+    for (let start = 0; start < own.length; start += 500) {
+      const chunk = own.slice(start, start + 500);
+      const { table, key } = TABLES[kind];
+      // The transaction's own runner: its structured result carries the affected-row count on both drivers.
+      const result = await manager.queryRunner!.query(
+        `UPDATE ${table} SET log_index = CASE ${key} ${chunk.map(() => "WHEN ? THEN ?").join(" ")} END ` +
+        `WHERE ${key} IN (${chunk.map(() => "?").join(", ")}) AND log_index IS NULL`,
+        [...chunk.flatMap(entry => [entry.record.key, entry.index]), ...chunk.map(entry => entry.record.key)],
+        true,
+      );
+      if (result.affected !== chunk.length) throw new Error(`transparency log: ${chunk.length - (result.affected ?? 0)} ${kind} records were sequenced twice or vanished`);
+    }
+  }
+}
