@@ -50,6 +50,7 @@ interface Operation {
  */
 const OPERATIONS: Operation[] = [
   { field: "viewer", allowed: ["applicant", "lender", "admin"], document: "query { viewer { id role } }" },
+  { field: "transparencyCheckpoint", allowed: ["applicant", "lender", "admin"], document: "query { transparencyCheckpoint }" },
   { field: "myApplications", allowed: ["applicant"], document: "query { myApplications(first: 5) { edges { node { id } } } }" },
   {
     field: "application", allowed: ["applicant", "admin"], document: "query($id: ID!) { application(id: $id) { id status } }",
