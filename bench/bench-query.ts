@@ -2,6 +2,12 @@
 export const LEADS_PAGE_QUERY = `query BenchLeads($first: Int!) { leads(first: $first) { edges { node { id status
   application { id amount termMonths applicant { city fullName nationalId phone email } } } } } }`;
 
+/** The second scenario: a lender reading one chosen applicant, with its four identity fields or without any. */
+export const ONE_LEAD_WITH_IDENTITY = `query BenchLead($id: ID!) { lead(id: $id) { id status
+  application { id amount termMonths applicant { city fullName nationalId phone email } } } }`;
+export const ONE_LEAD_WITHOUT_IDENTITY = `query BenchLead($id: ID!) { lead(id: $id) { id status
+  application { id amount termMonths applicant { city } } } }`;
+
 export function leadsPageBody(first: number): string {
   return JSON.stringify({ query: LEADS_PAGE_QUERY, variables: { first } });
 }

@@ -11,11 +11,12 @@ import { createLogger } from "../src/logging/logger";
 import { buildGatewaySchema } from "../src/schema";
 import { startGateway } from "../src/server";
 import { writeBarChart } from "./bench-chart";
-import { checkLeadsPage, leadsPageBody } from "./bench-query";
+import { ONE_LEAD_WITHOUT_IDENTITY, ONE_LEAD_WITH_IDENTITY, checkLeadsPage, leadsPageBody } from "./bench-query";
 import { seedThroughApi } from "./bench-seed";
 import { BenchOptions, RowNumber, UsageError, parseOptions } from "./options";
 import { localDatabaseServerPid, processCpuMs } from "./process-cpu";
-import { RowResult, renderReport } from "./report";
+import { RowResult, SequencerResult, SingleLeadResult, renderReport } from "./report";
+import type { SequencerStats } from "./row-server";
 
 // autocannon ships no type declarations; only the fields read below are typed.
 type Autocannon = (options: Record<string, unknown>) => Promise<{
@@ -45,13 +46,19 @@ const PROBE_PAGE_SIZES = [10, 50, 100];
  */
 const SERVER_NODE_FLAGS = ["--max-semi-space-size=64"];
 const RESULTS = join(__dirname, "results");
+/** The empty tree's root (SHA-256 of nothing), base64. */
+const EMPTY_ROOT = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
 
 interface RowProcess {
   child: ChildProcess;
   url: string;
   statements(): Promise<number>;
+  sequencer(): Promise<SequencerStats>;
   stop(): Promise<void>;
 }
+
+/** Rows whose server is the gateway, with its transparency sequencer. */
+const GATEWAY_ROWS: readonly RowNumber[] = [1, 2, 3];
 
 function startRow(row: RowNumber, env: NodeJS.ProcessEnv, options: BenchOptions): Promise<RowProcess> {
   const profile = options.cpuProf ? ["--cpu-prof", "--cpu-prof-dir", join(__dirname, "profiles", `row-${row}`)] : [];
@@ -80,6 +87,11 @@ function startRow(row: RowNumber, env: NodeJS.ProcessEnv, options: BenchOptions)
       const reply = next<{ statements: number }>("count");
       child.send({ type: "count" });
       return (await reply).statements;
+    },
+    async sequencer() {
+      const reply = next<{ stats: SequencerStats }>("sequencer");
+      child.send({ type: "sequencer" });
+      return (await reply).stats;
     },
     stop: () =>
       new Promise<void>(resolve => {
@@ -132,10 +144,13 @@ async function measureRow(rowNumber: RowNumber, env: NodeJS.ProcessEnv, apiKey: 
     if (options.warmup > 0) await autocannon({ ...load, duration: options.warmup });
     const before = await settled(row);
     const cpuBefore = { server: processCpuMs(row.child.pid), database: processCpuMs(databasePid) };
+    const sequencerBefore = await row.sequencer();
     const result = await autocannon({ ...load, duration: options.duration });
     // Requests still in flight when autocannon stops are sent but not counted as answered:
     // wait for the server to finish them and divide by what was sent.
     const statements = (await settled(row)) - before;
+    const sequencer = GATEWAY_ROWS.includes(rowNumber) ? await sequencerResult(row, sequencerBefore, options.duration, result.requests.sent) : undefined;
+    const single = rowNumber === 1 ? await singleLead(row, apiKey, options) : undefined;
     const perRequest = (start: number | null, end: number | null) =>
       start === null || end === null || result.requests.sent === 0 ? null : (end - start) / result.requests.sent;
     return {
@@ -149,10 +164,59 @@ async function measureRow(rowNumber: RowNumber, env: NodeJS.ProcessEnv, apiKey: 
       serverCpuMsPerRequest: perRequest(cpuBefore.server, processCpuMs(row.child.pid)),
       databaseCpuMsPerRequest: perRequest(cpuBefore.database, processCpuMs(databasePid)),
       failures: result.non2xx + result.errors + result.timeouts + result.mismatches,
+      sequencer,
+      single,
     };
   } finally {
     await row.stop();
   }
+}
+
+/**
+ * The sequencer over the measured run: waits until its backlog is drained (no leaf appended for
+ * two merge delays), then reads what it did since `before`. Capacity is leaves per second of
+ * the time its passes took; the write rate is what the run asked of it.
+ */
+async function sequencerResult(row: RowProcess, before: SequencerStats, durationSeconds: number, requests: number): Promise<SequencerResult> {
+  let last = await row.sequencer();
+  for (;;) {
+    await new Promise(resolve => setTimeout(resolve, 4000));
+    const now = await row.sequencer();
+    if (now.leaves === last.leaves) break;
+    last = now;
+  }
+  const leaves = last.leaves - before.leaves;
+  const busy = last.busySeconds - before.busySeconds;
+  const delays = last.delays.map(bucket => ({
+    le: bucket.le === "+Inf" ? Infinity : Number(bucket.le),
+    count: bucket.count - (before.delays.find(old => old.le === bucket.le)?.count ?? 0),
+  }));
+  const total = delays.find(bucket => bucket.le === Infinity)?.count ?? 0;
+  const p99 = total === 0 ? null : delays.filter(bucket => bucket.count >= 0.99 * total).map(bucket => bucket.le).sort((a, b) => a - b)[0];
+  return {
+    leaves,
+    writeRatePerSecond: leaves / durationSeconds,
+    capacityPerSecond: busy > 0 ? leaves / busy : null,
+    mergeDelayP99AtMost: p99 ?? null,
+    statementsPerRequest: requests > 0 ? (last.statements - before.statements) / requests : 0,
+  };
+}
+
+/** The second scenario on row 1: one chosen applicant's lead, read with and without its identity fields, for half the row's duration each. */
+async function singleLead(row: RowProcess, apiKey: string, options: BenchOptions): Promise<SingleLeadResult> {
+  const headers = { "content-type": "application/json", authorization: `Bearer ${apiKey}` };
+  const first = await fetch(row.url, { method: "POST", headers, body: leadsPageBody(1) });
+  const leadId = ((await first.json()) as { data: { leads: { edges: Array<{ node: { id: string } }> } } }).data.leads.edges[0].node.id;
+  const measure = async (query: string) => {
+    const body = JSON.stringify({ query, variables: { id: leadId } });
+    const expectBody = await (await fetch(row.url, { method: "POST", headers, body })).text();
+    if (expectBody.includes("\"errors\"")) throw new Error(`the single-lead scenario answered errors: ${expectBody.slice(0, 200)}`);
+    const load = { url: row.url, method: "POST", connections: options.connections, headers, body, expectBody };
+    if (options.warmup > 0) await autocannon({ ...load, duration: options.warmup });
+    const result = await autocannon({ ...load, duration: Math.max(2, Math.round(options.duration / 2)) });
+    return { requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failures: result.non2xx + result.errors + result.timeouts + result.mismatches };
+  };
+  return { withIdentity: await measure(ONE_LEAD_WITH_IDENTITY), withoutIdentity: await measure(ONE_LEAD_WITHOUT_IDENTITY) };
 }
 
 /**
@@ -165,6 +229,10 @@ async function emptyAccessLog(config: GatewayConfig): Promise<void> {
   try {
     const table = dataSource.driver.escape(dataSource.getMetadata(AccessRecord).tableName);
     await dataSource.query(config.database.kind === "mysql" ? `TRUNCATE TABLE ${table}` : `DELETE FROM ${table}`);
+    // The transparency log starts empty too: its leaves named the records just removed.
+    await dataSource.query("DELETE FROM transparency_nodes");
+    await dataSource.query("UPDATE transparency_state SET tree_size = 0, root_hash = ?, lease_owner = NULL, lease_until = NULL", [EMPTY_ROOT]);
+    for (const admin of ["admin_actions", "admin_changes"]) await dataSource.query(`UPDATE ${admin} SET log_index = NULL`);
   } finally {
     await dataSource.destroy();
   }
@@ -179,6 +247,7 @@ async function main(): Promise<void> {
     DATABASE_URL: process.env.DATABASE_URL || `sqlite:${join(scratch, "bench.sqlite")}`,
     JWT_SECRET: randomBytes(48).toString("base64url"),
     PII_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    TRANSPARENCY_SIGNING_KEY: randomBytes(32).toString("base64"),
     LOG_LEVEL: "silent",
     // Quotas stay on (their statements are part of the cost) but at their maxima, so that no
     // row is measured answering RATE_LIMITED.

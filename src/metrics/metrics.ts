@@ -74,6 +74,13 @@ export const transparencyMergeDelay = new Histogram({
   registers: [metricsRegistry],
 });
 
+/** Seconds this instance's sequencer spent in passes that appended leaves: leaves / busy seconds is its capacity. */
+export const transparencySequencerBusy = new Counter({
+  name: "gateway_transparency_sequencer_busy_seconds_total",
+  help: "Seconds spent in sequencer passes that appended leaves (capacity = leaves appended / these seconds)",
+  registers: [metricsRegistry],
+});
+
 /** Requests that failed because the database was unreachable (`SERVICE_UNAVAILABLE`). */
 export const databaseUnavailable = new Counter({
   name: "gateway_database_unavailable_total",

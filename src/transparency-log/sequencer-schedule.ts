@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
 import type { Logger } from "../logging/logger";
-import { transparencyLeaves, transparencyMergeDelay } from "../metrics/metrics";
+import { transparencyLeaves, transparencyMergeDelay, transparencySequencerBusy } from "../metrics/metrics";
 import { sequenceOnce } from "./sequencer";
 
 /** Leaves per pass: one transaction, short enough not to hold SQLite's one connection long. */
@@ -25,8 +25,10 @@ export function scheduleSequencer(dataSource: DataSource, mergeDelayMs: number, 
   const pass = async () => {
     try {
       for (;;) {
+        const started = performance.now();
         const batch = await sequenceOnce(dataSource, owner, new Date(), { leaseMs, batchSize: SEQUENCER_BATCH });
         if (batch.appended > 0) {
+          transparencySequencerBusy.inc((performance.now() - started) / 1000);
           transparencyLeaves.inc(batch.appended);
           for (const delay of batch.delaysMs) transparencyMergeDelay.observe(delay / 1000);
         }
