@@ -9,6 +9,7 @@ import { Application } from "./model/application.entity";
 import { Lender } from "./model/lender.entity";
 import type { Principal } from "./model/principal";
 import { PiiGate } from "./privacy/pii-gate";
+import type { AccessRecordWriter } from "./privacy/access-log-writer";
 import { lenderScopeOf } from "./privacy/row-scope";
 import type { QuotaService } from "./quotas/quota.service";
 import type { TransparencyLog } from "./transparency-log/transparency-log";
@@ -21,6 +22,13 @@ function byIdLoader<T extends ObjectLiteral & { id: string }>(repository: Reposi
   });
 }
 
+/** What the server holds once and hands every request: quotas, the transparency log, the access log's writer. */
+export interface ServerServices {
+  quotas: QuotaService;
+  transparency: TransparencyLog;
+  accessLog: AccessRecordWriter;
+}
+
 /** Builds one request's context: its principal, its instant, its loaders and its identity gate. */
 export function createContext(
   dataSource: DataSource,
@@ -28,8 +36,7 @@ export function createContext(
   requestId: string,
   now: Date,
   config: Pick<GatewayConfig, "consentTtlDays" | "requestFingerprintKey" | "piiKeyring" | "retentionDays" | "applicationOpenDays" | "adminChangeTtlHours" | "nodeEnv">,
-  quotas: QuotaService,
-  transparency: TransparencyLog,
+  { quotas, transparency, accessLog }: ServerServices,
 ): GatewayContext {
   const scope = lenderScopeOf(principal);
   return {
@@ -46,7 +53,7 @@ export function createContext(
     piiKeyring: config.piiKeyring,
     quotas,
     transparency,
-    piiGate: new PiiGate(dataSource, principal, requestId, now, quotas),
+    piiGate: new PiiGate(dataSource, accessLog, principal, requestId, now, quotas),
     loaders: {
       lender: byIdLoader(dataSource.getRepository(Lender)),
       application: byIdLoader(dataSource.getRepository(Application)),

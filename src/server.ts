@@ -17,6 +17,7 @@ import { DEADLINE_PASSED, withinDeadline } from "./common/deadline";
 import type { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
 import { createContext } from "./request-context";
+import { AccessRecordWriter } from "./privacy/access-log-writer";
 import { createIdentityProviderTokens } from "./identity-provider/token-verifier";
 import { hardenedApolloOptions, hardeningPlugins } from "./limits/apollo-hardening";
 import { QuotaService } from "./quotas/quota.service";
@@ -110,6 +111,8 @@ export async function startGateway(
   const quotas = await QuotaService.start(config.security, dataSource, logger);
   const identityProviders = createIdentityProviderTokens(config.identityProviders, config.identityProviderKeys, logger);
   const transparency = new TransparencyLog(dataSource, config.transparency);
+  // One connection on SQLite; a few of the pool's on MySQL, so that a slow write does not hold every request.
+  const accessLog = new AccessRecordWriter(dataSource, dataSource.options.type === "mysql" ? 4 : 1);
   const sequencer = scheduleSequencer(dataSource, config.transparency.mergeDelayMs, logger);
 
   async function handleGraphQL(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
@@ -143,7 +146,7 @@ export async function startGateway(
         const now = new Date();
         const principal = await authenticate(request.headers.authorization, config, dataSource, now, identityProviders).catch(rethrowUnavailable);
         await quotas.admitRequest(principal, now).catch(error => observation.refused(error));
-        return observeContext(createContext(dataSource, principal, requestId, now, config, quotas, transparency), observation);
+        return observeContext(createContext(dataSource, principal, requestId, now, config, { quotas, transparency, accessLog }), observation);
       },
     });
     const result = await withinDeadline(execution, config.requestTimeoutSeconds * 1000);

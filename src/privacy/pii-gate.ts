@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import { DataSource } from "typeorm";
-import { type AccessRecordDraft, writeAccessRecords } from "./access-log-writer";
+import type { AccessRecordDraft, AccessRecordWriter } from "./access-log-writer";
 import type { FieldRead as RecordedRead } from "../model/access-record.entity";
 import { AccessOutcome, ReaderKind } from "../model/pii-access.type";
 import type { Principal } from "../model/principal";
@@ -44,6 +44,7 @@ export class PiiGate {
   /** `budget`: null only where no quotas run (a gateway always hands its quota service in). */
   constructor(
     private readonly dataSource: DataSource,
+    private readonly accessLog: AccessRecordWriter,
     principal: Principal,
     private readonly requestId: string,
     private readonly now: Date,
@@ -161,7 +162,7 @@ export class PiiGate {
       }
     });
     try {
-      await writeAccessRecords(this.dataSource, [...byApplication.values()]);
+      await this.accessLog.write([...byApplication.values()]);
     } catch (error) {
       identityAuditFailures.inc();
       if (isDatabaseUnavailable(error) || isLockConflict(error)) throw new ServiceUnavailableError();
