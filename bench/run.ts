@@ -149,6 +149,8 @@ async function measureRow(rowNumber: RowNumber, env: NodeJS.ProcessEnv, apiKey: 
     // Requests still in flight when autocannon stops are sent but not counted as answered:
     // wait for the server to finish them and divide by what was sent.
     const statements = (await settled(row)) - before;
+    // Read before the sequencer's drain and the second scenario, which are not this run's work.
+    const cpuAfter = { server: processCpuMs(row.child.pid), database: processCpuMs(databasePid) };
     const sequencer = GATEWAY_ROWS.includes(rowNumber) ? await sequencerResult(row, sequencerBefore, options.duration, result.requests.sent) : undefined;
     const single = rowNumber === 1 ? await singleLead(row, apiKey, options) : undefined;
     const perRequest = (start: number | null, end: number | null) =>
@@ -161,8 +163,8 @@ async function measureRow(rowNumber: RowNumber, env: NodeJS.ProcessEnv, apiKey: 
       p99: result.latency.p99,
       statementsPerRequest: result.requests.sent > 0 ? statements / result.requests.sent : 0,
       statementsAtPageSize,
-      serverCpuMsPerRequest: perRequest(cpuBefore.server, processCpuMs(row.child.pid)),
-      databaseCpuMsPerRequest: perRequest(cpuBefore.database, processCpuMs(databasePid)),
+      serverCpuMsPerRequest: perRequest(cpuBefore.server, cpuAfter.server),
+      databaseCpuMsPerRequest: perRequest(cpuBefore.database, cpuAfter.database),
       failures: result.non2xx + result.errors + result.timeouts + result.mismatches,
       sequencer,
       single,
