@@ -22,6 +22,7 @@ import { createIdentityProviderTokens } from "./identity-provider/token-verifier
 import { hardenedApolloOptions, hardeningPlugins } from "./limits/apollo-hardening";
 import { QuotaService } from "./quotas/quota.service";
 import { ErrorCode, ServiceUnavailableError, UnauthenticatedError } from "./errors/gateway-error";
+import { RateLimitedError } from "./errors/rate-limited.error";
 import { createErrorFormatter } from "./format-error";
 import type { Logger } from "./logging/logger";
 import { requestLogPlugin } from "./logging/request-log.plugin";
@@ -204,7 +205,13 @@ export async function startGateway(
       const answer = await answerTransparency(request, url, {
         log: transparency,
         dataSource,
-        authenticate: incoming => authenticate(incoming.headers.authorization, config, dataSource, new Date(), identityProviders).catch(rethrowUnavailable),
+        // A lender's leaf requests count against its request quota, as its GraphQL requests do.
+        authenticate: async incoming => {
+          const now = new Date();
+          const principal = await authenticate(incoming.headers.authorization, config, dataSource, now, identityProviders).catch(rethrowUnavailable);
+          await quotas.admitRequest(principal, now).catch(rethrowUnavailable);
+          return principal;
+        },
       });
       // The checkpoint and proofs change as the log grows; a leaf is one principal's to see.
       response.writeHead(answer.status, { "content-type": answer.contentType, "cache-control": NO_STORE });
@@ -213,6 +220,10 @@ export async function startGateway(
       if (error instanceof UnauthenticatedError) {
         response.setHeader("www-authenticate", "Bearer");
         return sendJson(response, 401, { error: "a leaf is shown only with credentials allowed to see its record" }, { "cache-control": NO_STORE });
+      }
+      if (error instanceof RateLimitedError) {
+        const retryAfter = String(error.extensions.retryAfterSeconds ?? 60);
+        return sendJson(response, 429, { error: `rate limited: ${error.reason}` }, { "cache-control": NO_STORE, "retry-after": retryAfter });
       }
       if (error instanceof ServiceUnavailableError || isDatabaseUnavailable(error) || isLockConflict(error)) {
         return sendJson(response, 503, { error: "temporarily unavailable" }, { "cache-control": NO_STORE, "retry-after": "1" });

@@ -59,9 +59,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
  * and the same request normally goes through when sent again, so it is retryable like an outage,
  * not an internal error. The gateway's writers lock in one order (the application, then its
  * leads, then its consents) so this stays rare; it can still happen with an outside writer or
- * a range lock, and a client must never see it as a 500.
+ * a range lock, and a client must never see it as a 500. SQLite's SQLITE_BUSY and SQLITE_LOCKED
+ * (another process, a command such as `npm run retention`, holding the file past the busy
+ * timeout) are the same kind of refusal.
  */
-const LOCK_CONFLICT_CODES = new Set(["ER_LOCK_DEADLOCK", "ER_LOCK_WAIT_TIMEOUT"]);
+const LOCK_CONFLICT_CODES = new Set(["ER_LOCK_DEADLOCK", "ER_LOCK_WAIT_TIMEOUT", "SQLITE_BUSY", "SQLITE_LOCKED"]);
 
 export function isLockConflict(error: unknown): boolean {
   return anyInChain(error, shape => typeof shape.code === "string" && LOCK_CONFLICT_CODES.has(shape.code));

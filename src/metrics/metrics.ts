@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 /**
  * The gateway's Prometheus metrics, one registry per process. Every label value comes from a
@@ -78,6 +78,27 @@ export const transparencyMergeDelay = new Histogram({
 export const transparencySequencerBusy = new Counter({
   name: "gateway_transparency_sequencer_busy_seconds_total",
   help: "Seconds spent in sequencer passes that appended leaves (capacity = leaves appended / these seconds)",
+  registers: [metricsRegistry],
+});
+
+/** Seconds the oldest record waiting for its leaf had waited at the last pass: should stay under TRANSPARENCY_MERGE_DELAY_SECONDS. */
+export const transparencyBacklogAge = new Gauge({
+  name: "gateway_transparency_backlog_age_seconds",
+  help: "Seconds the oldest record without a leaf had waited when the sequencer last looked (0: none waiting); alert well above the merge delay",
+  registers: [metricsRegistry],
+});
+
+/** Records whose stored row could not be encoded and were logged as `unreadable` leaves: rows edited outside the gateway. */
+export const transparencyUnreadableRecords = new Counter({
+  name: "gateway_transparency_unreadable_records_total",
+  help: "Records appended as unreadable leaves because their stored row could not be encoded (edited outside the gateway)",
+  registers: [metricsRegistry],
+});
+
+/** Sequencer passes that failed (the database unreachable, or a stored tree that no longer hashes to its head). */
+export const transparencySequencerFailures = new Counter({
+  name: "gateway_transparency_sequencer_failures_total",
+  help: "Sequencer passes that failed; the log line transparency_sequencer_failed names the error",
   registers: [metricsRegistry],
 });
 

@@ -34,9 +34,9 @@ export class AccessRecord {
   @Column({ ...TIMESTAMP })
   at: Date;
 
-  /** The request that read (`x-request-id` of its log line). */
-  @Column({ name: "request_id", type: "varchar", length: 36 })
-  requestId: string;
+  /** The request that read (`x-request-id` of its log line); null for records converted from the per-field log, whose request is unknown. */
+  @Column({ name: "request_id", type: "varchar", length: 36, nullable: true })
+  requestId: string | null;
 
   @Column({ name: "reader_kind", type: "varchar", length: 16 })
   readerKind: ReaderKind;

@@ -1,4 +1,5 @@
-import { Field, ID, Int, ObjectType } from "type-graphql";
+import { SafeIntResolver } from "graphql-scalars";
+import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryColumn } from "typeorm";
 import { BIGINT_NUMBER, TIMESTAMP } from "./columns";
 
@@ -42,7 +43,7 @@ export class AdminAction {
   @Column({ name: "request_id", type: "varchar", length: 36 })
   requestId: string;
 
-  @Field(_type => Int, { nullable: true, description: "This record's leaf in the transparency log (GET /transparency/leaves/{logIndex}); null until sequenced, within TRANSPARENCY_MERGE_DELAY_SECONDS." })
+  @Field(_type => SafeIntResolver, { nullable: true, description: "This record's leaf in the transparency log (GET /transparency/leaves/{logIndex}); null until sequenced, within TRANSPARENCY_MERGE_DELAY_SECONDS." })
   @Column({ name: "log_index", ...BIGINT_NUMBER, nullable: true })
   logIndex: number | null;
 }

@@ -1,4 +1,5 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { SafeIntResolver } from "graphql-scalars";
+import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { PiiCategory } from "./pii-category";
 
 export enum AccessOutcome {
@@ -41,10 +42,11 @@ export class PiiAccess {
   recordId: string;
   position: number;
 
-  @Field(_type => Int, {
+  // SafeInt, not Int: GraphQL's Int stops at 2^31 - 1 leaves, which a busy log passes within a year.
+  @Field(_type => SafeIntResolver, {
     nullable: true,
     description: "The leaf of this read's record in the transparency log (GET /transparency/leaves/{logIndex} shows it to you, " +
-      "GET /transparency/proof/inclusion proves it is in a checkpoint); the reads of one request and application share it. Null until sequenced.",
+      "GET /transparency/proof/inclusion proves it is in a checkpoint); the reads of one request and application, read together, share it. Null until sequenced.",
   })
   logIndex: number | null;
 

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { DataSource } from "typeorm";
+import { DataSource, EntityManager } from "typeorm";
 import { AccessRecord, type FieldRead, encodeFieldReads } from "../model/access-record.entity";
 import { AccessOutcome } from "../model/pii-access.type";
 import { QuotaReason } from "../errors/rate-limited.error";
@@ -22,6 +22,14 @@ const RECORDS_PER_STATEMENT = 1000;
  */
 export async function writeAccessRecords(dataSource: DataSource, drafts: readonly AccessRecordDraft[]): Promise<void> {
   if (drafts.length === 0) return;
+  // More than one statement's worth (a request reading over 1,000 applications): all or none,
+  // so that a refused request leaves no record of reads it never released.
+  if (drafts.length > RECORDS_PER_STATEMENT) return dataSource.transaction(manager => insertRecords(manager, drafts));
+  return insertRecords(dataSource.manager, drafts);
+}
+
+async function insertRecords(manager: EntityManager, drafts: readonly AccessRecordDraft[]): Promise<void> {
+  const dataSource = manager.connection;
   const metadata = dataSource.getMetadata(AccessRecord);
   const columns = metadata.columns.filter(column => !column.isGenerated);
   const driver = dataSource.driver;
@@ -46,7 +54,7 @@ export async function writeAccessRecords(dataSource: DataSource, drafts: readonl
         parameters.push(lastStored[index]);
       }
     }
-    await dataSource.query(`INSERT INTO ${table} (${columnList}) VALUES ${chunk.map(() => rowPlaceholders).join(", ")}`, parameters);
+    await manager.query(`INSERT INTO ${table} (${columnList}) VALUES ${chunk.map(() => rowPlaceholders).join(", ")}`, parameters);
   }
 }
 

@@ -20,6 +20,22 @@ export type LeafKind = "access" | "admin-action" | "admin-change";
 
 export const LEAF_VERSION = 1;
 
+/**
+ * The leaf of any record: the record's own encoding, or, when the stored row cannot be encoded
+ * (its reads are not JSON, a person without a salt: a row edited behind the gateway's back),
+ * an `unreadable` leaf naming its kind and id. The log goes on and the damage is in it for
+ * good, instead of one row stopping the sequencer and leaving every later record unsequenced.
+ */
+export function leafOf(kind: LeafKind, record: AccessRecord | AdminAction | AdminChange): { leaf: Buffer; readable: boolean } {
+  try {
+    if (kind === "access") return { leaf: accessLeaf(record as AccessRecord), readable: true };
+    if (kind === "admin-action") return { leaf: adminActionLeaf(record as AdminAction), readable: true };
+    return { leaf: adminChangeLeaf(record as AdminChange), readable: true };
+  } catch {
+    return { leaf: encode({ type: "unreadable", v: LEAF_VERSION, kind, id: String(record.id) }), readable: false };
+  }
+}
+
 /** The leaf bytes of an access record. */
 export function accessLeaf(record: AccessRecord): Buffer {
   return encode({
@@ -37,6 +53,10 @@ export function accessLeaf(record: AccessRecord): Buffer {
     reads: decodeFieldReads(record.reads).map(read => ({
       field: read.field, category: read.category, outcome: read.outcome, reason: read.reason, consentId: read.consentId,
     })),
+    // The counts the reports and the outcome filter use in SQL: in the leaf, so changing them is changing the record.
+    grantedReads: record.grantedReads,
+    deniedReads: record.deniedReads,
+    budgetDeniedReads: record.budgetDeniedReads,
   });
 }
 

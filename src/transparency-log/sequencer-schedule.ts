@@ -1,17 +1,21 @@
 import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
 import type { Logger } from "../logging/logger";
-import { transparencyLeaves, transparencyMergeDelay, transparencySequencerBusy } from "../metrics/metrics";
-import { sequenceOnce } from "./sequencer";
+import { transparencyBacklogAge, transparencyLeaves, transparencyMergeDelay, transparencySequencerBusy, transparencySequencerFailures, transparencyUnreadableRecords } from "../metrics/metrics";
+import { releaseLease, sequenceOnce } from "./sequencer";
 
-/** Leaves per pass: one transaction, short enough not to hold SQLite's one connection long. */
-export const SEQUENCER_BATCH = 1000;
+/**
+ * Leaves per pass: one transaction, short enough not to hold SQLite's one connection long
+ * (better-sqlite3 runs statements synchronously: a pass of 500 blocks the event loop some 50 ms).
+ */
+export const SEQUENCER_BATCH = 500;
 
 /**
  * Runs the sequencer in this instance: a pass every half merge delay, and passes back to back
  * while a full batch was waiting (catching up). Every instance runs it; the lease lets one
- * extend the tree at a time, and another takes over within a lease of it stopping. The lease
- * lasts five merge delays, at least ten seconds. Passes never overlap within an instance, and
+ * extend the tree at a time, and another takes over within a lease of it dying (an instance
+ * that stops releases it). The lease lasts five merge delays, at least ten seconds. Passes
+ * never overlap within an instance, and yield to other work between them while catching up;
  * `stop()` waits for the running one, so the database can be closed after it.
  */
 export function scheduleSequencer(dataSource: DataSource, mergeDelayMs: number, logger: Logger): { stop(): Promise<void> } {
@@ -27,14 +31,23 @@ export function scheduleSequencer(dataSource: DataSource, mergeDelayMs: number, 
       for (;;) {
         const started = performance.now();
         const batch = await sequenceOnce(dataSource, owner, new Date(), { leaseMs, batchSize: SEQUENCER_BATCH });
+        if (batch.leader) transparencyBacklogAge.set(batch.backlogAgeMs / 1000);
         if (batch.appended > 0) {
           transparencySequencerBusy.inc((performance.now() - started) / 1000);
           transparencyLeaves.inc(batch.appended);
           for (const delay of batch.delaysMs) transparencyMergeDelay.observe(delay / 1000);
         }
+        if (batch.unreadable > 0) {
+          // A record edited behind the gateway's back: its leaf says so, and an operator should know.
+          transparencyUnreadableRecords.inc(batch.unreadable);
+          logger.error("transparency_unreadable_records", { count: batch.unreadable });
+        }
         if (stopped || batch.appended < SEQUENCER_BATCH) return;
+        // Catching up: let requests run between passes (on SQLite every statement is synchronous).
+        await new Promise(resolve => setImmediate(resolve));
       }
     } catch (error) {
+      transparencySequencerFailures.inc();
       logger.error("transparency_sequencer_failed", { errorName: error instanceof Error ? error.name : typeof error });
     }
   };
@@ -54,6 +67,7 @@ export function scheduleSequencer(dataSource: DataSource, mergeDelayMs: number, 
       stopped = true;
       if (timer) clearTimeout(timer);
       await running;
+      await releaseLease(dataSource, owner).catch(() => undefined);
     },
   };
 }

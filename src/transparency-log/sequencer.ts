@@ -5,8 +5,8 @@ import { AdminChange } from "../model/admin-change.entity";
 import { TransparencyState } from "../model/transparency-state.entity";
 import { forUpdate } from "../database/row-locks";
 import { leafHash } from "../transparency/merkle-hash";
-import { appendLeaves } from "../transparency/stored-tree";
-import { type LeafKind, accessLeaf, adminActionLeaf, adminChangeLeaf } from "./leaf-encoding";
+import { appendLeaves, storedRoot } from "../transparency/stored-tree";
+import { type LeafKind, leafOf } from "./leaf-encoding";
 import { NodeTable } from "./node-table";
 
 /** The head row's id: the log has one head. */
@@ -21,6 +21,8 @@ interface Pending {
   key: string | number;
   id: string;
   leaf: Buffer;
+  /** False when the stored row could not be encoded and its leaf is an `unreadable` one. */
+  readable: boolean;
 }
 
 export interface SequencedBatch {
@@ -31,6 +33,32 @@ export interface SequencedBatch {
   delaysMs: number[];
   /** Whether this instance held the lease for this pass. */
   leader: boolean;
+  /** Of the appended records, those whose stored row could not be encoded (edited behind the gateway's back). */
+  unreadable: number;
+  /** Milliseconds the oldest waiting record had waited when the pass began; 0 when none waited. */
+  backlogAgeMs: number;
+}
+
+/** The stored tree does not hash to the head: nodes or head were changed outside the sequencer. */
+export class TreeHeadMismatchError extends Error {
+  constructor() {
+    super("the transparency log's stored nodes do not hash to its head: nothing is appended or signed until this is resolved");
+    this.name = "TreeHeadMismatchError";
+  }
+}
+
+/** Leader or not, a pass that appended nothing. */
+function idle(treeSize: number, leader: boolean): SequencedBatch {
+  return { appended: 0, treeSize, delaysMs: [], leader, unreadable: 0, backlogAgeMs: 0 };
+}
+
+/** Releases the lease if this instance holds it, so that a restarted or another instance takes over at once. */
+export async function releaseLease(dataSource: DataSource, owner: string): Promise<void> {
+  await dataSource.createQueryBuilder()
+    .update(TransparencyState)
+    .set({ leaseOwner: null, leaseUntil: null })
+    .where("id = :id AND lease_owner = :owner", { id: HEAD_ID, owner })
+    .execute();
 }
 
 /**
@@ -56,14 +84,17 @@ export async function takeLease(dataSource: DataSource, owner: string, now: Date
  * a second sequencer (a lease lost to a pause) finds the head changed and appends nothing.
  */
 export async function sequenceOnce(dataSource: DataSource, owner: string, now: Date, options: { leaseMs: number; batchSize: number }): Promise<SequencedBatch> {
-  if (!(await takeLease(dataSource, owner, now, options.leaseMs))) return { appended: 0, treeSize: -1, delaysMs: [], leader: false };
+  if (!(await takeLease(dataSource, owner, now, options.leaseMs))) return idle(-1, false);
   return dataSource.transaction(async manager => {
     const head = await manager.getRepository(TransparencyState).findOne({ where: { id: HEAD_ID }, ...forUpdate(manager) });
     if (!head) throw new Error("the transparency log has no head row");
-    if (head.leaseOwner !== owner) return { appended: 0, treeSize: head.treeSize, delaysMs: [], leader: false };
+    if (head.leaseOwner !== owner) return idle(head.treeSize, false);
     const pending = await waitingRecords(manager, options.batchSize);
-    if (pending.length === 0) return { appended: 0, treeSize: head.treeSize, delaysMs: [], leader: true };
+    if (pending.length === 0) return idle(head.treeSize, true);
     const nodes = new NodeTable(manager);
+    // The tree extended is the one the head names: a head or nodes rewritten in the database
+    // (a shortened or forked log) stop the sequencer instead of being extended and signed.
+    if (!(await storedRoot(nodes, head.treeSize)).equals(Buffer.from(head.rootHash, "base64"))) throw new TreeHeadMismatchError();
     const appended = await appendLeaves(nodes, head.treeSize, pending.map(record => leafHash(record.leaf)));
     await nodes.writeNodes(appended.nodes);
     await assignIndexes(manager, pending, head.treeSize);
@@ -72,7 +103,14 @@ export async function sequenceOnce(dataSource: DataSource, owner: string, now: D
       { treeSize: appended.size, rootHash: appended.root.toString("base64") },
     );
     if (moved.affected !== 1) throw new Error("the transparency log's head moved during a sequencing pass");
-    return { appended: pending.length, treeSize: appended.size, delaysMs: pending.map(record => now.getTime() - record.at.getTime()), leader: true };
+    return {
+      appended: pending.length,
+      treeSize: appended.size,
+      delaysMs: pending.map(record => now.getTime() - record.at.getTime()),
+      leader: true,
+      unreadable: pending.filter(record => !record.readable).length,
+      backlogAgeMs: Math.max(0, now.getTime() - pending[0].at.getTime()),
+    };
   });
 }
 
@@ -88,9 +126,9 @@ async function waitingRecords(manager: EntityManager, limit: number): Promise<Pe
     manager.getRepository(AdminChange).find({ where: { logIndex: IsNull() }, order: { requestedAt: "ASC", id: "ASC" }, take: limit }),
   ]);
   const pending: Pending[] = [
-    ...records.map(record => ({ kind: "access" as const, at: record.at, key: record.seq, id: record.id, leaf: accessLeaf(record) })),
-    ...actions.map(action => ({ kind: "admin-action" as const, at: action.at, key: action.id, id: action.id, leaf: adminActionLeaf(action) })),
-    ...changes.map(change => ({ kind: "admin-change" as const, at: change.requestedAt, key: change.id, id: change.id, leaf: adminChangeLeaf(change) })),
+    ...records.map(record => ({ kind: "access" as const, at: record.at, key: record.seq, id: record.id, ...leafOf("access", record) })),
+    ...actions.map(action => ({ kind: "admin-action" as const, at: action.at, key: action.id, id: action.id, ...leafOf("admin-action", action) })),
+    ...changes.map(change => ({ kind: "admin-change" as const, at: change.requestedAt, key: change.id, id: change.id, ...leafOf("admin-change", change) })),
   ];
   pending.sort((a, b) => a.at.getTime() - b.at.getTime() || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return pending.slice(0, limit);

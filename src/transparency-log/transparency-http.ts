@@ -3,6 +3,7 @@ import type { DataSource } from "typeorm";
 import type { Principal } from "../model/principal";
 import { ownIdentityRows } from "../privacy/row-scope";
 import { type LeafRecord, LogRequestError, type TransparencyLog } from "./transparency-log";
+import { TreeHeadMismatchError } from "./sequencer";
 
 /** What the HTTP side needs from the server: the log, and who is calling (rejecting without credentials). */
 export interface TransparencyHttp {
@@ -47,7 +48,12 @@ export async function answerTransparency(request: IncomingMessage, url: URL, htt
   if (request.method !== "GET" && request.method !== "HEAD") return { ...json(405, { error: "only GET is served here" }), status: 405 };
   const path = url.pathname;
   if (path === "/transparency/checkpoint") {
-    return { status: 200, contentType: "text/plain; charset=utf-8", body: await http.log.signedCheckpoint() };
+    try {
+      return { status: 200, contentType: "text/plain; charset=utf-8", body: await http.log.signedCheckpoint() };
+    } catch (error) {
+      if (!(error instanceof TreeHeadMismatchError)) throw error;
+      return json(503, { error: "the log's stored tree does not match its head; no checkpoint is signed until an operator resolves it" });
+    }
   }
   if (path === "/transparency/key") {
     return { status: 200, contentType: "text/plain; charset=utf-8", body: `${http.log.signer.verifierKey.text}\n` };
@@ -87,11 +93,14 @@ async function proofAnswer(prove: () => Promise<Buffer[]>, echoed: Record<string
   }
 }
 
-/** Admins see every leaf; a lender its own reads; an applicant the reads of its identity. Admin actions and changes: admins only. */
+/**
+ * Admins see every leaf; a lender its own reads; an applicant the reads of its identity. Admin
+ * actions and changes: admins only. An applicant's own rows are read whatever the leaf's kind,
+ * so the time of a refusal does not tell an access leaf from an admin one.
+ */
 async function maySee(dataSource: DataSource, principal: Principal, leaf: LeafRecord): Promise<boolean> {
   if (principal.kind === "admin") return true;
-  if (leaf.kind !== "access") return false;
-  if (principal.kind === "lender") return leaf.record.lenderId === principal.lender.id;
+  if (principal.kind === "lender") return leaf.kind === "access" && leaf.record.lenderId === principal.lender.id;
   const own = await ownIdentityRows(dataSource, principal.subject, { id: true });
-  return own.some(row => row.id === leaf.record.applicantId);
+  return leaf.kind === "access" && own.some(row => row.id === leaf.record.applicantId);
 }

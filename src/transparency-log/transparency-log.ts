@@ -5,11 +5,12 @@ import { AdminChange } from "../model/admin-change.entity";
 import { TransparencyState } from "../model/transparency-state.entity";
 import { formatCheckpoint } from "../transparency/checkpoint";
 import { signNote } from "../transparency/signed-note";
-import { storedConsistencyProof, storedInclusionProof } from "../transparency/stored-tree";
+import { storedConsistencyProof, storedInclusionProof, storedRoot } from "../transparency/stored-tree";
+import { verifyConsistency } from "../transparency/proof-verification";
 import { type NoteSigner, signerFromSeed } from "../transparency/verifier-key";
-import { type LeafKind, accessLeaf, adminActionLeaf, adminChangeLeaf } from "./leaf-encoding";
+import { type LeafKind, leafOf } from "./leaf-encoding";
 import { NodeTable } from "./node-table";
-import { HEAD_ID } from "./sequencer";
+import { HEAD_ID, TreeHeadMismatchError } from "./sequencer";
 
 /** What configures the log: its name and signing key, and how soon a record must become a leaf. */
 export interface TransparencySettings {
@@ -39,8 +40,13 @@ export class LogRequestError extends Error {}
  * The read side of the transparency log: the signed checkpoint, proofs from the stored nodes,
  * and single leaves. Every instance serves it; only the sequencer writes.
  */
+/** How long a signed checkpoint is served again without reading the head: polling witnesses and clients cost one read a second at most. */
+const CHECKPOINT_REUSE_MS = 1000;
+
 export class TransparencyLog {
   readonly signer: NoteSigner;
+  /** The last head this instance signed, and the note: every later head must extend it. */
+  private lastSigned: { size: number; rootHash: Buffer; note: string; at: number } | null = null;
 
   constructor(private readonly dataSource: DataSource, readonly settings: TransparencySettings) {
     this.signer = signerFromSeed(settings.origin, settings.signingSeed);
@@ -52,10 +58,32 @@ export class TransparencyLog {
     return { size: head.treeSize, rootHash: Buffer.from(head.rootHash, "base64") };
   }
 
-  /** The latest checkpoint as a signed note (C2SP tlog-checkpoint). Ed25519 is deterministic: every instance serves the same bytes for one head. */
+  /**
+   * The latest checkpoint as a signed note (C2SP tlog-checkpoint). Ed25519 is deterministic:
+   * every instance serves the same bytes for one head. The head is signed only if the stored
+   * nodes hash to it and, once this instance has signed a head, only if the new one extends it
+   * (a consistency proof from the stored nodes, checked against the root signed before): a head
+   * or nodes rewritten in the database, a shortened or forked log, are refused
+   * (TreeHeadMismatchError), not signed. What was signed before this process started is the
+   * witnesses' to hold.
+   */
   async signedCheckpoint(): Promise<string> {
+    const last = this.lastSigned;
+    if (last && Date.now() - last.at < CHECKPOINT_REUSE_MS) return last.note;
     const head = await this.head();
-    return signNote(formatCheckpoint({ origin: this.settings.origin, size: head.size, rootHash: head.rootHash }), this.signer);
+    if (!last || head.size !== last.size || !head.rootHash.equals(last.rootHash)) await this.checkExtends(last, head);
+    const note = signNote(formatCheckpoint({ origin: this.settings.origin, size: head.size, rootHash: head.rootHash }), this.signer);
+    this.lastSigned = { size: head.size, rootHash: head.rootHash, note, at: Date.now() };
+    return note;
+  }
+
+  private async checkExtends(last: { size: number; rootHash: Buffer } | null, head: TreeHead): Promise<void> {
+    const nodes = new NodeTable(this.dataSource.manager);
+    if (!(await storedRoot(nodes, head.size)).equals(head.rootHash)) throw new TreeHeadMismatchError();
+    if (!last || last.size === 0) return;
+    if (head.size < last.size || (head.size === last.size && !head.rootHash.equals(last.rootHash))) throw new TreeHeadMismatchError();
+    const proof = await storedConsistencyProof(nodes, last.size, head.size);
+    if (!verifyConsistency(last.size, head.size, last.rootHash, head.rootHash, proof)) throw new TreeHeadMismatchError();
   }
 
   async inclusionProof(index: number, size: number): Promise<Buffer[]> {
@@ -79,9 +107,9 @@ export class TransparencyLog {
       this.dataSource.getRepository(AdminAction).findOneBy({ logIndex: index }),
       this.dataSource.getRepository(AdminChange).findOneBy({ logIndex: index }),
     ]);
-    if (record) return { kind: "access", index, leaf: accessLeaf(record), record };
-    if (action) return { kind: "admin-action", index, leaf: adminActionLeaf(action), record: action };
-    if (change) return { kind: "admin-change", index, leaf: adminChangeLeaf(change), record: change };
+    if (record) return { kind: "access", index, leaf: leafOf("access", record).leaf, record };
+    if (action) return { kind: "admin-action", index, leaf: leafOf("admin-action", action).leaf, record: action };
+    if (change) return { kind: "admin-change", index, leaf: leafOf("admin-change", change).leaf, record: change };
     return null;
   }
 }

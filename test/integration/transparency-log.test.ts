@@ -2,7 +2,7 @@ import { IsNull } from "typeorm";
 import { AccessRecord } from "../../src/model/access-record.entity";
 import { AdminAction } from "../../src/model/admin-action.entity";
 import { AdminChange } from "../../src/model/admin-change.entity";
-import { sequenceOnce } from "../../src/transparency-log/sequencer";
+import { releaseLease, sequenceOnce } from "../../src/transparency-log/sequencer";
 import { LEADS_WITH_IDENTITY } from "../support/documents";
 import { ALL_CATEGORIES, TestLender, choose, expectData, submitApplication } from "../support/flow";
 import type { TestGateway } from "../support/gateway";
@@ -35,7 +35,16 @@ describe("the transparency log: every access record and admin record is a leaf o
     ])).reduce((a, b) => a + b, 0);
     for (let attempt = 0; attempt < 200 && (await waiting()) > 0; attempt += 1) await new Promise(resolve => setTimeout(resolve, 50));
     expect(await waiting()).toBe(0);
-    return checkpoint();
+    // A checkpoint is served again for up to a second: wait for the one that covers them all.
+    const records = await Promise.all([AccessRecord, AdminAction, AdminChange].map(entity => gateway.dataSource.getRepository(entity).count()));
+    const size = records.reduce((a, b) => a + b, 0);
+    let head = await checkpoint();
+    for (let attempt = 0; attempt < 40 && head.size !== size; attempt += 1) {
+      await new Promise(resolve => setTimeout(resolve, 100));
+      head = await checkpoint();
+    }
+    expect(head.size).toBe(size);
+    return head;
   }
 
   async function checkpoint(): Promise<CheckedCheckpoint> {
@@ -189,6 +198,80 @@ describe("the transparency log: every access record and admin record is a leaf o
     const later = new Date(now.getTime() + 60_000);
     const takeover = await sequenceOnce(gateway.dataSource, "another-instance", later, { leaseMs: 10_000, batchSize: 1000 });
     expect(takeover).toMatchObject({ leader: true, appended: 0, treeSize: head.size });
+    // An instance that stops releases its lease: the gateway's own sequencer takes over at once.
+    await releaseLease(gateway.dataSource, "another-instance");
+    expectData(await gateway.request(LEADS_WITH_IDENTITY, {}, reader.apiKey));
+    expect((await sequenced()).size).toBeGreaterThan(head.size);
+  });
+
+  it("a record changed after it became a leaf no longer matches the checkpoint: its leaf, rebuilt from the row, fails its inclusion proof", async () => {
+    const head = await sequenced();
+    const record = await gateway.dataSource.getRepository(AccessRecord).findOneByOrFail({ lenderId: other.id });
+    const leafNow = async () => Buffer.from(((await (await get(`/transparency/leaves/${record.logIndex}`, admin)).json()) as { leaf: string }).leaf, "base64");
+    const proof = (await (await get(`/transparency/proof/inclusion?index=${record.logIndex}&size=${head.size}`)).json() as { hashes: string[] }).hashes.map(hash => Buffer.from(hash, "base64"));
+    expect(verifyInclusion(leafHashOf(await leafNow()), record.logIndex!, head.size, proof, head.rootHash)).toBe(true);
+    // Hiding a probing lender's denied reads from the reports, behind the gateway's back.
+    await gateway.dataSource.query("UPDATE access_records SET denied_reads = 0, granted_reads = 4 WHERE seq = ?", [record.seq]);
+    expect(verifyInclusion(leafHashOf(await leafNow()), record.logIndex!, head.size, proof, head.rootHash)).toBe(false);
+    await gateway.dataSource.query("UPDATE access_records SET denied_reads = ?, granted_reads = ? WHERE seq = ?", [record.deniedReads, record.grantedReads, record.seq]);
+    expect(verifyInclusion(leafHashOf(await leafNow()), record.logIndex!, head.size, proof, head.rootHash)).toBe(true);
+  });
+
+  it("a record made unreadable before its leaf becomes an `unreadable` leaf, and the records after it are sequenced as usual", async () => {
+    await sequenced();
+    const before = await gateway.dataSource.getRepository(AccessRecord).maximum("seq");
+    expect((await gateway.request(LEADS_WITH_IDENTITY, {}, other.apiKey)).body.errors?.[0]?.extensions?.reason).toBe("NO_CONSENT");
+    // The record may already be a leaf if the sequencer was quick: then this test shows nothing, so it makes sure it is not.
+    const [written] = await gateway.dataSource.query("SELECT seq, id, log_index FROM access_records WHERE seq > ? ORDER BY seq", [before]);
+    if (written.log_index !== null) {
+      await gateway.dataSource.query("UPDATE access_records SET log_index = NULL WHERE seq = ?", [written.seq]);
+      return void expect(written.log_index).toBeNull(); // fails loudly: the race this test relies on did not happen
+    }
+    await gateway.dataSource.query("UPDATE access_records SET field_reads = 'not json' WHERE seq = ?", [written.seq]);
+    expectData(await gateway.request(LEADS_WITH_IDENTITY, {}, reader.apiKey));
+    const head = await sequenced();
+    const [stored] = await gateway.dataSource.query("SELECT log_index FROM access_records WHERE seq = ?", [written.seq]);
+    const leaf = Buffer.from(((await (await get(`/transparency/leaves/${stored.log_index}`, admin)).json()) as { leaf: string }).leaf, "base64");
+    expect(JSON.parse(leaf.toString("utf8"))).toEqual({ type: "unreadable", v: 1, kind: "access", id: written.id });
+    const proof = (await (await get(`/transparency/proof/inclusion?index=${stored.log_index}&size=${head.size}`)).json() as { hashes: string[] }).hashes.map(hash => Buffer.from(hash, "base64"));
+    expect(verifyInclusion(leafHashOf(leaf), Number(stored.log_index), head.size, proof, head.rootHash)).toBe(true);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^gateway_transparency_unreadable_records_total [1-9]/m);
+  });
+
+  it("a head rewritten in the database is neither signed nor extended (503); restored, the log signs and grows again", async () => {
+    const head = await sequenced();
+    const [state] = await gateway.dataSource.query("SELECT tree_size, root_hash FROM transparency_state WHERE id = 1");
+    // A shortened log, as a database administrator hiding the latest records would write it.
+    await gateway.dataSource.query("UPDATE transparency_state SET tree_size = ?, root_hash = ? WHERE id = 1", [head.size - 1, Buffer.alloc(32, 0xab).toString("base64")]);
+    await new Promise(resolve => setTimeout(resolve, 1100)); // past the second a signed checkpoint is served again
+    const refused = await get("/transparency/checkpoint");
+    expect(refused.status).toBe(503);
+    expect(await refused.text()).toMatch(/does not match its head/);
+    expectData(await gateway.request(LEADS_WITH_IDENTITY, {}, reader.apiKey));
+    await new Promise(resolve => setTimeout(resolve, 500));
+    const [stuck] = await gateway.dataSource.query("SELECT tree_size FROM transparency_state WHERE id = 1");
+    expect(Number(stuck.tree_size)).toBe(head.size - 1);
+    await gateway.dataSource.query("UPDATE transparency_state SET tree_size = ?, root_hash = ? WHERE id = 1", [state.tree_size, state.root_hash]);
+    const grown = await sequenced();
+    expect(grown.size).toBeGreaterThan(head.size);
+  });
+
+  it("a rolled-back head (a correct, shorter tree) is not signed by an instance that signed the longer one", async () => {
+    const head = await sequenced();
+    // The stored tree's true root at a smaller size: what a rollback to an older, honest head would show.
+    const { storedRoot } = await import("../../src/transparency/stored-tree");
+    const { NodeTable } = await import("../../src/transparency-log/node-table");
+    const older = await storedRoot(new NodeTable(gateway.dataSource.manager), head.size - 1);
+    const [state] = await gateway.dataSource.query("SELECT lease_owner FROM transparency_state WHERE id = 1");
+    expect(state.lease_owner).not.toBeNull();
+    // Hold the sequencer off while the head is rolled back (another instance's lease).
+    await gateway.dataSource.query("UPDATE transparency_state SET lease_owner = 'elsewhere', lease_until = '2999-01-01 00:00:00.000', tree_size = ?, root_hash = ? WHERE id = 1",
+      [head.size - 1, older.toString("base64")]);
+    await new Promise(resolve => setTimeout(resolve, 1100));
+    expect((await get("/transparency/checkpoint")).status).toBe(503);
+    await gateway.dataSource.query("UPDATE transparency_state SET lease_owner = NULL, lease_until = NULL, tree_size = ?, root_hash = ? WHERE id = 1", [head.size, head.rootHash.toString("base64")]);
+    expect((await sequenced()).size).toBeGreaterThanOrEqual(head.size);
   });
 });
 
