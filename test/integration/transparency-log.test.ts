@@ -1,4 +1,3 @@
-import { IsNull } from "typeorm";
 import { AccessRecord } from "../../src/model/access-record.entity";
 import { AdminAction } from "../../src/model/admin-action.entity";
 import { AdminChange } from "../../src/model/admin-change.entity";
@@ -10,6 +9,7 @@ import { uniqueIdentity, type TestIdentity } from "../support/identities";
 import { verifyConsistency, verifyInclusion } from "../support/merkle-verifier";
 import { type CheckedCheckpoint, checkCheckpointNote, leafHashOf } from "../support/note-verifier";
 import { startWithPersonas } from "../support/personas";
+import { waitUntilSequenced } from "../support/sequenced";
 
 const MY_LOG = "query { myAccessLog(first: 100) { edges { node { field outcome logIndex readerKind } } } }";
 const ACTIONS = "query { adminActionLog(first: 100) { edges { node { action logIndex } } } }";
@@ -28,13 +28,7 @@ describe("the transparency log: every access record and admin record is a leaf o
 
   /** Waits until the sequencer has given every record its leaf, then returns the checked checkpoint. */
   async function sequenced(): Promise<CheckedCheckpoint> {
-    const waiting = async () => (await Promise.all([
-      gateway.dataSource.getRepository(AccessRecord).countBy({ logIndex: IsNull() }),
-      gateway.dataSource.getRepository(AdminAction).countBy({ logIndex: IsNull() }),
-      gateway.dataSource.getRepository(AdminChange).countBy({ logIndex: IsNull() }),
-    ])).reduce((a, b) => a + b, 0);
-    for (let attempt = 0; attempt < 200 && (await waiting()) > 0; attempt += 1) await new Promise(resolve => setTimeout(resolve, 50));
-    expect(await waiting()).toBe(0);
+    await waitUntilSequenced(gateway.dataSource);
     return checkpoint();
   }
 
