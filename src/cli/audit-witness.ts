@@ -142,8 +142,9 @@ async function fetchText(url: string): Promise<string> {
 }
 
 function causeOf(error: unknown): string {
-  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
   if (cause && typeof cause.code === "string") return cause.code;
+  if (cause && typeof cause.message === "string") return cause.message;
   return error instanceof Error ? error.message : "unknown error";
 }
 
