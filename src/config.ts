@@ -218,6 +218,19 @@ export function databaseTargetFromEnv(env: Environment = process.env): DatabaseT
   return parseDatabase(env.DATABASE_URL);
 }
 
+/**
+ * Only the transparency log's name and signing key, for `npm run audit:verify` run without
+ * `--key` beside the gateway. Unlike loadConfig it never generates a key: a checkpoint checked
+ * against a key made up on the spot would fail for the wrong reason, or mislead.
+ */
+export function transparencySettingsFromEnv(env: Environment = process.env): TransparencySettings {
+  if (parseOptional(env.TRANSPARENCY_SIGNING_KEY) === null) {
+    throw new ConfigError("TRANSPARENCY_SIGNING_KEY is not set: give the log's verifier key with --key (GET /transparency/key serves it)");
+  }
+  const nodeEnv = parseNodeEnv(env.NODE_ENV);
+  return parseTransparency(env, nodeEnv, parseGatewayIssuer(env.GATEWAY_ISSUER, nodeEnv, env.PORT)).settings;
+}
+
 /** GATEWAY_ISSUER: an https URL in production (required there); development defaults to the local address. */
 function parseGatewayIssuer(raw: string | undefined, nodeEnv: GatewayConfig["nodeEnv"], port: string | undefined): string {
   const value = parseOptional(raw);

@@ -37,8 +37,11 @@ export const ENTITIES = [Lender, ApiKey, ApplicantRecord, Application, Lead, Off
 /** Listed, not globbed: the same list works under ts-node, ts-jest and compiled JavaScript. */
 export const MIGRATIONS = [InitialSchema1764300000000, EncryptIdentity1764400000000, QuotasAndKeyLifecycle1764500000000, IdentityPerApplication1764600000000, ExactSubjectComparison1764700000000, LenderCitiesFit1764800000000, DropExactIncome1764900000000, ApiKeySuccessor1765000000000, AccessLogOpaqueId1765100000000, RegionCodes1765200000000, AdminActionsAndChanges1765300000000, LenderPublicKeys1765400000000, AccessLogReaders1765500000000, LenderAccessVersion1765600000000, AccessRecords1765700000000, TransparencyLog1765800000000];
 
-/** `logger`: only tests and the benchmark pass one (a statement counter); production uses none. */
-export function createDataSource(target: DatabaseTarget, logger?: TypeOrmLogger): DataSource {
+/**
+ * `logger`: only tests and the benchmark pass one (a statement counter); production uses none.
+ * `readOnly`: a SQLite file is opened read-only and must exist (a verifier's connection).
+ */
+export function createDataSource(target: DatabaseTarget, logger?: TypeOrmLogger, options: { readOnly?: boolean } = {}): DataSource {
   const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, logging: false, ...(logger ? { logger } : {}) } as const;
   if (target.kind === "sqlite") {
     // WAL: a commit (every lender page writes its access-log rows) costs one sync of the log
@@ -49,6 +52,7 @@ export function createDataSource(target: DatabaseTarget, logger?: TypeOrmLogger)
       ...common,
       type: "better-sqlite3",
       database: target.path,
+      ...(options.readOnly ? { readonly: true, fileMustExist: true } : {}),
       enableWAL: true,
       prepareDatabase: (connection: { pragma(source: string): unknown }) => void connection.pragma("synchronous = FULL"),
     });

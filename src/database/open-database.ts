@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DataSource, Logger as TypeOrmLogger } from "typeorm";
 import { lendSqliteConnectionToOneTransaction } from "./sqlite-transactions";
-import { createDataSource } from "./data-source";
+import { MIGRATIONS, createDataSource } from "./data-source";
 import type { DatabaseTarget } from "../config";
 
 /** Connects and applies every pending migration; the server never starts on an old schema. */
@@ -13,4 +13,30 @@ export async function openDatabase(target: DatabaseTarget, logger?: TypeOrmLogge
   if (target.kind === "sqlite") lendSqliteConnectionToOneTransaction(dataSource);
   await dataSource.runMigrations({ transaction: "each" });
   return dataSource;
+}
+
+/**
+ * Connects without migrating, for a verifier: what it checks must be the database as it is, and
+ * a command that only reads must not change a schema under a running gateway. It refuses a
+ * database whose migrations are not all applied (its tables are not the ones this code reads).
+ * A SQLite file is opened read-only; on MySQL the caller only ever SELECTs.
+ */
+export async function openDatabaseAsIs(target: DatabaseTarget): Promise<DataSource> {
+  const dataSource = createDataSource(target, undefined, { readOnly: true });
+  await dataSource.initialize();
+  try {
+    const applied = new Set<string>();
+    try {
+      const rows: { name: string }[] = await dataSource.query("SELECT name FROM migrations");
+      for (const row of rows) applied.add(row.name);
+    } catch {
+      throw new Error("the database has no migrations table: it is not the gateway's");
+    }
+    const pending = MIGRATIONS.map(migration => new migration().name).filter(name => !applied.has(name));
+    if (pending.length > 0) throw new Error(`the database's schema is behind this code (${pending.length} migrations not applied): run the gateway once to migrate it`);
+    return dataSource;
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
 }

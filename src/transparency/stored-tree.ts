@@ -1,3 +1,4 @@
+import { CompactRange } from "./compact-range";
 import { emptyRoot, HASH_BYTES, nodeHash } from "./merkle-hash";
 import { checkSize, consistencyProofRanges, inclusionPathRanges, type LeafRange } from "./proof-ranges";
 
@@ -67,25 +68,9 @@ export async function appendLeaves(source: NodeSource, oldSize: number, newLeafH
   });
   const frontierKeys = completeSubtrees({ start: 0, end: oldSize });
   const read = await readOnce(source, frontierKeys);
-  // The frontier is a stack, largest subtree first; a new node completes a parent whenever the
-  // top of the stack is its left sibling, exactly as a binary counter carries.
-  const frontier: StoredNode[] = frontierKeys.map(key => ({ ...key, hash: hashAt(read, key) }));
-  const nodes: StoredNode[] = [];
-  newLeafHashes.forEach((hash, offset) => {
-    let node: StoredNode = { level: 0, index: oldSize + offset, hash };
-    nodes.push(node);
-    let left = frontier.at(-1);
-    while (left?.level === node.level) {
-      frontier.pop();
-      node = { level: node.level + 1, index: left.index / 2, hash: nodeHash(left.hash, node.hash) };
-      nodes.push(node);
-      left = frontier.at(-1);
-    }
-    frontier.push(node);
-  });
-  const size = oldSize + newLeafHashes.length;
-  const root = size === 0 ? emptyRoot() : foldRight(frontier.map(node => node.hash));
-  return { nodes, root, size };
+  const range = new CompactRange(oldSize, frontierKeys.map(key => ({ ...key, hash: hashAt(read, key) })));
+  const nodes: StoredNode[] = newLeafHashes.flatMap(hash => range.append(hash));
+  return { nodes, root: range.root(), size: range.size };
 }
 
 /** MTH of each range, from the complete subtrees that make it up, all read in one call. */

@@ -1,4 +1,7 @@
 import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { PiiCategory } from "../../src/model/pii-category";
 import { choose, expectData, submitApplication } from "../support/flow";
@@ -64,6 +67,25 @@ describe("the command-line entry points", () => {
     expect(code).toBe(0);
     const report = JSON.parse(stdout.trim());
     expect(report).toMatchObject({ event: "retention_run", consentsExpired: 0, applicationsClosed: 0, applicantsErased: 0 });
+  }, 90_000);
+
+  it("audit:verify and audit:witness: run as `npm run` runs them (ts-node), they check the gateway's checkpoint", async () => {
+    const base = gateway.url.replace(/\/graphql$/, "");
+    const directory = mkdtempSync(join(tmpdir(), "cli-audit-"));
+    try {
+      const [note, key] = await Promise.all([fetch(`${base}/transparency/checkpoint`), fetch(`${base}/transparency/key`)].map(async answer => (await answer).text()));
+      writeFileSync(join(directory, "checkpoint"), note);
+      const size = Number(note.split("\n")[1]);
+      const [verified, witnessed] = await Promise.all([
+        cli("audit-verify", ["--checkpoint", join(directory, "checkpoint"), "--key", key.trim()]),
+        cli("audit-witness", ["--url", base, "--state", join(directory, "witness")]),
+      ]);
+      expect(verified).toMatchObject({ code: 0, stdout: `verified ${size} leaves\n` });
+      expect(witnessed.code).toBe(0);
+      expect(witnessed.stdout).toContain(`first checkpoint: ${size} leaves`);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   }, 90_000);
 
   it("rotate-keys: scans every identity row; with the same key every row is already current", async () => {

@@ -1,4 +1,3 @@
-import { IsNull } from "typeorm";
 import { AccessRecord } from "../../src/model/access-record.entity";
 import { AdminAction } from "../../src/model/admin-action.entity";
 import { AdminChange } from "../../src/model/admin-change.entity";
@@ -10,6 +9,7 @@ import { uniqueIdentity, type TestIdentity } from "../support/identities";
 import { verifyConsistency, verifyInclusion } from "../support/merkle-verifier";
 import { type CheckedCheckpoint, checkCheckpointNote, leafHashOf } from "../support/note-verifier";
 import { startWithPersonas } from "../support/personas";
+import { waitForCheckpoint } from "../support/sequenced";
 
 const MY_LOG = "query { myAccessLog(first: 100) { edges { node { field outcome logIndex readerKind } } } }";
 const ACTIONS = "query { adminActionLog(first: 100) { edges { node { action logIndex } } } }";
@@ -28,22 +28,8 @@ describe("the transparency log: every access record and admin record is a leaf o
 
   /** Waits until the sequencer has given every record its leaf, then returns the checked checkpoint. */
   async function sequenced(): Promise<CheckedCheckpoint> {
-    const waiting = async () => (await Promise.all([
-      gateway.dataSource.getRepository(AccessRecord).countBy({ logIndex: IsNull() }),
-      gateway.dataSource.getRepository(AdminAction).countBy({ logIndex: IsNull() }),
-      gateway.dataSource.getRepository(AdminChange).countBy({ logIndex: IsNull() }),
-    ])).reduce((a, b) => a + b, 0);
-    for (let attempt = 0; attempt < 200 && (await waiting()) > 0; attempt += 1) await new Promise(resolve => setTimeout(resolve, 50));
-    expect(await waiting()).toBe(0);
-    // A checkpoint is served again for up to a second: wait for the one that covers them all.
-    const records = await Promise.all([AccessRecord, AdminAction, AdminChange].map(entity => gateway.dataSource.getRepository(entity).count()));
-    const size = records.reduce((a, b) => a + b, 0);
-    let head = await checkpoint();
-    for (let attempt = 0; attempt < 40 && head.size !== size; attempt += 1) {
-      await new Promise(resolve => setTimeout(resolve, 100));
-      head = await checkpoint();
-    }
-    expect(head.size).toBe(size);
+    await waitForCheckpoint(gateway.dataSource, base);
+    const head = await checkpoint();
     return head;
   }
 

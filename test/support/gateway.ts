@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { DataSource } from "typeorm";
 import { signDevelopmentToken } from "../../src/auth/jwt";
 import { StatementCounter } from "../../src/database/statement-counter";
-import { DatabaseTarget, GatewayConfig, loadConfig } from "../../src/config";
+import { DatabaseTarget, GatewayConfig, databaseTargetFromEnv, loadConfig } from "../../src/config";
 import { openDatabase } from "../../src/database/open-database";
 import { createLogger } from "../../src/logging/logger";
 import { buildGatewaySchema } from "../../src/schema";
@@ -46,7 +46,8 @@ export interface TestGateway {
   databaseUrl: string;
   request(query: string, variables?: Record<string, unknown>, token?: string, headers?: Record<string, string>): Promise<GraphQLResult>;
   token(role: "admin" | "applicant", subject: string): Promise<string>;
-  stop(): Promise<void>;
+  /** Stops the server and closes its database; `keepDatabase`: leaves the SQLite file, for `startTestGatewayOn` to start again on it. */
+  stop(options?: { keepDatabase?: boolean }): Promise<void>;
 }
 
 function databaseTarget(): { target: DatabaseTarget; cleanup: () => void } {
@@ -71,6 +72,20 @@ export async function startTestGateway(overrides: Record<string, string> = {}): 
     await wipe.dropDatabase();
     await wipe.destroy();
   }
+  return startOn(target, cleanup, overrides);
+}
+
+/**
+ * Starts a gateway again on the database of one stopped with `keepDatabase`, as it is (nothing
+ * wiped): a restart. Its `stop()` removes a SQLite file's directory, as the first one's would have.
+ */
+export async function startTestGatewayOn(databaseUrl: string, overrides: Record<string, string> = {}): Promise<TestGateway> {
+  const target = databaseTargetFromEnv({ DATABASE_URL: databaseUrl });
+  const cleanup = target.kind === "sqlite" ? () => rmSync(dirname(target.path), { recursive: true, force: true }) : () => undefined;
+  return startOn(target, cleanup, overrides);
+}
+
+async function startOn(target: DatabaseTarget, cleanup: () => void, overrides: Record<string, string>): Promise<TestGateway> {
   const databaseUrl = target.kind === "mysql" ? target.url : `sqlite:${target.path}`;
   const config: GatewayConfig = loadConfig({
     NODE_ENV: "test", JWT_SECRET: TEST_JWT_SECRET, PII_ENCRYPTION_KEY: TEST_PII_ENCRYPTION_KEY, LOG_LEVEL: "silent",
@@ -104,10 +119,10 @@ export async function startTestGateway(overrides: Record<string, string> = {}): 
     },
     // As `npm run token` does: with JWT_ISSUER/JWT_AUDIENCE when the gateway checks them.
     token: (role, subject) => signDevelopmentToken(config.jwtSecret, role, subject, "12h", config.security),
-    async stop() {
+    async stop(options = {}) {
       await running.stop();
       await dataSource.destroy();
-      cleanup();
+      if (!options.keepDatabase) cleanup();
     },
   };
 }
