@@ -115,7 +115,7 @@ export async function sequenceOnce(dataSource: DataSource, owner: string, now: D
 }
 
 /**
- * The oldest records of the three kinds without a leaf, merged by time (then kind, then id, so
+ * The oldest records of the three kinds without a leaf, merged by time (then kind, then insertion order or id, so
  * the order is total), at most `limit`. A record that commits later than newer ones already
  * sequenced simply gets the next leaf: leaves follow the order records were seen committed.
  */
@@ -130,7 +130,10 @@ async function waitingRecords(manager: EntityManager, limit: number): Promise<Pe
     ...actions.map(action => ({ kind: "admin-action" as const, at: action.at, key: action.id, id: action.id, ...leafOf("admin-action", action) })),
     ...changes.map(change => ({ kind: "admin-change" as const, at: change.requestedAt, key: change.id, id: change.id, ...leafOf("admin-change", change) })),
   ];
-  pending.sort((a, b) => a.at.getTime() - b.at.getTime() || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Access records of one instant in their insertion order (`seq`): a request's records then get
+  // consecutive leaves and are numbered by one range UPDATE (assignIndexes).
+  pending.sort((a, b) => a.at.getTime() - b.at.getTime() || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
+    (a.kind === "access" ? Number(a.key) - Number(b.key) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return pending.slice(0, limit);
 }
 
@@ -142,21 +145,54 @@ const TABLES: Record<LeafKind, { table: string; key: string }> = {
   "admin-change": { table: "admin_changes", key: "id" },
 };
 
-/** Sets each record's `log_index`, one UPDATE per kind; a record that meanwhile got one (it cannot, under the head's lock) fails the pass. */
+/** Sets each record's `log_index`; a record that meanwhile got one (it cannot, under the head's lock) or vanished fails the pass. */
 async function assignIndexes(manager: EntityManager, pending: readonly Pending[], firstIndex: number): Promise<void> {
   for (const kind of Object.keys(TABLES) as LeafKind[]) {
     const own = pending.map((record, offset) => ({ record, index: firstIndex + offset })).filter(entry => entry.record.kind === kind);
-    for (let start = 0; start < own.length; start += 500) {
-      const chunk = own.slice(start, start + 500);
-      const { table, key } = TABLES[kind];
+    const { table, key } = TABLES[kind];
+    // Access records: the records of one request are consecutive in `seq` and get consecutive
+    // leaves, so each such run is one range UPDATE (`log_index = seq + offset`), not a CASE over
+    // every record (measured on MariaDB: the CASE UPDATEs were a third of a pass).
+    const batches = kind === "access" ? [...runsOf(own)] : chunksOf(own, 500);
+    for (const batch of batches) {
+      const first = batch[0];
+      const last = batch[batch.length - 1];
       // The transaction's own runner: its structured result carries the affected-row count on both drivers.
-      const result = await manager.queryRunner!.query(
-        `UPDATE ${table} SET log_index = CASE ${key} ${chunk.map(() => "WHEN ? THEN ?").join(" ")} END ` +
-        `WHERE ${key} IN (${chunk.map(() => "?").join(", ")}) AND log_index IS NULL`,
-        [...chunk.flatMap(entry => [entry.record.key, entry.index]), ...chunk.map(entry => entry.record.key)],
-        true,
-      );
-      if (result.affected !== chunk.length) throw new Error(`transparency log: ${chunk.length - (result.affected ?? 0)} ${kind} records were sequenced twice or vanished`);
+      const result = batch.length > 1 && kind === "access"
+        ? await manager.queryRunner!.query(
+          `UPDATE ${table} SET log_index = ${key} + ? WHERE ${key} BETWEEN ? AND ? AND log_index IS NULL`,
+          [first.index - Number(first.record.key), first.record.key, last.record.key],
+          true,
+        )
+        : await manager.queryRunner!.query(
+          `UPDATE ${table} SET log_index = CASE ${key} ${batch.map(() => "WHEN ? THEN ?").join(" ")} END ` +
+          `WHERE ${key} IN (${batch.map(() => "?").join(", ")}) AND log_index IS NULL`,
+          [...batch.flatMap(entry => [entry.record.key, entry.index]), ...batch.map(entry => entry.record.key)],
+          true,
+        );
+      if (result.affected !== batch.length) throw new Error(`transparency log: ${batch.length - (result.affected ?? 0)} ${kind} records were sequenced twice or vanished`);
     }
   }
+}
+
+type Assignment = { record: Pending; index: number };
+
+/** Maximal runs in which both the key (`seq`) and the leaf index go up by one at each step. */
+function* runsOf(entries: readonly Assignment[]): Generator<Assignment[]> {
+  let run: Assignment[] = [];
+  for (const entry of entries) {
+    const previous = run[run.length - 1];
+    if (previous && (Number(entry.record.key) !== Number(previous.record.key) + 1 || entry.index !== previous.index + 1)) {
+      yield run;
+      run = [];
+    }
+    run.push(entry);
+  }
+  if (run.length > 0) yield run;
+}
+
+function chunksOf<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
 }
