@@ -233,6 +233,7 @@ describe("the transparency log: every access record and admin record is a leaf o
     const refused = await get("/transparency/checkpoint");
     expect(refused.status).toBe(503);
     expect(await refused.text()).toMatch(/does not match its head/);
+    expect((await gateway.request("query { transparencyCheckpoint }", {}, admin)).body.errors?.[0]?.extensions?.code).toBe("SERVICE_UNAVAILABLE");
     expectData(await gateway.request(LEADS_WITH_IDENTITY, {}, reader.apiKey));
     await new Promise(resolve => setTimeout(resolve, 500));
     const [stuck] = await gateway.dataSource.query("SELECT tree_size FROM transparency_state WHERE id = 1");
