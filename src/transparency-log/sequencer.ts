@@ -85,7 +85,7 @@ export async function takeLease(dataSource: DataSource, owner: string, now: Date
  */
 export async function sequenceOnce(dataSource: DataSource, owner: string, now: Date, options: { leaseMs: number; batchSize: number }): Promise<SequencedBatch> {
   if (!(await takeLease(dataSource, owner, now, options.leaseMs))) return idle(-1, false);
-  return dataSource.transaction(async manager => {
+  return inSequencingTransaction(dataSource, async manager => {
     const head = await manager.getRepository(TransparencyState).findOne({ where: { id: HEAD_ID }, ...forUpdate(manager) });
     if (!head) throw new Error("the transparency log has no head row");
     if (head.leaseOwner !== owner) return idle(head.treeSize, false);
@@ -112,6 +112,20 @@ export async function sequenceOnce(dataSource: DataSource, owner: string, now: D
       backlogAgeMs: Math.max(0, now.getTime() - pending[0].at.getTime()),
     };
   });
+}
+
+/**
+ * On MySQL the pass runs READ COMMITTED: its UPDATEs then lock the rows they number and no gaps.
+ * Under REPEATABLE READ they also locked the gaps of the `log_index` indexes and past the last
+ * access record, so an admin's transaction that held a change row the pass was numbering and
+ * then inserted its admin action waited for the pass while the pass waited for it: a deadlock,
+ * in which InnoDB rolled back the admin's (smaller) transaction (seen in CI: an approval
+ * answered SERVICE_UNAVAILABLE while the sequencer ran every 50 ms). Nothing in the pass needs
+ * repeatable reads: the head's row lock serialises passes, and every record is numbered only
+ * while its `log_index` is still NULL. SQLite runs one transaction at a time anyway.
+ */
+function inSequencingTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  return dataSource.options.type === "mysql" ? dataSource.transaction("READ COMMITTED", work) : dataSource.transaction(work);
 }
 
 /**
