@@ -38,9 +38,16 @@ export async function startWithPersonas(options: PersonaOptions = {}): Promise<P
   const gateway = await startTestGateway(options.env);
   const admin = await gateway.token("admin", "ops-1");
   const lenders: TestLender[] = [];
-  for (const spec of options.lenders ?? []) {
-    const { name, permitted = ALL_CATEGORIES, criteria } = typeof spec === "string" ? { name: spec } : spec;
-    lenders.push(await onboardLender(gateway, admin, name, permitted, criteria));
+  try {
+    for (const spec of options.lenders ?? []) {
+      const { name, permitted = ALL_CATEGORIES, criteria } = typeof spec === "string" ? { name: spec } : spec;
+      lenders.push(await onboardLender(gateway, admin, name, permitted, criteria));
+    }
+  } catch (error) {
+    // The suite's afterAll has no gateway to stop when this throws: stop it here, or its timers
+    // (the sequencer) outlive the suite and keep Jest from exiting.
+    await gateway.stop();
+    throw error;
   }
   return {
     gateway,
