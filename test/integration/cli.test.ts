@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { PiiCategory } from "../../src/model/pii-category";
 import { choose, expectData, submitApplication } from "../support/flow";
-import { TEST_JWT_SECRET, TEST_PII_ENCRYPTION_KEY, type TestGateway } from "../support/gateway";
+import { TEST_JWT_SECRET, TEST_PII_ENCRYPTION_KEY, TEST_TRANSPARENCY_SIGNING_KEY, type TestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
 import { startWithPersonas } from "../support/personas";
 import { PRODUCTION_SETTINGS } from "../support/identity-providers";
@@ -36,7 +36,7 @@ describe("the command-line entry points", () => {
     ({ gateway, applicant, lenders } = await startWithPersonas({ lenders: ["Cli"] }));
     env = {
       PATH: process.env.PATH, NODE_ENV: "test", LOG_LEVEL: "silent",
-      JWT_SECRET: TEST_JWT_SECRET, PII_ENCRYPTION_KEY: TEST_PII_ENCRYPTION_KEY, DATABASE_URL: gateway.databaseUrl,
+      JWT_SECRET: TEST_JWT_SECRET, PII_ENCRYPTION_KEY: TEST_PII_ENCRYPTION_KEY, TRANSPARENCY_SIGNING_KEY: TEST_TRANSPARENCY_SIGNING_KEY, DATABASE_URL: gateway.databaseUrl,
     };
     const applicationId = await submitApplication(gateway, applicant, uniqueIdentity());
     await choose(gateway, applicant, applicationId, lenders[0].id, [PiiCategory.PHONE]);

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { signDevelopmentToken } from "../../src/auth/jwt";
 import { openDatabase } from "../../src/database/open-database";
 import { ALL_CATEGORIES } from "../support/flow";
-import { TEST_JWT_SECRET, TEST_PII_ENCRYPTION_KEY } from "../support/gateway";
+import { TEST_JWT_SECRET, TEST_PII_ENCRYPTION_KEY, TEST_TRANSPARENCY_SIGNING_KEY } from "../support/gateway";
 import { residentId } from "../support/identities";
 
 declare const __DATABASE_KIND__: "sqlite" | "mysql";
@@ -38,6 +38,7 @@ async function startServerProcess(databaseUrl: string): Promise<RunningServer> {
       DATABASE_URL: databaseUrl,
       JWT_SECRET: TEST_JWT_SECRET,
       PII_ENCRYPTION_KEY: TEST_PII_ENCRYPTION_KEY,
+      TRANSPARENCY_SIGNING_KEY: TEST_TRANSPARENCY_SIGNING_KEY,
       TS_NODE_PROJECT: "tsconfig.json",
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -7,7 +7,7 @@ import { rotateKeys } from "../../src/privacy/key-rotation";
 import { buildGatewaySchema } from "../../src/schema";
 import { RunningGateway, startGateway } from "../../src/server";
 import { ALL_CATEGORIES, TestLender, choose, expectData, submitApplication } from "../support/flow";
-import { TEST_JWT_SECRET, TEST_PII_ENCRYPTION_KEY, TestGateway } from "../support/gateway";
+import { TEST_JWT_SECRET, TEST_PII_ENCRYPTION_KEY, TEST_TRANSPARENCY_SIGNING_KEY, TestGateway } from "../support/gateway";
 import { TestIdentity, uniqueIdentity } from "../support/identities";
 import { rawDump } from "../support/raw-rows";
 import { startWithPersonas } from "../support/personas";
@@ -57,7 +57,7 @@ describe("identity at rest", () => {
   });
 
   it("every identity column holds a sealed value under the current key, with a keyed hash of the ID number", async () => {
-    const config = loadConfig({ NODE_ENV: "test", JWT_SECRET: TEST_JWT_SECRET, PII_ENCRYPTION_KEY: TEST_PII_ENCRYPTION_KEY });
+    const config = loadConfig({ NODE_ENV: "test", JWT_SECRET: TEST_JWT_SECRET, TRANSPARENCY_SIGNING_KEY: TEST_TRANSPARENCY_SIGNING_KEY, PII_ENCRYPTION_KEY: TEST_PII_ENCRYPTION_KEY });
     const rows = await gateway.dataSource.getRepository(ApplicantRecord).find();
     expect(rows).toHaveLength(people.length);
     for (const row of rows) {
@@ -69,7 +69,7 @@ describe("identity at rest", () => {
   });
 
   it("finds a duplicate applicant by the hash of the ID number, without decrypting", async () => {
-    const config = loadConfig({ NODE_ENV: "test", JWT_SECRET: TEST_JWT_SECRET, PII_ENCRYPTION_KEY: TEST_PII_ENCRYPTION_KEY });
+    const config = loadConfig({ NODE_ENV: "test", JWT_SECRET: TEST_JWT_SECRET, TRANSPARENCY_SIGNING_KEY: TEST_TRANSPARENCY_SIGNING_KEY, PII_ENCRYPTION_KEY: TEST_PII_ENCRYPTION_KEY });
     const twin = { ...uniqueIdentity(), nationalId: people[0].identity.nationalId };
     await submitApplication(gateway, await gateway.token("applicant", "ada-second-account"), twin);
     const found = await applicantsWithNationalId(gateway.dataSource, config.piiKeyring, people[0].identity.nationalId);
@@ -84,7 +84,7 @@ describe("identity at rest", () => {
     afterAll(async () => rotated?.stop());
 
     async function serveWith(env: Record<string, string>): Promise<RunningGateway> {
-      const config = loadConfig({ NODE_ENV: "test", JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: "silent", ...env });
+      const config = loadConfig({ NODE_ENV: "test", JWT_SECRET: TEST_JWT_SECRET, TRANSPARENCY_SIGNING_KEY: TEST_TRANSPARENCY_SIGNING_KEY, LOG_LEVEL: "silent", ...env });
       return startGateway(config, gateway.dataSource, await buildGatewaySchema(), createLogger("silent"), 0, "127.0.0.1");
     }
 
@@ -98,7 +98,7 @@ describe("identity at rest", () => {
     }
 
     it("values written under the old key still decrypt after rotation, and only the new key is needed afterwards", async () => {
-      const next = loadConfig({ NODE_ENV: "test", JWT_SECRET: TEST_JWT_SECRET, PII_ENCRYPTION_KEY: NEW_KEY, PII_ENCRYPTION_KEYS_OLD: TEST_PII_ENCRYPTION_KEY });
+      const next = loadConfig({ NODE_ENV: "test", JWT_SECRET: TEST_JWT_SECRET, TRANSPARENCY_SIGNING_KEY: TEST_TRANSPARENCY_SIGNING_KEY, PII_ENCRYPTION_KEY: NEW_KEY, PII_ENCRYPTION_KEYS_OLD: TEST_PII_ENCRYPTION_KEY });
       // Interrupted after the first batch of 2, then resumed from the id it reported.
       const first = await rotateKeys(gateway.dataSource, next.piiKeyring, { batchSize: 2, onBatch: () => { throw new Error("stopped"); } })
         .catch(() => null);

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from "../../src/config";
 
-const secrets = { NODE_ENV: "test", JWT_SECRET: "test-only-jwt-secret-0123456789abcdefghijklmnop", PII_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64") };
+const secrets = { NODE_ENV: "test", JWT_SECRET: "test-only-jwt-secret-0123456789abcdefghijklmnop", PII_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"), TRANSPARENCY_SIGNING_KEY: Buffer.alloc(32, 5).toString("base64") };
 
 describe("APPLICATION_OPEN_DAYS", () => {
   it("defaults to 90 and takes a whole number from 1 to 3650", () => {

@@ -4,6 +4,7 @@ import { PRODUCTION_SETTINGS } from "../support/identity-providers";
 const secrets = {
   JWT_SECRET: "test-only-jwt-secret-0123456789abcdefghijklmnop",
   PII_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
+  TRANSPARENCY_SIGNING_KEY: Buffer.alloc(32, 5).toString("base64"),
   DATABASE_URL: "mysql://gateway:secret@db.internal:3306/gateway",
 };
 const TOKEN = "0123456789abcdef0123456789abcdef";

@@ -4,6 +4,8 @@ import { PRODUCTION_SETTINGS } from "../support/identity-providers";
 const JWT_SECRET = "test-only-jwt-secret-0123456789abcdefghijklmnop";
 const KEY = Buffer.alloc(32, 7).toString("base64");
 const OLD = Buffer.alloc(32, 9).toString("base64");
+/** The transparency log's signing key; outside production a missing one would be generated into .dev-secrets.json. */
+const LOG_KEY = Buffer.alloc(32, 5).toString("base64");
 /** Production refuses to start without DATABASE_URL; the production cases below give one. */
 const DATABASE_URL = "mysql://gateway:secret@db.internal:3306/gateway";
 /** Production refuses to start without METRICS_TOKEN too (test/unit/config-metrics-token.test.ts). */
@@ -28,18 +30,18 @@ describe("privacy configuration", () => {
   });
 
   it("validates retention settings; the in-server schedule is off unless set", () => {
-    const defaults = loadConfig({ NODE_ENV: "test", JWT_SECRET, PII_ENCRYPTION_KEY: KEY });
+    const defaults = loadConfig({ NODE_ENV: "test", JWT_SECRET, TRANSPARENCY_SIGNING_KEY: LOG_KEY, PII_ENCRYPTION_KEY: KEY });
     expect(defaults.retentionDays).toBe(365);
     expect(defaults.retentionIntervalMinutes).toBeNull();
-    const set = loadConfig({ NODE_ENV: "test", JWT_SECRET, PII_ENCRYPTION_KEY: KEY, RETENTION_DAYS: "90", RETENTION_INTERVAL_MINUTES: "15" });
+    const set = loadConfig({ NODE_ENV: "test", JWT_SECRET, TRANSPARENCY_SIGNING_KEY: LOG_KEY, PII_ENCRYPTION_KEY: KEY, RETENTION_DAYS: "90", RETENTION_INTERVAL_MINUTES: "15" });
     expect([set.retentionDays, set.retentionIntervalMinutes]).toEqual([90, 15]);
-    expect(() => loadConfig({ NODE_ENV: "test", JWT_SECRET, PII_ENCRYPTION_KEY: KEY, RETENTION_DAYS: "0" })).toThrow(/RETENTION_DAYS/);
+    expect(() => loadConfig({ NODE_ENV: "test", JWT_SECRET, TRANSPARENCY_SIGNING_KEY: LOG_KEY, PII_ENCRYPTION_KEY: KEY, RETENTION_DAYS: "0" })).toThrow(/RETENTION_DAYS/);
   });
 });
 
 describe("NODE_ENV and the production database", () => {
   // Secrets are given, so no case here falls back to generating .dev-secrets.json.
-  const secrets = { JWT_SECRET, PII_ENCRYPTION_KEY: KEY, METRICS_TOKEN };
+  const secrets = { JWT_SECRET, PII_ENCRYPTION_KEY: KEY, METRICS_TOKEN, TRANSPARENCY_SIGNING_KEY: LOG_KEY };
 
   it.each(["prod", "Production", "PRODUCTION", "staging", "dev", " production", "test "])(
     "refuses NODE_ENV=%j instead of reading it as development, naming the variable",
