@@ -30,12 +30,16 @@ function refused(message: string): TransparencyAnswer {
   return json(400, { error: message });
 }
 
+/** `text` as an index or size, or null when it is not decimal digits within 2^53. */
+function wholeNumber(text: string): number | null {
+  return COUNT.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : null;
+}
+
 /** A query parameter as a whole number, or the message saying why it is not one. */
 function countParameter(url: URL, name: string): number | string {
   const values = url.searchParams.getAll(name);
   if (values.length !== 1) return `${name} is required, once`;
-  if (!COUNT.test(values[0]) || !Number.isSafeInteger(Number(values[0]))) return `${name} must be a whole number written in decimal digits`;
-  return Number(values[0]);
+  return wholeNumber(values[0]) ?? `${name} must be a whole number written in decimal digits`;
 }
 
 /**
@@ -45,7 +49,7 @@ function countParameter(url: URL, name: string): number | string {
  * anyone else it does not exist (404), as a record outside a caller's scope does in GraphQL.
  */
 export async function answerTransparency(request: IncomingMessage, url: URL, http: TransparencyHttp): Promise<TransparencyAnswer> {
-  if (request.method !== "GET" && request.method !== "HEAD") return { ...json(405, { error: "only GET is served here" }), status: 405 };
+  if (request.method !== "GET" && request.method !== "HEAD") return json(405, { error: "only GET is served here" });
   const path = url.pathname;
   if (path === "/transparency/checkpoint") {
     try {
@@ -74,9 +78,10 @@ export async function answerTransparency(request: IncomingMessage, url: URL, htt
   }
   const leaf = /^\/transparency\/leaves\/([^/]*)$/.exec(path);
   if (leaf) {
-    if (!COUNT.test(leaf[1]) || !Number.isSafeInteger(Number(leaf[1]))) return refused("the leaf index must be a whole number written in decimal digits");
+    const index = wholeNumber(leaf[1]);
+    if (index === null) return refused("the leaf index must be a whole number written in decimal digits");
     const principal = await http.authenticate(request);
-    const found = await http.log.leafAt(Number(leaf[1]));
+    const found = await http.log.leafAt(index);
     if (!found || !(await maySee(http.dataSource, principal, found))) return json(404, { error: "no leaf at this index that you may see" });
     return json(200, { index: found.index, leaf: found.leaf.toString("base64") });
   }
