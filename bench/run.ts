@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { AccessRecord } from "../src/model/access-record.entity";
+import { emptyRoot } from "../src/transparency/merkle-hash";
 import { GatewayConfig, loadConfig } from "../src/config";
 import { openDatabase } from "../src/database/open-database";
 import { createLogger } from "../src/logging/logger";
@@ -46,8 +47,6 @@ const PROBE_PAGE_SIZES = [10, 50, 100];
  */
 const SERVER_NODE_FLAGS = ["--max-semi-space-size=64"];
 const RESULTS = join(__dirname, "results");
-/** The empty tree's root (SHA-256 of nothing), base64. */
-const EMPTY_ROOT = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
 
 interface RowProcess {
   child: ChildProcess;
@@ -233,7 +232,7 @@ async function emptyAccessLog(config: GatewayConfig): Promise<void> {
     await dataSource.query(config.database.kind === "mysql" ? `TRUNCATE TABLE ${table}` : `DELETE FROM ${table}`);
     // The transparency log starts empty too: its leaves named the records just removed.
     await dataSource.query("DELETE FROM transparency_nodes");
-    await dataSource.query("UPDATE transparency_state SET tree_size = 0, root_hash = ?, lease_owner = NULL, lease_until = NULL", [EMPTY_ROOT]);
+    await dataSource.query("UPDATE transparency_state SET tree_size = 0, root_hash = ?, lease_owner = NULL, lease_until = NULL", [emptyRoot().toString("base64")]);
     for (const admin of ["admin_actions", "admin_changes"]) await dataSource.query(`UPDATE ${admin} SET log_index = NULL`);
   } finally {
     await dataSource.destroy();
