@@ -1,7 +1,9 @@
 import { AccessRecord } from "../../src/model/access-record.entity";
 import { AdminAction } from "../../src/model/admin-action.entity";
 import { AdminChange } from "../../src/model/admin-change.entity";
+import { NodeTable } from "../../src/transparency-log/node-table";
 import { releaseLease, sequenceOnce } from "../../src/transparency-log/sequencer";
+import { storedRoot } from "../../src/transparency/stored-tree";
 import { LEADS_WITH_IDENTITY } from "../support/documents";
 import { ALL_CATEGORIES, TestLender, choose, expectData, submitApplication } from "../support/flow";
 import type { TestGateway } from "../support/gateway";
@@ -246,8 +248,6 @@ describe("the transparency log: every access record and admin record is a leaf o
   it("a rolled-back head (a correct, shorter tree) is not signed by an instance that signed the longer one", async () => {
     const head = await sequenced();
     // The stored tree's true root at a smaller size: what a rollback to an older, honest head would show.
-    const { storedRoot } = await import("../../src/transparency/stored-tree");
-    const { NodeTable } = await import("../../src/transparency-log/node-table");
     const older = await storedRoot(new NodeTable(gateway.dataSource.manager), head.size - 1);
     const [state] = await gateway.dataSource.query("SELECT lease_owner FROM transparency_state WHERE id = 1");
     expect(state.lease_owner).not.toBeNull();
