@@ -9,6 +9,7 @@ import { PII_KEY_BYTES, PiiKeyring } from "./privacy/encryption";
 import type { QueryLimits } from "./limits/query-limit-rules";
 import { isValidKeyName } from "./transparency/verifier-key";
 import type { TransparencySettings } from "./transparency-log/transparency-log";
+import type { WebhookSettings } from "./webhooks/delivery";
 
 /** Where development secrets are generated; ignored by git, never used in production. */
 const DEV_SECRETS_FILE = ".dev-secrets.json";
@@ -58,6 +59,8 @@ export interface GatewayConfig {
   readonly metricsToken: string | null;
   /** The transparency log: TRANSPARENCY_ORIGIN, TRANSPARENCY_SIGNING_KEY, TRANSPARENCY_MERGE_DELAY_SECONDS. */
   readonly transparency: TransparencySettings;
+  /** Webhook delivery: WEBHOOK_RETRY_SCHEDULE, WEBHOOK_TIMEOUT_SECONDS, WEBHOOK_ALLOW_PRIVATE_URLS. */
+  readonly webhooks: WebhookSettings;
 }
 
 export { ConfigError };
@@ -213,6 +216,55 @@ function parseTransparency(env: Environment, nodeEnv: GatewayConfig["nodeEnv"], 
   return { settings: Object.freeze({ origin, signingSeed, mergeDelayMs: Math.round(delay * 1000) }), generated };
 }
 
+/** The Standard Webhooks retry schedule (seconds): at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+const DEFAULT_WEBHOOK_RETRY_SCHEDULE = [0, 5, 300, 1800, 7200, 18000, 36000, 36000];
+/** At most this many attempts, and no wait longer than a day. */
+const MAX_WEBHOOK_ATTEMPTS = 20;
+const MAX_WEBHOOK_WAIT_SECONDS = 86400;
+const SECONDS = /^\d+(\.\d+)?$/;
+
+function parseBoolean(name: string, raw: string | undefined, fallback: boolean): boolean {
+  const value = parseOptional(raw);
+  if (value === null) return fallback;
+  if (value === "true" || value === "1") return true;
+  if (value === "false" || value === "0") return false;
+  throw new ConfigError(`${name} must be true or false`);
+}
+
+/**
+ * WEBHOOK_RETRY_SCHEDULE (comma-separated seconds before each attempt: 0 for the first, then the
+ * wait after each failure; fractions allowed, for tests), WEBHOOK_TIMEOUT_SECONDS (default 15) and WEBHOOK_ALLOW_PRIVATE_URLS
+ * (http and non-public addresses; default true outside production, false in production) and
+ * WEBHOOK_POLL_SECONDS (how often an instance looks for due deliveries; default 0.5).
+ */
+function parseWebhooks(env: Environment, nodeEnv: GatewayConfig["nodeEnv"]): WebhookSettings {
+  const rawSchedule = parseOptional(env.WEBHOOK_RETRY_SCHEDULE);
+  let schedule = DEFAULT_WEBHOOK_RETRY_SCHEDULE;
+  if (rawSchedule !== null) {
+    const entries = rawSchedule.split(",").map(entry => entry.trim());
+    if (entries.length > MAX_WEBHOOK_ATTEMPTS || entries.some(entry => !SECONDS.test(entry) || Number(entry) > MAX_WEBHOOK_WAIT_SECONDS) || Number(entries[0]) !== 0) {
+      throw new ConfigError(`WEBHOOK_RETRY_SCHEDULE must be 1 to ${MAX_WEBHOOK_ATTEMPTS} comma-separated numbers of seconds, each from 0 to ${MAX_WEBHOOK_WAIT_SECONDS}, the first 0 (the first attempt is immediate), e.g. 0,5,300`);
+    }
+    schedule = entries.map(Number);
+  }
+  const rawTimeout = parseOptional(env.WEBHOOK_TIMEOUT_SECONDS);
+  const timeout = rawTimeout === null ? 15 : Number(rawTimeout);
+  if (rawTimeout !== null && (!SECONDS.test(rawTimeout) || timeout < 0.05 || timeout > 60)) {
+    throw new ConfigError("WEBHOOK_TIMEOUT_SECONDS must be a number of seconds from 0.05 to 60");
+  }
+  const rawPoll = parseOptional(env.WEBHOOK_POLL_SECONDS);
+  const poll = rawPoll === null ? 0.5 : Number(rawPoll);
+  if (rawPoll !== null && (!SECONDS.test(rawPoll) || poll < 0.02 || poll > 3600)) {
+    throw new ConfigError("WEBHOOK_POLL_SECONDS must be a number of seconds from 0.02 to 3600");
+  }
+  return Object.freeze({
+    pollMs: Math.round(poll * 1000),
+    retryScheduleMs: Object.freeze(schedule.map(seconds => Math.round(seconds * 1000))),
+    timeoutMs: Math.round(timeout * 1000),
+    allowPrivateUrls: parseBoolean("WEBHOOK_ALLOW_PRIVATE_URLS", env.WEBHOOK_ALLOW_PRIVATE_URLS, nodeEnv !== "production"),
+  });
+}
+
 /** Only the database part of the environment, for tools that need no secrets (the TypeORM CLI). */
 export function databaseTargetFromEnv(env: Environment = process.env): DatabaseTarget {
   return parseDatabase(env.DATABASE_URL);
@@ -340,5 +392,6 @@ export function loadConfig(env: Environment = process.env): GatewayConfig {
     usesGeneratedSecrets,
     metricsToken: parseMetricsToken(env.METRICS_TOKEN, nodeEnv),
     transparency: transparency.settings,
+    webhooks: parseWebhooks(env, nodeEnv),
   });
 }

@@ -10,6 +10,7 @@ import type { PiiKeyring } from "./privacy/encryption";
 import type { PiiGate } from "./privacy/pii-gate";
 import type { QuotaService } from "./quotas/quota.service";
 import type { TransparencyLog } from "./transparency-log/transparency-log";
+import type { UrlPolicy } from "./webhooks/url-policy";
 
 /*
  * What every resolver receives. Types only: a domain imports this shape, never the code that
@@ -48,4 +49,6 @@ export interface GatewayContext {
   quotas: QuotaService;
   /** The transparency log: its signed checkpoint (Query.transparencyCheckpoint). */
   transparency: TransparencyLog;
+  /** Which webhook URLs a lender may register (WEBHOOK_ALLOW_PRIVATE_URLS). */
+  webhookUrlPolicy: UrlPolicy;
 }

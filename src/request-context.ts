@@ -35,7 +35,7 @@ export function createContext(
   principal: Principal,
   requestId: string,
   now: Date,
-  config: Pick<GatewayConfig, "consentTtlDays" | "requestFingerprintKey" | "piiKeyring" | "retentionDays" | "applicationOpenDays" | "adminChangeTtlHours" | "nodeEnv">,
+  config: Pick<GatewayConfig, "consentTtlDays" | "requestFingerprintKey" | "piiKeyring" | "retentionDays" | "applicationOpenDays" | "adminChangeTtlHours" | "nodeEnv" | "webhooks">,
   { quotas, transparency, accessLog }: ServerServices,
 ): GatewayContext {
   const scope = lenderScopeOf(principal);
@@ -53,6 +53,7 @@ export function createContext(
     piiKeyring: config.piiKeyring,
     quotas,
     transparency,
+    webhookUrlPolicy: { allowPrivate: config.webhooks.allowPrivateUrls },
     piiGate: new PiiGate(dataSource, accessLog, principal, requestId, now, quotas),
     loaders: {
       lender: byIdLoader(dataSource.getRepository(Lender)),

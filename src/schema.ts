@@ -17,12 +17,14 @@ import { enforcePii } from "./privacy/pii-enforcement";
 import { withPiiDirective } from "./privacy/pii-directive";
 import { assertPiiPolicy } from "./privacy/pii-schema-check";
 import { TransparencyResolver } from "./transparency-log/transparency.resolver";
+import { LenderWebhookResolver, WebhookResolver } from "./webhooks/webhook.resolver";
 
 /** The schema as published: types, resolvers and the @pii directive, before any enforcement. */
 export async function buildContractSchema(): Promise<GraphQLSchema> {
   const built = await buildSchema({
     resolvers: [ViewerResolver, ApplicationResolver, LeadResolver, OfferResolver, ConsentResolver, LenderResolver, AuditResolver, ApplicantRightsResolver,
-      QuotaResolver, ApiKeyResolver, AdminChangeResolver, LenderPendingChangesResolver, AdminActionResolver, TransparencyResolver],
+      QuotaResolver, ApiKeyResolver, AdminChangeResolver, LenderPendingChangesResolver, AdminActionResolver, TransparencyResolver,
+      WebhookResolver, LenderWebhookResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     directives: [...specifiedDirectives],
     validate: true,

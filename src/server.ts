@@ -34,6 +34,7 @@ import { createReadinessCheck } from "./operations/readiness";
 import { TransparencyLog } from "./transparency-log/transparency-log";
 import { answerTransparency } from "./transparency-log/transparency-http";
 import { scheduleSequencer } from "./transparency-log/sequencer-schedule";
+import { scheduleWebhookDelivery } from "./webhooks/delivery-schedule";
 
 export interface RunningGateway {
   url: string;
@@ -115,6 +116,7 @@ export async function startGateway(
   // One connection on SQLite; a few of the pool's on MySQL, so that a slow write does not hold every request.
   const accessLog = new AccessRecordWriter(dataSource, dataSource.options.type === "mysql" ? 4 : 1);
   const sequencer = scheduleSequencer(dataSource, config.transparency.mergeDelayMs, logger);
+  const webhooks = scheduleWebhookDelivery(dataSource, config.webhooks, config.piiKeyring, logger);
 
   async function handleGraphQL(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     // Set first, so every answer carries it, those written below as well as the 413 and 500 of
@@ -282,6 +284,7 @@ export async function startGateway(
       const { completed, abandoned } = await drain.drain(graceMs);
       if (!completed) logger.warn("shutdown_grace_expired", { abandonedRequests: abandoned });
       await sequencer.stop();
+      await webhooks.stop();
       untrackPool();
       await apollo.stop();
       await quotas.close();

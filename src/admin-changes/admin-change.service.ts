@@ -44,7 +44,7 @@ export class AdminChangeService {
       const added = [...new Set(categories)].filter(category => !current.includes(category)).sort();
       const removed = current.filter(category => !kept.includes(category));
       if (removed.length > 0) {
-        lender.permittedCategoriesStored = await this.lenders.setPermittedCategories(manager, lenderId, kept);
+        lender.permittedCategoriesStored = await this.lenders.setPermittedCategories(manager, lenderId, kept, actor.now);
         // The removal is a change of the lender: an addition requested with it counts from after it.
         lender.accessVersion += 1;
       }
@@ -177,7 +177,7 @@ export class AdminChangeService {
     switch (payload.kind) {
       case AdminChangeKind.PERMIT_CATEGORIES: {
         if (lender.permittedCategoriesStored !== encodeCategories(payload.basis)) throw refuseStale();
-        await this.lenders.setPermittedCategories(manager, lender.id, [...payload.basis, ...payload.add]);
+        await this.lenders.setPermittedCategories(manager, lender.id, [...payload.basis, ...payload.add], now);
         return;
       }
       case AdminChangeKind.REACTIVATE_LENDER:

@@ -3,6 +3,8 @@ import { DataSource, EntityManager } from "typeorm";
 import type { Principal } from "../model/principal";
 import { BadUserInputError, IdempotencyConflictError } from "../errors/gateway-error";
 import { closeApplication } from "../lifecycle/application-closing";
+import { LenderEventType } from "../model/webhook-vocabulary";
+import { recordLenderEvents } from "../webhooks/outbox";
 import { visibleApplication } from "../privacy/row-scope";
 import { Lead } from "../model/lead.entity";
 import { LeadStatus } from "../model/lead-status";
@@ -68,6 +70,9 @@ export class ApplicationService {
             fundedAmount: null, createdAt: now, updatedAt: now,
           }));
         if (leads.length > 0) await manager.getRepository(Lead).insert(leads);
+        await recordLenderEvents(manager, LenderEventType.LEAD_CREATED, leads.map(lead => ({
+          lenderId: lead.lenderId, data: { leadId: lead.id, applicationId: lead.applicationId, status: lead.status },
+        })), now);
         return application;
       });
     } catch (error) {

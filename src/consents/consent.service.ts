@@ -10,7 +10,7 @@ import { LeadStatus, canMoveLead } from "../model/lead-status";
 import { LenderStatus } from "../model/lender-status";
 import { Lender } from "../model/lender.entity";
 import { consentStanding } from "../privacy/consent-policy";
-import { type PiiCategory, decodeCategories, encodeCategories } from "../model/pii-category";
+import { type PiiCategory, encodeCategories } from "../model/pii-category";
 import { endConsents } from "../lifecycle/consent-endings";
 import { buildConsentNotice } from "./consent-notice";
 import type { ConsentNotice } from "../model/consent-notice.type";
@@ -18,6 +18,8 @@ import { visibleApplication } from "../privacy/row-scope";
 import { ConsentEndReason, ConsentStatus } from "../model/consent-status";
 import { Consent, effectiveConsentStatus } from "../model/consent.entity";
 import type { ChooseLenderInput } from "./consent.inputs";
+import { LenderEventType } from "../model/webhook-vocabulary";
+import { recordLenderEvents } from "../webhooks/outbox";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -67,26 +69,6 @@ function allPermitted(categories: readonly PiiCategory[], permitted: readonly Pi
 /** Reads a row locked for this transaction where the driver can (MySQL/MariaDB). */
 async function lockRow<T extends Application | Lead>(manager: EntityManager, entity: new () => T, id: string): Promise<T> {
   return manager.getRepository(entity).findOneOrFail({ where: { id } as never, ...forUpdate(manager) });
-}
-
-/**
- * A lender's status and permitted categories, read in one statement under a shared lock on
- * MySQL. Written out because TypeORM's `pessimistic_read` says FOR SHARE to any server that
- * reports a version of 8 or more, which MariaDB (10.x, 11.x) rejects; LOCK IN SHARE MODE is
- * understood by both.
- */
-async function lenderStandingShared(manager: EntityManager, id: string): Promise<{ status: LenderStatus; permitted: PiiCategory[] } | undefined> {
-  const metadata = manager.connection.getMetadata(Lender);
-  const driver = manager.connection.driver;
-  const column = (property: string) => driver.escape(metadata.findColumnWithPropertyName(property)!.databaseName);
-  const idColumn = metadata.primaryColumns[0].databaseName;
-  const lock = manager.connection.options.type === "mysql" ? " LOCK IN SHARE MODE" : "";
-  const rows: Array<{ status: LenderStatus; permitted: string | null }> = await manager.query(
-    `SELECT ${column("status")} AS status, ${column("permittedCategoriesStored")} AS permitted ` +
-      `FROM ${driver.escape(metadata.tableName)} WHERE ${driver.escape(idColumn)} = ?${lock}`,
-    [id],
-  );
-  return rows[0] && { status: rows[0].status, permitted: decodeCategories(rows[0].permitted) };
 }
 
 export interface ConsentTerms {
@@ -146,12 +128,16 @@ export class ConsentService {
       // withdrawal, erasure or second choice cannot leave an ACTIVE consent behind.
       const current = await lockRow(manager, Application, application.id);
       if (current.status !== ApplicationStatus.SUBMITTED) throw refuseApplication(current.status);
-      // And the lender, under a shared lock: a suspension or a narrowing of its categories in
-      // flight either commits first (and is seen here) or waits for this consent (a suspension
-      // then terminates it with the others; a narrowing denies its reads from then on).
-      const standing = await lenderStandingShared(manager, lender.id);
+      // And the lender, locked: a suspension or a narrowing of its categories in flight either
+      // commits first (and is seen here) or waits for this consent (a suspension then terminates
+      // it with the others; a narrowing denies its reads from then on). An exclusive lock, not a
+      // shared one: LOCK IN SHARE MODE is refused by TiDB and routed poorly by Vitess, and FOR
+      // SHARE by MariaDB; choices for one lender queue on its row for the few statements below.
+      const standing = await manager.getRepository(Lender).findOne({
+        where: { id: lender.id }, select: { id: true, status: true, permittedCategoriesStored: true }, ...forUpdate(manager),
+      });
       if (standing?.status !== LenderStatus.ACTIVE) throw refuseSuspendedLender();
-      if (!allPermitted(input.categories, standing.permitted)) throw refuseCategories();
+      if (!allPermitted(input.categories, standing.permittedCategories)) throw refuseCategories();
       // And the lead, locked: a decline in flight either commits first or waits for this choice.
       const currentLead = await lockRow(manager, Lead, lead.id);
       if (!LEAD_STATES_THAT_TAKE_A_CONSENT.includes(currentLead.status)) throw refuseLead(currentLead.status);
@@ -169,6 +155,12 @@ export class ConsentService {
         { id: lead.id, status: In(LEAD_STATES_THAT_CAN_BE_CHOSEN) },
         { status: LeadStatus.CHOSEN, updatedAt: now },
       );
+      // Also when the lead was CHOSEN before (a choice again after a withdrawal or an expiry):
+      // each new consent is news to the lender, whose reads are allowed again.
+      await recordLenderEvents(manager, LenderEventType.LEAD_CHOSEN, [{
+        lenderId: lender.id,
+        data: { leadId: lead.id, applicationId: application.id, consentId: consent.id, categories: notice.categories, expiresAt: consent.expiresAt.toISOString() },
+      }], now);
       return consent;
     });
   }

@@ -10,7 +10,9 @@ import { ConsentEndReason } from "../model/consent-status";
 import { LenderPublicKey } from "../model/lender-public-key.entity";
 import { LenderStatus } from "../model/lender-status";
 import { Lender } from "../model/lender.entity";
-import { type PiiCategory, encodeCategories } from "../model/pii-category";
+import { type PiiCategory, decodeCategories, encodeCategories } from "../model/pii-category";
+import { LenderEventType } from "../model/webhook-vocabulary";
+import { recordLenderEvents } from "../webhooks/outbox";
 import { resolveServedRegion } from "../regions/region-lookup";
 import type { CreateLenderInput } from "./lender.inputs";
 
@@ -101,10 +103,16 @@ export class LenderService {
     await manager.getRepository(Lender).update({ id }, { dailyReadBudget: budget, accessVersion: NEXT_VERSION });
   }
 
-  /** Replaces the permitted categories in the caller's transaction. */
-  async setPermittedCategories(manager: EntityManager, id: string, categories: readonly PiiCategory[]): Promise<string> {
+  /**
+   * Replaces the permitted categories in the caller's transaction (a narrowing at once, a widening
+   * once approved), and tells the lender (`lender.permissions_changed`) in the same transaction.
+   */
+  async setPermittedCategories(manager: EntityManager, id: string, categories: readonly PiiCategory[], now: Date): Promise<string> {
     const stored = encodeCategories(categories);
     await manager.getRepository(Lender).update({ id }, { permittedCategoriesStored: stored, accessVersion: NEXT_VERSION });
+    await recordLenderEvents(manager, LenderEventType.PERMISSIONS_CHANGED, [{
+      lenderId: id, data: { lenderId: id, permittedCategories: decodeCategories(stored) },
+    }], now);
     return stored;
   }
 

@@ -35,6 +35,14 @@ const CONSENT_REASON: Record<ApplicationEnding["kind"], ConsentEndReason> = {
   FUNDED: ConsentEndReason.APPLICATION_CLOSED,
 };
 
+/** Why the open leads close, as `lead.closed` tells their lenders; for FUNDED, every lead but the funded one. */
+const LEAD_REASON: Record<ApplicationEnding["kind"], ConsentEndReason> = {
+  WITHDRAWN: ConsentEndReason.APPLICATION_WITHDRAWN,
+  ERASED: ConsentEndReason.APPLICANT_ERASED,
+  IDLE: ConsentEndReason.APPLICATION_CLOSED,
+  FUNDED: ConsentEndReason.FUNDED_BY_ANOTHER_LENDER,
+};
+
 /** What one ending did; counts only. */
 export interface ClosingCounts {
   leadsClosed: number;
@@ -66,12 +74,12 @@ export async function endDependents(
   manager: EntityManager, applicationIds: string[], ending: ApplicationEnding, now: Date,
 ): Promise<ClosingCounts> {
   if (ending.kind === "FUNDED") {
-    const leadsClosed = await closeOpenLeads(manager, applicationIds, now, ending.leadId);
+    const leadsClosed = await closeOpenLeads(manager, applicationIds, now, LEAD_REASON.FUNDED, ending.leadId);
     const others = await endConsents(manager, { applicationIds, exceptLenderId: ending.lenderId }, ConsentEndReason.FUNDED_BY_ANOTHER_LENDER, now);
     const funder = await endConsents(manager, { applicationIds, lenderId: ending.lenderId }, CONSENT_REASON.FUNDED, now);
     return { leadsClosed, consentsEnded: others + funder };
   }
-  const leadsClosed = await closeOpenLeads(manager, applicationIds, now);
+  const leadsClosed = await closeOpenLeads(manager, applicationIds, now, LEAD_REASON[ending.kind]);
   const consentsEnded = await endConsents(manager, { applicationIds }, CONSENT_REASON[ending.kind], now);
   return { leadsClosed, consentsEnded };
 }

@@ -1,6 +1,10 @@
 import { EntityManager, FindOptionsWhere, In, LessThanOrEqual, MoreThan, Not } from "typeorm";
+import { forUpdate } from "../database/row-locks";
 import { CONSENT_ENDINGS, ConsentEndReason, ConsentEndedBy, ConsentStatus } from "../model/consent-status";
 import { Consent } from "../model/consent.entity";
+import { Lead } from "../model/lead.entity";
+import { LenderEventType } from "../model/webhook-vocabulary";
+import { recordLenderEvents } from "../webhooks/outbox";
 
 // The states and the transition table are in src/model/consent-status.ts; these write the endings.
 
@@ -18,6 +22,8 @@ export interface ConsentSelection {
  * A consent already past its expiry ended then, whether or not the retention job has recorded
  * it yet: it is recorded EXPIRED at its expiry (as `expireDueConsents` does), never rewritten as
  * ending now, so the record agrees with the access log's CONSENT_EXPIRED rows before it.
+ * Each consent it ends is reported to its lender (`consent.ended`) in the same transaction: the
+ * rows are read locked (MySQL) and ended by id, so the events name exactly the consents ended.
  * Returns how many consents this ending ended (the expired ones are not counted).
  */
 export async function endConsents(manager: EntityManager, selection: ConsentSelection, reason: ConsentEndReason, now: Date): Promise<number> {
@@ -29,10 +35,33 @@ export async function endConsents(manager: EntityManager, selection: ConsentSele
   if (selection.exceptLenderId) where.lenderId = Not(selection.exceptLenderId);
   await expireDue(manager, where, now);
   const ending = CONSENT_ENDINGS[reason];
-  const result = await manager.getRepository(Consent).update({ ...where, storedStatus: ConsentStatus.ACTIVE, expiresAt: MoreThan(now) }, {
+  const ended = await manager.getRepository(Consent).find({
+    where: { ...where, storedStatus: ConsentStatus.ACTIVE, expiresAt: MoreThan(now) },
+    select: { id: true, applicationId: true, lenderId: true },
+    ...forUpdate(manager),
+  });
+  if (ended.length === 0) return 0;
+  const result = await manager.getRepository(Consent).update({ id: In(ended.map(consent => consent.id)), storedStatus: ConsentStatus.ACTIVE }, {
     storedStatus: ending.status, endedByStored: ending.endedBy, endReasonStored: reason, endedAtStored: now,
   });
+  await reportEndings(manager, ended, ending.status, reason, now);
   return result.affected ?? 0;
+}
+
+/** `consent.ended` to each consent's lender, naming its lead (one per application and lender). */
+async function reportEndings(
+  manager: EntityManager, consents: readonly Pick<Consent, "id" | "applicationId" | "lenderId">[], status: ConsentStatus, reason: ConsentEndReason, now: Date,
+): Promise<void> {
+  if (consents.length === 0) return;
+  const leads = await manager.getRepository(Lead).find({
+    where: { applicationId: In([...new Set(consents.map(consent => consent.applicationId))]) },
+    select: { id: true, applicationId: true, lenderId: true },
+  });
+  const leadOf = new Map(leads.map(lead => [`${lead.applicationId}/${lead.lenderId}`, lead.id]));
+  await recordLenderEvents(manager, LenderEventType.CONSENT_ENDED, consents.map(consent => ({
+    lenderId: consent.lenderId,
+    data: { consentId: consent.id, leadId: leadOf.get(`${consent.applicationId}/${consent.lenderId}`) ?? null, applicationId: consent.applicationId, status, reason },
+  })), now);
 }
 
 /**
@@ -48,15 +77,16 @@ export async function expireDueConsents(manager: EntityManager, now: Date): Prom
 async function expireDue(manager: EntityManager, where: FindOptionsWhere<Consent>, now: Date): Promise<number> {
   const due = await manager.getRepository(Consent).find({
     where: { ...where, storedStatus: ConsentStatus.ACTIVE, expiresAt: LessThanOrEqual(now) },
-    select: { id: true, expiresAt: true },
+    select: { id: true, expiresAt: true, applicationId: true, lenderId: true },
   });
-  let expired = 0;
+  const expired: Consent[] = [];
   for (const consent of due) {
     const result = await manager.getRepository(Consent).update(
       { id: consent.id, storedStatus: ConsentStatus.ACTIVE },
       { storedStatus: ConsentStatus.EXPIRED, endedByStored: ConsentEndedBy.SYSTEM, endReasonStored: ConsentEndReason.TTL_ELAPSED, endedAtStored: consent.expiresAt },
     );
-    expired += result.affected ?? 0;
+    if (result.affected === 1) expired.push(consent);
   }
-  return expired;
+  await reportEndings(manager, expired, ConsentStatus.EXPIRED, ConsentEndReason.TTL_ELAPSED, now);
+  return expired.length;
 }

@@ -115,3 +115,33 @@ export function countIdentityReads(reads: ReadonlyArray<{ category: string; allo
     identityReads.inc({ outcome: read.allowed ? "GRANTED" : "DENIED", reason: read.allowed ? "none" : read.reason ?? "unknown", category: read.category });
   }
 }
+
+/**
+ * Webhook delivery attempts by outcome: `delivered`, or the failure (`http_status`, `redirect`,
+ * `timeout`, `connection_failed`, `address_refused`, `endpoint_disabled`). No lender or URL label.
+ */
+export const webhookDeliveryAttempts = new Counter({
+  name: "gateway_webhook_delivery_attempts_total",
+  help: "Webhook delivery attempts by outcome (delivered or the failure's reason)",
+  labelNames: ["outcome"] as const,
+  registers: [metricsRegistry],
+});
+
+/** Deliveries given up (retries exhausted, endpoint gone or disabled). */
+export const webhookDeliveriesFailed = new Counter({
+  name: "gateway_webhook_deliveries_failed_total",
+  help: "Webhook deliveries given up: the retry schedule ran out or the endpoint was disabled",
+  registers: [metricsRegistry],
+});
+
+export const webhookQueueAge = new Gauge({
+  name: "gateway_webhook_queue_age_seconds",
+  help: "Seconds the oldest due, undelivered webhook delivery had waited past its due time when this instance last looked (0: none due)",
+  registers: [metricsRegistry],
+});
+
+export const webhookDeliveryPassFailures = new Counter({
+  name: "gateway_webhook_delivery_pass_failures_total",
+  help: "Webhook delivery passes that failed (the database, most likely); the log line webhook_delivery_failed names the error",
+  registers: [metricsRegistry],
+});

@@ -29,6 +29,12 @@ export const TEST_TRANSPARENCY_SIGNING_KEY = Buffer.from("test-only-log-seed-012
  */
 export const IDLE_SEQUENCER = "3600";
 
+/**
+ * Webhook delivery polls the database too; idle in a test gateway for the same reason, unless
+ * the test sets WEBHOOK_POLL_SECONDS (the webhook suites do).
+ */
+export const IDLE_WEBHOOK_DELIVERY = "3600";
+
 export interface GraphQLResult {
   status: number;
   body: { data?: Record<string, any> | null; errors?: Array<{ message: string; path?: (string | number)[]; extensions?: Record<string, any> }> };
@@ -90,6 +96,7 @@ async function startOn(target: DatabaseTarget, cleanup: () => void, overrides: R
   const config: GatewayConfig = loadConfig({
     NODE_ENV: "test", JWT_SECRET: TEST_JWT_SECRET, PII_ENCRYPTION_KEY: TEST_PII_ENCRYPTION_KEY, LOG_LEVEL: "silent",
     TRANSPARENCY_SIGNING_KEY: TEST_TRANSPARENCY_SIGNING_KEY, TRANSPARENCY_MERGE_DELAY_SECONDS: IDLE_SEQUENCER,
+    WEBHOOK_POLL_SECONDS: IDLE_WEBHOOK_DELIVERY,
     // The database actually opened below; NODE_ENV=production refuses to start without one.
     DATABASE_URL: databaseUrl,
     ...overrides,

@@ -24,19 +24,21 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   common: ["errors"],
   database: ["model"],
   regions: ["model"],
-  // The state changes every cascade shares, and the access rule.
-  lifecycle: ["model"],
+  // The access rule; the webhook outbox and delivery; the state changes every cascade shares
+  // (which write their events to the outbox in the same transaction).
   privacy: ["model", "errors", "metrics"],
+  webhooks: ["model", "errors", "common", "metrics", "privacy"],
+  lifecycle: ["model", "database", "webhooks"],
   auth: ["model", "errors"],
   "identity-provider": ["errors", "model"],
   limits: ["errors", "common"],
   "config.ts": ["errors", "identity-provider", "logging", "privacy", "transparency"],
   // Domains.
   audit: ["model", "errors", "common", "privacy"],
-  lenders: ["model", "errors", "common", "lifecycle", "auth", "audit", "regions"],
+  lenders: ["model", "errors", "common", "lifecycle", "auth", "audit", "regions", "webhooks"],
   leads: ["model", "errors", "common", "database", "lifecycle", "privacy", "regions"],
-  consents: ["model", "errors", "common", "database", "lifecycle", "privacy"],
-  applications: ["model", "errors", "common", "lifecycle", "privacy", "leads", "audit", "regions"],
+  consents: ["model", "errors", "common", "database", "lifecycle", "privacy", "webhooks"],
+  applications: ["model", "errors", "common", "lifecycle", "privacy", "leads", "audit", "regions", "webhooks"],
   quotas: ["model", "errors"],
   "admin-changes": ["model", "errors", "common", "database", "audit", "auth", "lenders"],
   retention: ["model", "database", "lifecycle", "applications", "config.ts"],
@@ -46,8 +48,8 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   // Wiring: a request's context, the schema, the HTTP server, the entry points.
   "request-context.ts": ["model", "privacy", "leads", "consents"],
   "format-error.ts": ["errors", "metrics"],
-  "schema.ts": ["privacy", "auth", "applications", "audit", "consents", "leads", "lenders", "quotas", "admin-changes", "transparency-log"],
-  "server.ts": ["errors", "common", "logging", "metrics", "privacy", "auth", "identity-provider", "limits", "quotas", "operations", "request-context.ts", "format-error.ts", "transparency-log"],
+  "schema.ts": ["privacy", "auth", "applications", "audit", "consents", "leads", "lenders", "quotas", "admin-changes", "transparency-log", "webhooks"],
+  "server.ts": ["errors", "common", "logging", "metrics", "privacy", "auth", "identity-provider", "limits", "quotas", "operations", "request-context.ts", "format-error.ts", "transparency-log", "webhooks"],
   "main.ts": ["config.ts", "database", "logging", "operations", "retention", "schema.ts", "server.ts"],
   cli: ["config.ts", "database", "auth", "privacy", "retention", "schema.ts", "schema-sdl.ts", "transparency", "transparency-log"],
 };

@@ -2,7 +2,7 @@ import { GraphQLSchema } from "graphql";
 import { applyMiddleware } from "graphql-middleware";
 import { deny, or, shield } from "graphql-shield";
 import { ForbiddenError } from "../../errors/gateway-error";
-import { isAdmin, isApplicant, isAuthenticated, isLender } from "./rules";
+import { isAdmin, isApplicant, isAuthenticated, isLender, isThisLender } from "./rules";
 
 /**
  * Fields of other types that only admins may read. Shield wraps just these (not every field of
@@ -20,13 +20,27 @@ const ADMIN_ONLY_FIELDS = {
 } as const;
 
 /**
+ * Fields an admin reads, and the lender they describe reads of itself (its own Lender, reached
+ * through its leads or its profile); another lender sees them null with FORBIDDEN.
+ */
+const ADMIN_OR_OWN_LENDER_FIELDS = {
+  Lender: {
+    webhookEndpoints: or(isAdmin, isThisLender),
+  },
+} as const;
+
+const GUARDED_FIELDS = {
+  Lender: { ...ADMIN_ONLY_FIELDS.Lender, ...ADMIN_OR_OWN_LENDER_FIELDS.Lender },
+} as const;
+
+/**
  * Who may call which root field, and the admin-only fields above. Anything not listed on the
  * root types is denied (`fallbackRule: deny`), so a new operation is closed until a rule here
  * opens it. Row scope (own leads, own applications) and identity fields are src/privacy's.
  */
 const permissions = shield(
   {
-    ...ADMIN_ONLY_FIELDS,
+    ...GUARDED_FIELDS,
     Query: {
       viewer: isAuthenticated,
       myApplications: isApplicant,
@@ -45,6 +59,8 @@ const permissions = shield(
       adminActionLog: isAdmin,
       // Holds no personal data (a size and a root hash); GET /transparency/checkpoint serves it without credentials.
       transparencyCheckpoint: isAuthenticated,
+      webhookEndpoints: isLender,
+      webhookDeliveries: isLender,
     },
     Mutation: {
       submitApplication: isApplicant,
@@ -65,6 +81,11 @@ const permissions = shield(
       registerLenderPublicKey: isAdmin,
       revokeLenderPublicKey: isAdmin,
       rejectAdminChange: isAdmin,
+      // Never an admin: the signing secret goes to the lender only.
+      registerWebhookEndpoint: isLender,
+      disableWebhookEndpoint: isLender,
+      rotateWebhookSecret: isLender,
+      redeliverWebhook: isLender,
     },
   },
   {
@@ -83,7 +104,7 @@ const permissions = shield(
 export function applyOperationPermissions(schema: GraphQLSchema): GraphQLSchema {
   const generated = permissions.generate(schema) as Record<string, Record<string, unknown>>;
   const guarded: Record<string, Record<string, unknown>> = { Query: generated.Query, Mutation: generated.Mutation };
-  for (const [type, fields] of Object.entries(ADMIN_ONLY_FIELDS)) {
+  for (const [type, fields] of Object.entries(GUARDED_FIELDS)) {
     guarded[type] = Object.fromEntries(Object.keys(fields).map(field => [field, generated[type][field]]));
   }
   return applyMiddleware(schema, guarded as never);

@@ -14,3 +14,7 @@ export const isAdmin = rule({ cache: "contextual" })((_parent, _args, context: G
 /** Authentication already happened before execution; this only names the intent in the map. */
 export const isAuthenticated = rule({ cache: "contextual" })((_parent, _args, context: GatewayContext) =>
   context.principal !== undefined);
+
+/** The Lender object being read is the calling lender's own. `strict`: the answer depends on the parent too. */
+export const isThisLender = rule({ cache: "strict" })((parent: { id?: unknown }, _args, context: GatewayContext) =>
+  context.principal.kind === "lender" && context.principal.lender.id === parent.id);
