@@ -3,10 +3,11 @@ import { ConfigError, loadConfig } from "../config";
 import { openDatabase } from "../database/open-database";
 import { DecryptionError } from "../privacy/encryption";
 import { rotateKeys } from "../privacy/key-rotation";
+import { rotateWebhookSecrets } from "../privacy/webhook-secret-store";
 
 /**
  * `npm run rotate-keys [-- --after <applicantId>] [--batch-size N]`: re-seals every identity
- * value under PII_ENCRYPTION_KEY; the previous keys must be listed in PII_ENCRYPTION_KEYS_OLD.
+ * value, then every webhook signing secret, under PII_ENCRYPTION_KEY; the previous keys must be listed in PII_ENCRYPTION_KEYS_OLD.
  * Prints a JSON line per batch (counts and the last id, never values) and a final report.
  */
 function argument(name: string): string | undefined {
@@ -26,6 +27,9 @@ async function main(): Promise<void> {
       onBatch: progress => process.stdout.write(JSON.stringify({ event: "rotate_keys_batch", ...progress }) + "\n"),
     });
     process.stdout.write(JSON.stringify({ event: "rotate_keys_done", ...report }) + "\n");
+    // Webhook signing secrets are sealed with the same keys: moved too, or they would be lost with the old key.
+    const webhooks = await rotateWebhookSecrets(dataSource, config.piiKeyring);
+    process.stdout.write(JSON.stringify({ event: "rotate_keys_webhook_secrets_done", ...webhooks }) + "\n");
   } finally {
     await dataSource.destroy();
   }

@@ -5,7 +5,7 @@ import type { PiiKeyring } from "../privacy/encryption";
 import { webhookDeliveriesFailed, webhookDeliveryAttempts, webhookQueueAge } from "../metrics/metrics";
 import { type AttemptResult, attemptDelivery } from "./delivery-attempt";
 import { signDelivery } from "./signing";
-import { openEndpointSecret } from "./endpoint-secret";
+import { openEndpointSecret } from "../privacy/webhook-secret-store";
 
 /** How deliveries are made; from WEBHOOK_RETRY_SCHEDULE, WEBHOOK_TIMEOUT_SECONDS, WEBHOOK_ALLOW_PRIVATE_URLS. */
 export interface WebhookSettings {
@@ -56,7 +56,11 @@ export async function deliverDue(dataSource: DataSource, owner: string, settings
     if (row.leaseUntil !== null && row.leaseUntil.getTime() > now.getTime()) continue;
     if (await claim(dataSource, row.id, owner, now, leaseMs)) claimed.push(row.id);
   }
-  await Promise.all(claimed.map(id => deliverOne(dataSource, id, owner, settings, keyring)));
+  // Each delivery on its own: one that fails (a secret sealed under a key no longer configured,
+  // the database) leaves its lease to run out and is tried again then; the others are recorded.
+  const outcomes = await Promise.allSettled(claimed.map(id => deliverOne(dataSource, id, owner, settings, keyring)));
+  const failed = outcomes.find(outcome => outcome.status === "rejected");
+  if (failed) throw failed.reason;
   return { attempted: claimed.length, queueAgeSeconds };
 }
 

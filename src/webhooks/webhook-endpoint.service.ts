@@ -6,7 +6,7 @@ import { LenderEvent, RegisteredWebhookEndpoint, WebhookDelivery, WebhookEndpoin
 import { type LenderEventType, WebhookDeliveryStatus, WebhookDisabledReason, WebhookEndpointStatus, encodeEventTypes } from "../model/webhook-vocabulary";
 import type { PiiKeyring } from "../privacy/encryption";
 import { disableEndpoint } from "./delivery";
-import { sealEndpointSecret } from "./endpoint-secret";
+import { sealEndpointSecret } from "../privacy/webhook-secret-store";
 import { newDelivery } from "./outbox";
 import { generateWebhookSecret } from "./signing";
 import { type UrlPolicy, checkWebhookUrl } from "./url-policy";

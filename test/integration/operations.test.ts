@@ -35,6 +35,10 @@ interface Fixtures {
   /** A public JWK not registered yet, and a key registered on `scratch` to revoke. */
   publicJwk: string;
   publicKeyId: string;
+  /** Lima's webhook endpoints: one to rotate (with a delivery to redeliver), one to disable. */
+  webhookEndpointId: string;
+  disposableEndpointId: string;
+  webhookDeliveryId: string;
 }
 
 interface Operation {
@@ -138,6 +142,27 @@ const OPERATIONS: Operation[] = [
     variables: f => ({ a: f.applicationId, l: f.kilo.id }),
   },
   { field: "myData", allowed: ["applicant"], document: "query { myData { subject } }" },
+  {
+    field: "registerWebhookEndpoint", allowed: ["lender"],
+    document: "mutation { registerWebhookEndpoint(url: \"http://127.0.0.1:9/hooks\", events: [LEAD_CREATED]) { endpoint { id } } }",
+  },
+  { field: "webhookEndpoints", allowed: ["lender"], document: "query { webhookEndpoints { id } }" },
+  {
+    field: "disableWebhookEndpoint", allowed: ["lender"],
+    document: "mutation($id: ID!) { disableWebhookEndpoint(id: $id) { id } }", variables: f => ({ id: f.disposableEndpointId }),
+  },
+  {
+    field: "rotateWebhookSecret", allowed: ["lender"],
+    document: "mutation($id: ID!) { rotateWebhookSecret(id: $id, graceHours: 1) { endpoint { id } } }", variables: f => ({ id: f.webhookEndpointId }),
+  },
+  {
+    field: "webhookDeliveries", allowed: ["lender"],
+    document: "query($id: ID!) { webhookDeliveries(endpointId: $id) { edges { node { id } } } }", variables: f => ({ id: f.webhookEndpointId }),
+  },
+  {
+    field: "redeliverWebhook", allowed: ["lender"],
+    document: "mutation($id: ID!) { redeliverWebhook(deliveryId: $id) { id } }", variables: f => ({ id: f.webhookDeliveryId }),
+  },
   { field: "adminChanges", allowed: ["admin"], document: "query { adminChanges(first: 5) { edges { node { id } } } }" },
   {
     field: "registerLenderPublicKey", allowed: ["admin"],
@@ -195,6 +220,11 @@ describe("operation-level roles and authentication", () => {
     credentials.applicant = personas.applicant;
     const [lima, kilo, scratch] = personas.lenders;
     credentials.lender = lima.apiKey;
+    const endpointOf = async () => expectData(await gateway.request(
+      "mutation { registerWebhookEndpoint(url: \"http://127.0.0.1:9/hooks\", events: [LEAD_CREATED]) { endpoint { id } } }", {}, lima.apiKey,
+    )).registerWebhookEndpoint.endpoint.id as string;
+    const webhookEndpointId = await endpointOf();
+    const disposableEndpointId = await endpointOf();
     const identity = uniqueIdentity();
     const applicationId = await submitApplication(gateway, credentials.applicant, identity);
     const chosenApplication = await submitApplication(gateway, credentials.applicant, identity);
@@ -217,6 +247,10 @@ describe("operation-level roles and authentication", () => {
       publicKeyId: await registeredKeyId(scratch.id),
       approveChangeId: (await pendingOn(kilo.id)).find(change => change.kind === "RAISE_READ_BUDGET")!.id,
       rejectChangeId: (await pendingOn(scratch.id)).find(change => change.kind === "PERMIT_CATEGORIES")!.id,
+      webhookEndpointId,
+      disposableEndpointId,
+      webhookDeliveryId: expectData(await gateway.request("query($id: ID!) { webhookDeliveries(endpointId: $id, first: 1) { edges { node { id } } } }",
+        { id: webhookEndpointId }, lima.apiKey)).webhookDeliveries.edges[0].node.id,
     };
   });
 

@@ -2,6 +2,11 @@ import { Webhook } from "standardwebhooks";
 import { PiiCategory } from "../../src/model/pii-category";
 import { LenderEventType } from "../../src/model/webhook-vocabulary";
 import { recordLenderEvents } from "../../src/webhooks/outbox";
+import { loadConfig } from "../../src/config";
+import { WebhookEndpoint } from "../../src/model/webhook.entity";
+import { sealedKeyId } from "../../src/privacy/encryption";
+import { openEndpointSecret, rotateWebhookSecrets } from "../../src/privacy/webhook-secret-store";
+import { TEST_JWT_SECRET, TEST_PII_ENCRYPTION_KEY, TEST_TRANSPARENCY_SIGNING_KEY } from "../support/gateway";
 import { CHOOSE, SET_PERMISSIONS, WITHDRAW_APPLICATION, WITHDRAW_CONSENT } from "../support/documents";
 import { ALL_CATEGORIES, expectData, submitApplication } from "../support/flow";
 import { uniqueIdentity } from "../support/identities";
@@ -195,5 +200,22 @@ describe("webhooks: registering, receiving each event, who may manage an endpoin
     await gateway.dataSource.transaction(manager =>
       recordLenderEvents(manager, LenderEventType.LEAD_CREATED, [{ lenderId: alpha().id, data: { leadId: "x" } }], new Date()));
     expect(await events()).toBe(before + 1);
+  });
+
+  it("moves the secrets to a new PII_ENCRYPTION_KEY with the identity values (rotate-keys), so the old key can go", async () => {
+    const { dataSource } = personas.gateway;
+    const settings = { NODE_ENV: "test", JWT_SECRET: TEST_JWT_SECRET, TRANSPARENCY_SIGNING_KEY: TEST_TRANSPARENCY_SIGNING_KEY };
+    const newKey = Buffer.alloc(32, 9).toString("base64");
+    const next = loadConfig({ ...settings, PII_ENCRYPTION_KEY: newKey, PII_ENCRYPTION_KEYS_OLD: TEST_PII_ENCRYPTION_KEY }).piiKeyring;
+    const endpoints = await dataSource.getRepository(WebhookEndpoint).find();
+    const report = await rotateWebhookSecrets(dataSource, next);
+    expect(report).toMatchObject({ scanned: endpoints.length, rotated: endpoints.length });
+    expect(await rotateWebhookSecrets(dataSource, next)).toMatchObject({ rotated: 0 });
+    const onlyNew = loadConfig({ ...settings, PII_ENCRYPTION_KEY: newKey }).piiKeyring;
+    const row = await dataSource.getRepository(WebhookEndpoint).findOneByOrFail({ id: endpointId });
+    expect(sealedKeyId(row.secretSealed)).toBe(onlyNew.currentKeyId);
+    expect(openEndpointSecret(onlyNew, endpointId, row.secretSealed)).toBe(secret);
+    // Bound to its endpoint: the same sealed value does not open as another endpoint's.
+    expect(() => openEndpointSecret(onlyNew, endpoints.find(endpoint => endpoint.id !== endpointId)!.id, row.secretSealed)).toThrow();
   });
 });
