@@ -157,6 +157,13 @@ describe("webhooks: registering, receiving each event, who may manage an endpoin
     const node = expectData(own).leads.edges[0].node;
     expect(node.application.id).toBe(applicationId);
     expect(node.lender.webhookEndpoints).toEqual([expect.objectContaining({ id: endpointId })]);
+    // An applicant reaches lenders through its application's leads: the field is FORBIDDEN there.
+    const asApplicant = await gateway.request(`query($id: ID!) { application(id: $id) { leads { lender { id webhookEndpoints { id url } } } } }`, { id: applicationId }, applicant);
+    const lenders = asApplicant.body.data?.application.leads.map((lead: any) => lead.lender);
+    expect(lenders.map((lender: any) => lender.id)).toContain(alpha().id);
+    expect(lenders.every((lender: any) => lender.webhookEndpoints === null)).toBe(true);
+    expect(asApplicant.body.errors?.map(error => error.extensions?.code)).toEqual(lenders.map(() => "FORBIDDEN"));
+    expect(asApplicant.text).not.toContain(receiver.url("/alpha"));
     // Another lender's own Lender shows its own endpoints only.
     const other = expectData(await gateway.request(`query { leads(first: 1) { edges { node { lender { id ${health} } } } } }`, {}, beta().apiKey));
     expect(other.leads.edges[0].node.lender).toMatchObject({ id: beta().id });
