@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
+import { type PassSchedule, schedulePasses } from "../common/pass-schedule";
 import type { Logger } from "../logging/logger";
 import { transparencyBacklogAge, transparencyLeaves, transparencyMergeDelay, transparencySequencerBusy, transparencySequencerFailures, transparencyUnreadableRecords } from "../metrics/metrics";
 import { releaseLease, sequenceOnce } from "./sequencer";
@@ -21,55 +22,35 @@ export const SEQUENCER_BATCH = 2000;
  * never overlap within an instance, and yield to other work between them while catching up;
  * `stop()` waits for the running one, so the database can be closed after it.
  */
-export function scheduleSequencer(dataSource: DataSource, mergeDelayMs: number, logger: Logger): { stop(): Promise<void> } {
+export function scheduleSequencer(dataSource: DataSource, mergeDelayMs: number, logger: Logger): PassSchedule {
   const owner = randomUUID();
   const intervalMs = Math.max(20, Math.floor(mergeDelayMs / 2));
   const leaseMs = Math.max(10_000, mergeDelayMs * 5);
-  let stopped = false;
-  let running: Promise<void> | null = null;
-  let timer: NodeJS.Timeout | null = null;
-
-  const pass = async () => {
+  const passes = schedulePasses(intervalMs, async () => {
     try {
-      for (;;) {
-        const started = performance.now();
-        const batch = await sequenceOnce(dataSource, owner, new Date(), { leaseMs, batchSize: SEQUENCER_BATCH });
-        if (batch.leader) transparencyBacklogAge.set(batch.backlogAgeMs / 1000);
-        if (batch.appended > 0) {
-          transparencySequencerBusy.inc((performance.now() - started) / 1000);
-          transparencyLeaves.inc(batch.appended);
-          for (const delay of batch.delaysMs) transparencyMergeDelay.observe(delay / 1000);
-        }
-        if (batch.unreadable > 0) {
-          // A record edited behind the gateway's back: its leaf says so, and an operator should know.
-          transparencyUnreadableRecords.inc(batch.unreadable);
-          logger.error("transparency_unreadable_records", { count: batch.unreadable });
-        }
-        if (stopped || batch.appended < SEQUENCER_BATCH) return;
-        // Catching up: let requests run between passes (on SQLite every statement is synchronous).
-        await new Promise(resolve => setImmediate(resolve));
+      const started = performance.now();
+      const batch = await sequenceOnce(dataSource, owner, new Date(), { leaseMs, batchSize: SEQUENCER_BATCH });
+      if (batch.leader) transparencyBacklogAge.set(batch.backlogAgeMs / 1000);
+      if (batch.appended > 0) {
+        transparencySequencerBusy.inc((performance.now() - started) / 1000);
+        transparencyLeaves.inc(batch.appended);
+        for (const delay of batch.delaysMs) transparencyMergeDelay.observe(delay / 1000);
       }
+      if (batch.unreadable > 0) {
+        // A record edited behind the gateway's back: its leaf says so, and an operator should know.
+        transparencyUnreadableRecords.inc(batch.unreadable);
+        logger.error("transparency_unreadable_records", { count: batch.unreadable });
+      }
+      return { more: batch.appended >= SEQUENCER_BATCH };
     } catch (error) {
       transparencySequencerFailures.inc();
       logger.error("transparency_sequencer_failed", { errorName: error instanceof Error ? error.name : typeof error });
+      return { more: false };
     }
-  };
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = pass().finally(() => {
-        running = null;
-        schedule();
-      });
-    }, intervalMs);
-    timer.unref();
-  };
-  schedule();
+  });
   return {
     async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
+      await passes.stop();
       await releaseLease(dataSource, owner).catch(() => undefined);
     },
   };

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
+import { type PassSchedule, schedulePasses } from "../common/pass-schedule";
 import type { Logger } from "../logging/logger";
 import { webhookDeliveryPassFailures } from "../metrics/metrics";
 import type { PiiKeyring } from "../privacy/encryption";
@@ -12,40 +13,16 @@ import { DELIVERY_BATCH, type WebhookSettings, deliverDue } from "./delivery";
  * the running one (its attempts end within the attempt timeout), so the database can be closed
  * after it. Nothing logged names a lender, a URL or a payload.
  */
-export function scheduleWebhookDelivery(dataSource: DataSource, settings: WebhookSettings, keyring: PiiKeyring, logger: Logger): { stop(): Promise<void> } {
+export function scheduleWebhookDelivery(dataSource: DataSource, settings: WebhookSettings, keyring: PiiKeyring, logger: Logger): PassSchedule {
   const owner = randomUUID();
-  let stopped = false;
-  let running: Promise<void> | null = null;
-  let timer: NodeJS.Timeout | null = null;
-
-  const pass = async () => {
+  return schedulePasses(settings.pollMs, async () => {
     try {
-      for (;;) {
-        const done = await deliverDue(dataSource, owner, settings, keyring, new Date());
-        if (stopped || done.attempted < DELIVERY_BATCH) return;
-        await new Promise(resolve => setImmediate(resolve));
-      }
+      const done = await deliverDue(dataSource, owner, settings, keyring, new Date());
+      return { more: done.attempted >= DELIVERY_BATCH };
     } catch (error) {
       webhookDeliveryPassFailures.inc();
       logger.error("webhook_delivery_failed", { errorName: error instanceof Error ? error.name : typeof error });
+      return { more: false };
     }
-  };
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = pass().finally(() => {
-        running = null;
-        schedule();
-      });
-    }, settings.pollMs);
-    timer.unref();
-  };
-  schedule();
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  });
 }

@@ -44,7 +44,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   retention: ["model", "database", "lifecycle", "applications", "config.ts"],
   operations: ["common", "metrics"],
   // The transparency log wired in: the sequencer, the tables of its nodes and head, its HTTP side.
-  "transparency-log": ["model", "errors", "database", "metrics", "privacy", "transparency"],
+  "transparency-log": ["model", "errors", "common", "database", "metrics", "privacy", "transparency"],
   // Wiring: a request's context, the schema, the HTTP server, the entry points.
   "request-context.ts": ["model", "privacy", "leads", "consents"],
   "format-error.ts": ["errors", "metrics"],
