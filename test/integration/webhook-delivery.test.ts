@@ -228,13 +228,20 @@ describe("webhook delivery: two gateway instances on one database, and the URL p
       expect(accepted.registerWebhookEndpoint.endpoint.status).toBe("ACTIVE");
       expectData(await strict.request(W.DISABLE, { id: accepted.registerWebhookEndpoint.endpoint.id }, lender.apiKey));
 
-      // Registered where private URLs are allowed, delivered by the strict instance: refused at delivery too.
-      const { id } = expectData(await first.gateway.request(W.REGISTER, { url: receiver.url("/private"), events: ["LEAD_CREATED"] }, lender.apiKey)).registerWebhookEndpoint.endpoint;
+      // Registered where private URLs are allowed, delivered by the strict instance: refused at
+      // delivery too, a literal address before connecting, a name on the address it resolved to.
+      const byName = receiver.url("/private-name").replace("127.0.0.1", "localhost");
+      const ids: string[] = [];
+      for (const url of [receiver.url("/private"), byName]) {
+        ids.push(expectData(await first.gateway.request(W.REGISTER, { url, events: ["LEAD_CREATED"] }, lender.apiKey)).registerWebhookEndpoint.endpoint.id);
+      }
       await submitApplication(first.gateway, first.applicant, uniqueIdentity());
-      const [delivery] = await waitForDelivery(strict, lender, id, "FAILED");
-      expect(delivery.lastFailure).toBe("ADDRESS_REFUSED");
-      expect(receiver.on("/private")).toHaveLength(0);
-      expectData(await first.gateway.request(W.DISABLE, { id }, lender.apiKey));
+      for (const id of ids) {
+        const [delivery] = await waitForDelivery(strict, lender, id, "FAILED");
+        expect(delivery.lastFailure).toBe("ADDRESS_REFUSED");
+        expectData(await first.gateway.request(W.DISABLE, { id }, lender.apiKey));
+      }
+      expect(receiver.received.filter(entry => entry.path.startsWith("/private"))).toHaveLength(0);
     } finally {
       await strict.stop({ keepDatabase: true });
     }
