@@ -48,7 +48,7 @@ describe("webhook delivery: retries, failures, rotation", () => {
 
   beforeAll(async () => {
     await receiver.start();
-    personas = await startWithPersonas({ env: FAST, lenders: ["One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight"] });
+    personas = await startWithPersonas({ env: FAST, lenders: ["One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine"] });
   });
 
   afterAll(async () => {
@@ -95,6 +95,17 @@ describe("webhook delivery: retries, failures, rotation", () => {
     expect(expectData(await personas.gateway.request(W.LIST, {}, lender.apiKey)).webhookEndpoints[0].status).toBe("ACTIVE");
   });
 
+  it("counts a receiver that refuses connections as a failed attempt, retried on the schedule", async () => {
+    const lender = personas.lenders[8];
+    const closed = await new WebhookReceiver().start();
+    const url = closed.url("/nobody");
+    await closed.stop();
+    const { id } = await register(personas.gateway, lender, url);
+    await trigger(lender);
+    const [delivery] = await waitForDelivery(personas.gateway, lender, id, "FAILED");
+    expect(delivery).toMatchObject({ attempts: 3, lastFailure: "CONNECTION_FAILED", lastResponseStatus: null });
+  });
+
   it("disables an endpoint that answers 410 Gone; admins and the lender see why; nothing more is sent", async () => {
     const lender = personas.lenders[2];
     const { id } = await register(personas.gateway, lender, receiver.url("/gone"));
@@ -114,15 +125,22 @@ describe("webhook delivery: retries, failures, rotation", () => {
     expect(refused.body.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", reason: "ENDPOINT_DISABLED" });
   });
 
-  it("waits at least a 429's Retry-After before trying again", async () => {
+  it("waits at least a 429's or a 503's Retry-After before trying again", async () => {
     const lender = personas.lenders[3];
     await register(personas.gateway, lender, receiver.url("/busy"));
     let calls = 0;
-    receiver.respond = request => (request.path === "/busy" && ++calls === 1 ? { status: 429, headers: { "retry-after": "1" } } : { status: 200 });
+    receiver.respond = request => {
+      if (request.path !== "/busy") return { status: 200 };
+      calls += 1;
+      if (calls === 1) return { status: 429, headers: { "retry-after": "1" } };
+      if (calls === 2) return { status: 503, headers: { "retry-after": "1" } };
+      return { status: 200 };
+    };
     await trigger(lender);
-    const got = await receiver.waitFor(2, "/busy");
+    const got = await receiver.waitFor(3, "/busy");
     expect(got[1].at - got[0].at).toBeGreaterThanOrEqual(980);
-    expect(got[1].headers["webhook-id"]).toBe(got[0].headers["webhook-id"]);
+    expect(got[2].at - got[1].at).toBeGreaterThanOrEqual(980);
+    expect(new Set(got.map(delivery => delivery.headers["webhook-id"])).size).toBe(1);
   });
 
   it("does not follow a redirect: a 3xx is a failure", async () => {
