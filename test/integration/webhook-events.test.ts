@@ -1,0 +1,115 @@
+import { PiiCategory } from "../../src/model/pii-category";
+import { ERASE, OUTCOME } from "../support/documents";
+import { type TestLender, choose, expectData, leadIdFor, submitApplication } from "../support/flow";
+import { uniqueIdentity } from "../support/identities";
+import { type Personas, setLenderStatus, startWithPersonas } from "../support/personas";
+import { WEBHOOK_DOCUMENTS as W, WebhookReceiver, verified } from "../support/webhook-receiver";
+
+type Seen = { type: string; applicationId: unknown; reason: unknown };
+
+/**
+ * Every way a lead closes or a consent ends reports one event to the lender concerned, with the
+ * reason: funding (the funder's consent, the other lenders' leads and consents), a decline,
+ * erasure and suspension. Withdrawals are in webhooks.test.ts.
+ */
+describe("webhook events: one per change, for every ending", () => {
+  let personas: Personas;
+  const receiver = new WebhookReceiver();
+  const secrets = new Map<string, string>();
+
+  beforeAll(async () => {
+    await receiver.start();
+    personas = await startWithPersonas({ env: { WEBHOOK_POLL_SECONDS: "0.05" }, lenders: ["Alpha", "Beta", "Gamma"] });
+    for (const lender of personas.lenders) {
+      const registered = expectData(await personas.gateway.request(W.REGISTER, { url: receiver.url(`/${lender.id}`), events: W.ALL_EVENTS }, lender.apiKey));
+      secrets.set(lender.id, registered.registerWebhookEndpoint.secret);
+    }
+  });
+
+  afterAll(async () => {
+    await personas?.gateway.stop();
+    await receiver.stop();
+  });
+
+  const seenBy = (lender: TestLender, applicationId: string): Seen[] => receiver.on(`/${lender.id}`)
+    .map(delivery => verified(secrets.get(lender.id)!, delivery))
+    .filter(payload => payload.data.applicationId === applicationId && payload.type !== "lead.created")
+    .map(payload => ({ type: payload.type, applicationId: payload.data.applicationId, reason: payload.data.reason ?? null }))
+    .sort((a, b) => `${a.type}${a.reason}`.localeCompare(`${b.type}${b.reason}`));
+
+  /** Waits until every lender's receiver has had `total` deliveries in all, then a little longer for strays. */
+  async function settle(total: number): Promise<void> {
+    await receiver.waitFor(total);
+    await new Promise(resolve => setTimeout(resolve, 300));
+    expect(receiver.received).toHaveLength(total);
+  }
+
+  it("funding: the funder's consent ends; the others' leads close and their consents end", async () => {
+    const { gateway, lenders: [alpha, beta, gamma] } = personas;
+    const applicant = await gateway.token("applicant", "carol");
+    const applicationId = await submitApplication(gateway, applicant, uniqueIdentity());
+    await choose(gateway, applicant, applicationId, alpha.id, [PiiCategory.NAME]);
+    await choose(gateway, applicant, applicationId, beta.id, [PiiCategory.NAME]);
+    expectData(await gateway.request(OUTCOME, { input: { leadId: await leadIdFor(gateway, alpha, applicationId), outcome: "FUNDED", fundedAmount: 40_000 } }, alpha.apiKey));
+    // 3 lead.created, 2 lead.chosen, then the funding's 4.
+    await settle(9);
+    expect(seenBy(alpha, applicationId)).toEqual([
+      { type: "consent.ended", applicationId, reason: "APPLICATION_CLOSED" },
+      { type: "lead.chosen", applicationId, reason: null },
+    ]);
+    expect(seenBy(beta, applicationId)).toEqual([
+      { type: "consent.ended", applicationId, reason: "FUNDED_BY_ANOTHER_LENDER" },
+      { type: "lead.chosen", applicationId, reason: null },
+      { type: "lead.closed", applicationId, reason: "FUNDED_BY_ANOTHER_LENDER" },
+    ]);
+    expect(seenBy(gamma, applicationId)).toEqual([{ type: "lead.closed", applicationId, reason: "FUNDED_BY_ANOTHER_LENDER" }]);
+  });
+
+  it("a decline ends the decliner's consent only; its own decision closes no lead by event", async () => {
+    const { gateway, lenders: [alpha, beta, gamma] } = personas;
+    const before = receiver.received.length;
+    const applicant = await gateway.token("applicant", "dan");
+    const applicationId = await submitApplication(gateway, applicant, uniqueIdentity());
+    await choose(gateway, applicant, applicationId, beta.id, [PiiCategory.NAME]);
+    expectData(await gateway.request(OUTCOME, { input: { leadId: await leadIdFor(gateway, beta, applicationId), outcome: "DECLINED" } }, beta.apiKey));
+    await settle(before + 3 + 1 + 1);
+    expect(seenBy(beta, applicationId)).toEqual([
+      { type: "consent.ended", applicationId, reason: "LENDER_DECLINED" },
+      { type: "lead.chosen", applicationId, reason: null },
+    ]);
+    expect(seenBy(alpha, applicationId)).toEqual([]);
+    expect(seenBy(gamma, applicationId)).toEqual([]);
+  });
+
+  it("erasure closes every open lead and ends the consents, each reported as APPLICANT_ERASED", async () => {
+    const { gateway, lenders: [alpha, beta, gamma] } = personas;
+    const before = receiver.received.length;
+    const applicant = await gateway.token("applicant", "erin");
+    const applicationId = await submitApplication(gateway, applicant, uniqueIdentity());
+    await choose(gateway, applicant, applicationId, gamma.id, [PiiCategory.NAME]);
+    expectData(await gateway.request(ERASE, {}, applicant));
+    await settle(before + 3 + 1 + 3 + 1);
+    expect(seenBy(gamma, applicationId)).toEqual([
+      { type: "consent.ended", applicationId, reason: "APPLICANT_ERASED" },
+      { type: "lead.chosen", applicationId, reason: null },
+      { type: "lead.closed", applicationId, reason: "APPLICANT_ERASED" },
+    ]);
+    for (const lender of [alpha, beta]) expect(seenBy(lender, applicationId)).toEqual([{ type: "lead.closed", applicationId, reason: "APPLICANT_ERASED" }]);
+    const wire = receiver.received.map(delivery => delivery.body).join("\n");
+    expect(wire).not.toContain("erin");
+  });
+
+  it("a suspension ends the lender's consents", async () => {
+    const { gateway, admin, lenders: [, , gamma] } = personas;
+    const before = receiver.received.length;
+    const applicant = await gateway.token("applicant", "fay");
+    const applicationId = await submitApplication(gateway, applicant, uniqueIdentity());
+    await choose(gateway, applicant, applicationId, gamma.id, [PiiCategory.NAME]);
+    await setLenderStatus(gateway, admin, gamma, "SUSPENDED");
+    await settle(before + 3 + 1 + 1);
+    expect(seenBy(gamma, applicationId)).toEqual([
+      { type: "consent.ended", applicationId, reason: "LENDER_SUSPENDED" },
+      { type: "lead.chosen", applicationId, reason: null },
+    ]);
+  });
+});
