@@ -3,6 +3,10 @@ import { ERASE, OUTCOME } from "../support/documents";
 import { type TestLender, choose, expectData, leadIdFor, submitApplication } from "../support/flow";
 import { uniqueIdentity } from "../support/identities";
 import { type Personas, setLenderStatus, startWithPersonas } from "../support/personas";
+import { runRetention } from "../../src/retention/retention.service";
+import { Application } from "../../src/model/application.entity";
+import { Consent } from "../../src/model/consent.entity";
+import { Lead } from "../../src/model/lead.entity";
 import { WEBHOOK_DOCUMENTS as W, WebhookReceiver, verified } from "../support/webhook-receiver";
 
 type Seen = { type: string; applicationId: unknown; reason: unknown };
@@ -10,7 +14,7 @@ type Seen = { type: string; applicationId: unknown; reason: unknown };
 /**
  * Every way a lead closes or a consent ends reports one event to the lender concerned, with the
  * reason: funding (the funder's consent, the other lenders' leads and consents), a decline,
- * erasure and suspension. Withdrawals are in webhooks.test.ts.
+ * erasure, suspension, expiry and idle closing. Withdrawals are in webhooks.test.ts.
  */
 describe("webhook events: one per change, for every ending", () => {
   let personas: Personas;
@@ -111,5 +115,31 @@ describe("webhook events: one per change, for every ending", () => {
       { type: "consent.ended", applicationId, reason: "LENDER_SUSPENDED" },
       { type: "lead.chosen", applicationId, reason: null },
     ]);
+  });
+
+  it("the retention job's expiry and idle closing report TTL_ELAPSED and APPLICATION_CLOSED", async () => {
+    const { gateway, lenders: [alpha, beta] } = personas;
+    const applicant = await gateway.token("applicant", "gus");
+    const applicationId = await submitApplication(gateway, applicant, uniqueIdentity());
+    await choose(gateway, applicant, applicationId, alpha.id, [PiiCategory.NAME]);
+    // As if it all happened 100 days ago: the consent (30 days) expired, the application (90 days) idle.
+    const past = (days: number) => new Date(Date.now() - days * 86_400_000);
+    await gateway.dataSource.getRepository(Application).update({ id: applicationId }, { createdAt: past(100) });
+    await gateway.dataSource.getRepository(Lead).update({ applicationId }, { createdAt: past(100), updatedAt: past(100) });
+    await gateway.dataSource.getRepository(Consent).update({ applicationId }, { grantedAt: past(100), expiresAt: past(70) });
+    const report = await runRetention(gateway.dataSource, new Date(), 365);
+    expect(report.consentsExpired).toBeGreaterThanOrEqual(1);
+    const started = Date.now();
+    while (seenBy(alpha, applicationId).length < 3 || seenBy(beta, applicationId).length < 1) {
+      if (Date.now() - started > 10_000) throw new Error("the retention job's events did not arrive");
+      await new Promise(resolve => setTimeout(resolve, 30));
+    }
+    await new Promise(resolve => setTimeout(resolve, 300));
+    expect(seenBy(alpha, applicationId)).toEqual([
+      { type: "consent.ended", applicationId, reason: "TTL_ELAPSED" },
+      { type: "lead.chosen", applicationId, reason: null },
+      { type: "lead.closed", applicationId, reason: "APPLICATION_CLOSED" },
+    ]);
+    expect(seenBy(beta, applicationId)).toEqual([{ type: "lead.closed", applicationId, reason: "APPLICATION_CLOSED" }]);
   });
 });
