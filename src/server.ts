@@ -34,6 +34,7 @@ import { createReadinessCheck } from "./operations/readiness";
 import { TransparencyLog } from "./transparency-log/transparency-log";
 import { answerTransparency } from "./transparency-log/transparency-http";
 import { scheduleSequencer } from "./transparency-log/sequencer-schedule";
+import { accessLeafHash } from "./transparency-log/leaf-encoding";
 
 export interface RunningGateway {
   url: string;
@@ -113,7 +114,7 @@ export async function startGateway(
   const identityProviders = createIdentityProviderTokens(config.identityProviders, config.identityProviderKeys, logger);
   const transparency = new TransparencyLog(dataSource, config.transparency);
   // One connection on SQLite; a few of the pool's on MySQL, so that a slow write does not hold every request.
-  const accessLog = new AccessRecordWriter(dataSource, dataSource.options.type === "mysql" ? 4 : 1);
+  const accessLog = new AccessRecordWriter(dataSource, dataSource.options.type === "mysql" ? 4 : 1, accessLeafHash);
   const sequencer = scheduleSequencer(dataSource, config.transparency.mergeDelayMs, logger);
 
   async function handleGraphQL(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
