@@ -28,6 +28,11 @@ export class Lead {
   @Column({ name: "created_at", ...TIMESTAMP })
   createdAt: Date;
 
+  @Field({
+    description: "When anything its lender sees of this lead last changed: its status, its offer, a consent chosen or ended, " +
+      "the application withdrawn, closed or erased. Not moved by time alone: a consent expires at its `expiresAt`. " +
+      "Poll with `leads(changedSince:)`.",
+  })
   @Column({ name: "updated_at", ...TIMESTAMP })
   updatedAt: Date;
 }
