@@ -17,16 +17,7 @@ export class AdminActionResolver {
     @Arg("first", _type => Int, { nullable: true }) first?: number,
     @Arg("after", _type => String, { nullable: true }) after?: string,
   ): Promise<Connection<AdminAction>> {
-    const page = pageRequest(listOf("adminActionLog", byTimeAndId<AdminAction>(action => action.at), { lenderId, actor }), first, after);
-    const filter: FindOptionsWhere<AdminAction> = { ...(lenderId ? { lenderId } : {}), ...(actor ? { actor } : {}) };
-    const rows = await context.dataSource.getRepository(AdminAction).find({
-      // Older than the previous page's last row: actions recorded meanwhile shift nothing.
-      where: page.after ? pastTimeAndId("at", page.after, "DESC").map(part => ({ ...filter, ...part })) : filter,
-      order: { at: "DESC", id: "DESC" },
-      take: page.take + 1,
-    });
-    // The actor column compares exactly on every driver; kept exact here too.
-    return toConnection(actor ? rows.filter(row => row.actor === actor) : rows, page);
+    return adminActionPage(context, "adminActionLog", { lenderId, actor }, first, after);
   }
 
   @FieldResolver(_returns => String, { description: "What changed, in words and ids (categories, statuses, change ids)." })
@@ -56,13 +47,23 @@ export class LenderAdminActionsResolver {
     @Arg("first", _type => Int, { nullable: true }) first?: number,
     @Arg("after", _type => String, { nullable: true }) after?: string,
   ): Promise<Connection<AdminAction>> {
-    const page = pageRequest(listOf("lenderAdminActions", byTimeAndId<AdminAction>(action => action.at), { lenderId: lender.id }), first, after);
-    const filter: FindOptionsWhere<AdminAction> = { lenderId: lender.id };
-    const rows = await context.dataSource.getRepository(AdminAction).find({
-      where: page.after ? pastTimeAndId("at", page.after, "DESC").map(part => ({ ...filter, ...part })) : filter,
-      order: { at: "DESC", id: "DESC" },
-      take: page.take + 1,
-    });
-    return toConnection(rows, page);
+    return adminActionPage(context, "lenderAdminActions", { lenderId: lender.id }, first, after);
   }
+}
+
+/** One page of the admin action log narrowed by lender or actor, newest first. */
+async function adminActionPage(
+  context: GatewayContext, list: string, narrowing: { lenderId?: string; actor?: string }, first?: number, after?: string,
+): Promise<Connection<AdminAction>> {
+  const { lenderId, actor } = narrowing;
+  const page = pageRequest(listOf(list, byTimeAndId<AdminAction>(action => action.at), { lenderId, actor }), first, after);
+  const filter: FindOptionsWhere<AdminAction> = { ...(lenderId ? { lenderId } : {}), ...(actor ? { actor } : {}) };
+  const rows = await context.dataSource.getRepository(AdminAction).find({
+    // Older than the previous page's last row: actions recorded meanwhile shift nothing.
+    where: page.after ? pastTimeAndId("at", page.after, "DESC").map(part => ({ ...filter, ...part })) : filter,
+    order: { at: "DESC", id: "DESC" },
+    take: page.take + 1,
+  });
+  // The actor column compares exactly on every driver; kept exact here too.
+  return toConnection(actor ? rows.filter(row => row.actor === actor) : rows, page);
 }
