@@ -166,7 +166,7 @@ export class ConsentService {
       }
       await manager.getRepository(Consent).insert(consent);
       // A lead chosen again (CHOSEN or APPROVED after a withdrawal) keeps its status; its lender sees the new consent.
-      const chosen = LEAD_STATES_THAT_CAN_BE_CHOSEN.includes(currentLead.status) ? { status: LeadStatus.CHOSEN } : {};
+      const chosen = LEAD_STATES_THAT_CAN_BE_CHOSEN.includes(currentLead.status) ? { status: LeadStatus.CHOSEN, statusChangedAt: now } : {};
       await manager.getRepository(Lead).update({ id: lead.id, status: currentLead.status }, { ...chosen, updatedAt: now });
       return consent;
     });

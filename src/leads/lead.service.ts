@@ -190,8 +190,8 @@ async function assertFundable(manager: EntityManager, application: Application, 
  * Moves a lead only from the state it was read in: a concurrent change (a withdrawal closing it,
  * another outcome) makes this refuse instead of overwriting it.
  */
-async function moveLead(manager: EntityManager, lead: Lead, to: LeadStatus, changes: Partial<Lead>): Promise<void> {
-  const result = await manager.getRepository(Lead).update({ id: lead.id, status: lead.status }, { ...changes, status: to });
+async function moveLead(manager: EntityManager, lead: Lead, to: LeadStatus, changes: Partial<Lead> & { updatedAt: Date }): Promise<void> {
+  const result = await manager.getRepository(Lead).update({ id: lead.id, status: lead.status }, { ...changes, statusChangedAt: changes.updatedAt, status: to });
   if (!result.affected) throw new BadUserInputError("leadId", "the lead changed meanwhile; read it again");
 }
 

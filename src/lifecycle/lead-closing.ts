@@ -17,7 +17,7 @@ export async function closeOpenLeads(manager: EntityManager, applicationIds: str
       status: Not(In(ENDED_LEAD_STATES)),
       ...(exceptLeadId === undefined ? {} : { id: Not(exceptLeadId) }),
     },
-    { status: LeadStatus.CLOSED, updatedAt: now },
+    { status: LeadStatus.CLOSED, updatedAt: now, statusChangedAt: now },
   );
   return closed.affected ?? 0;
 }
@@ -26,7 +26,7 @@ export async function closeOpenLeads(manager: EntityManager, applicationIds: str
 export async function closeOpenLeadsOfLender(manager: EntityManager, lenderId: string, now: Date): Promise<number> {
   const closed = await manager.getRepository(Lead).update(
     { lenderId, status: Not(In(ENDED_LEAD_STATES)) },
-    { status: LeadStatus.CLOSED, updatedAt: now },
+    { status: LeadStatus.CLOSED, updatedAt: now, statusChangedAt: now },
   );
   return closed.affected ?? 0;
 }

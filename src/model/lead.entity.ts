@@ -35,4 +35,13 @@ export class Lead {
   })
   @Column({ name: "updated_at", ...TIMESTAMP })
   updatedAt: Date;
+
+  /**
+   * When the lead's status last moved (or its offer was revised): what the referral report dates
+   * an outcome by and what the idle-application rule counts as activity. Unlike updatedAt it does
+   * not move with consents or the application's end, so an erasure or a suspension neither
+   * re-dates a funding nor keeps an application open. Null only in a row an older gateway wrote.
+   */
+  @Column({ name: "status_changed_at", ...TIMESTAMP, nullable: true })
+  statusChangedAt: Date | null;
 }

@@ -65,6 +65,13 @@ describe("migration 1765950000000 backfills Lead.updatedAt", () => {
     }
   });
 
+  it("keeps what updated_at held (the status's last move) in statusChangedAt, for the referral report and idle closing", async () => {
+    for (const id of Object.values(leads)) {
+      const row = await lead(id);
+      expect(row.statusChangedAt).toEqual(row.createdAt);
+    }
+  });
+
   it("the poll finds them in that order", async () => {
     const since = "2000-01-01T00:00:00.000Z";
     const page = expectData(await gateway.request("query($since: DateTime!) { leads(changedSince: $since, first: 100) { edges { node { id updatedAt } } } }", { since }, alpha.apiKey));

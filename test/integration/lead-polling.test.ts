@@ -152,6 +152,24 @@ describe("polling leads by updatedAt, and passing on a lead", () => {
     expect(await updatedAtOf(bravo, bravoLead) > bravoBefore).toBe(true);
   });
 
+  it("the referral report dates an outcome by the status's move: the application's later end does not re-date it", async () => {
+    const REPORT = "query($from: DateTime!, $to: DateTime!) { referralReport(from: $from, to: $to) { lender { id } declined } }";
+    const declinedIn = async (from: Date, to: Date) => expectData(await gateway.request(REPORT, { from: from.toISOString(), to: to.toISOString() }, admin))
+      .referralReport.find((row: { lender: { id: string } }) => row.lender.id === bravo.id).declined as number;
+    const { applicationId, bravoLead } = await fresh();
+    const beforeDecline = new Date();
+    await new Promise(resolve => setTimeout(resolve, 5));
+    expectData(await gateway.request(DECLINE, { id: bravoLead }, bravo.apiKey));
+    await new Promise(resolve => setTimeout(resolve, 5));
+    const afterDecline = new Date();
+    await new Promise(resolve => setTimeout(resolve, 5));
+    expectData(await gateway.request(WITHDRAW_APPLICATION, { id: applicationId }, alice));
+    const afterWithdrawal = new Date(Date.now() + 5);
+    expect(await updatedAtOf(bravo, bravoLead) > afterDecline.toISOString()).toBe(true);
+    expect(await declinedIn(beforeDecline, afterDecline)).toBe(1);
+    expect(await declinedIn(afterDecline, afterWithdrawal)).toBe(0);
+  });
+
   describe("declineLead: a lender passes on a lead it was never chosen for", () => {
     it("NEW -> DECLINED; again returns it unchanged; the applicant can no longer choose that lender", async () => {
       const { applicationId, alphaLead } = await fresh();
