@@ -1,6 +1,7 @@
 import { EntityManager, FindOptionsWhere, In, LessThanOrEqual, MoreThan, Not } from "typeorm";
 import { CONSENT_ENDINGS, ConsentEndReason, ConsentEndedBy, ConsentStatus } from "../model/consent-status";
 import { Consent } from "../model/consent.entity";
+import { touchLeads } from "./lead-changes";
 
 // The states and the transition table are in src/model/consent-status.ts; these write the endings.
 
@@ -29,11 +30,28 @@ export async function endConsents(manager: EntityManager, selection: ConsentSele
   if (selection.exceptLenderId) where.lenderId = Not(selection.exceptLenderId);
   await expireDue(manager, where, now);
   const ending = CONSENT_ENDINGS[reason];
-  const result = await manager.getRepository(Consent).update({ ...where, storedStatus: ConsentStatus.ACTIVE, expiresAt: MoreThan(now) }, {
-    storedStatus: ending.status, endedByStored: ending.endedBy, endReasonStored: reason, endedAtStored: now,
+  // Read first, to know whose leads changed: each lead's lender sees its consent end (Lead.updatedAt).
+  // The leads are written before the consents: the order every writer takes its locks in (the
+  // application, its leads, then its consents), so an ending never deadlocks with an outcome report.
+  const endingConsents = await manager.getRepository(Consent).find({
+    where: { ...where, storedStatus: ConsentStatus.ACTIVE, expiresAt: MoreThan(now) },
+    select: { id: true, applicationId: true, lenderId: true },
   });
-  return result.affected ?? 0;
+  if (endingConsents.length === 0) return 0;
+  await touchLeads(manager, endingConsents, now);
+  let ended = 0;
+  for (let start = 0; start < endingConsents.length; start += UPDATE_BATCH) {
+    const ids = endingConsents.slice(start, start + UPDATE_BATCH).map(consent => consent.id);
+    const result = await manager.getRepository(Consent).update({ id: In(ids), storedStatus: ConsentStatus.ACTIVE, expiresAt: MoreThan(now) }, {
+      storedStatus: ending.status, endedByStored: ending.endedBy, endReasonStored: reason, endedAtStored: now,
+    });
+    ended += result.affected ?? 0;
+  }
+  return ended;
 }
+
+/** Ids per UPDATE, so a lender's thousands of consents end in bounded statements. */
+const UPDATE_BATCH = 500;
 
 /**
  * Stores EXPIRED on consents whose time ran out (the access rule already treats them as

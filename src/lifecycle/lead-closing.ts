@@ -2,7 +2,7 @@ import { EntityManager, In, Not } from "typeorm";
 import { Lead } from "../model/lead.entity";
 import { LeadStatus } from "../model/lead-status";
 
-/** A lead no longer open: its lender decided, or its application closed. */
+/** A lead no longer open: its lender decided (or passed on it), or its application closed. */
 const ENDED_LEAD_STATES = [LeadStatus.DECLINED, LeadStatus.FUNDED, LeadStatus.CLOSED];
 
 /**
@@ -17,7 +17,16 @@ export async function closeOpenLeads(manager: EntityManager, applicationIds: str
       status: Not(In(ENDED_LEAD_STATES)),
       ...(exceptLeadId === undefined ? {} : { id: Not(exceptLeadId) }),
     },
-    { status: LeadStatus.CLOSED, updatedAt: now },
+    { status: LeadStatus.CLOSED, updatedAt: now, statusChangedAt: now },
+  );
+  return closed.affected ?? 0;
+}
+
+/** Closes every still-open lead of an offboarded lender. Returns how many closed. */
+export async function closeOpenLeadsOfLender(manager: EntityManager, lenderId: string, now: Date): Promise<number> {
+  const closed = await manager.getRepository(Lead).update(
+    { lenderId, status: Not(In(ENDED_LEAD_STATES)) },
+    { status: LeadStatus.CLOSED, updatedAt: now, statusChangedAt: now },
   );
   return closed.affected ?? 0;
 }

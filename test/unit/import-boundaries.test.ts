@@ -33,7 +33,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   "config.ts": ["errors", "identity-provider", "logging", "privacy", "transparency"],
   // Domains.
   audit: ["model", "errors", "common", "privacy"],
-  lenders: ["model", "errors", "common", "lifecycle", "auth", "audit", "regions"],
+  lenders: ["model", "errors", "common", "database", "lifecycle", "auth", "audit", "regions"],
   leads: ["model", "errors", "common", "database", "lifecycle", "privacy", "regions"],
   consents: ["model", "errors", "common", "database", "lifecycle", "privacy"],
   applications: ["model", "errors", "common", "lifecycle", "privacy", "leads", "audit", "regions"],
@@ -47,7 +47,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   "request-context.ts": ["model", "privacy", "leads", "consents"],
   "format-error.ts": ["errors", "metrics"],
   "schema.ts": ["privacy", "auth", "applications", "audit", "consents", "leads", "lenders", "quotas", "admin-changes", "transparency-log"],
-  "server.ts": ["errors", "common", "logging", "metrics", "privacy", "auth", "identity-provider", "limits", "quotas", "operations", "request-context.ts", "format-error.ts", "transparency-log"],
+  "server.ts": ["errors", "common", "logging", "metrics", "privacy", "auth", "identity-provider", "limits", "quotas", "operations", "request-context.ts", "format-error.ts", "schema-sdl.ts", "transparency-log"],
   "main.ts": ["config.ts", "database", "logging", "operations", "retention", "schema.ts", "server.ts"],
   cli: ["config.ts", "database", "auth", "privacy", "retention", "schema.ts", "schema-sdl.ts", "transparency", "transparency-log"],
 };
