@@ -4,6 +4,7 @@ import { allow, rule, shield } from "graphql-shield";
 import { In } from "typeorm";
 import { AccessOutcome, ReaderKind } from "../src/model/pii-access.type";
 import { writeAccessRecords } from "../src/privacy/access-log-writer";
+import { accessLeafHash } from "../src/transparency-log/leaf-encoding";
 import { applyOperationPermissions } from "../src/auth/permissions";
 import { GatewayConfig } from "../src/config";
 import { Consent } from "../src/model/consent.entity";
@@ -66,7 +67,7 @@ function perFieldShield() {
           reason: decision.allowed ? null : decision.reason,
           consentId: decision.consentId,
         }],
-      }]);
+      }], accessLeafHash);
       return decision.allowed ? true : new ForbiddenError(`Identity field not available: ${decision.reason}`, decision.reason);
     });
   return shield(

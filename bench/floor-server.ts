@@ -10,7 +10,8 @@ import { decideLenderAccess } from "../src/privacy/consent-policy";
 import { PiiCategory, decodeCategories } from "../src/model/pii-category";
 import { regionNameOf } from "../src/regions/region-lookup";
 import { encodeFieldReads, type FieldRead } from "../src/model/access-record.entity";
-import { AccessOutcome } from "../src/model/pii-access.type";
+import { AccessOutcome, ReaderKind } from "../src/model/pii-access.type";
+import { accessLeafHash } from "../src/transparency-log/leaf-encoding";
 import { IdentityOpener } from "./floor-identity";
 
 /**
@@ -164,15 +165,21 @@ export async function startFloorServer(target: DatabaseTarget, openIdentity: Ide
         applicant[field] = decision.allowed ? openIdentity(record, field) : null;
       }
       const granted = reads.filter(read => read.outcome === AccessOutcome.GRANTED).length;
-      audit.push(randomUUID(), driver.timestamp(now), requestId, "LENDER", key.id, lender.id, lead.applicant_id, lead.application_id,
-        encodeFieldReads(reads), granted, reads.length - granted, 0);
+      const stored = {
+        id: randomUUID(), at: now, requestId, readerKind: ReaderKind.LENDER, readerSubject: null, readerSalt: null, credentialId: key.id, lenderId: lender.id,
+        applicantId: lead.applicant_id, applicationId: lead.application_id, reads: encodeFieldReads(reads),
+        grantedReads: granted, deniedReads: reads.length - granted, budgetDeniedReads: 0, leafHash: null, logIndex: null,
+      };
+      // The leaf hash the gateway's writer stores beside each record for the transparency log.
+      audit.push(stored.id, driver.timestamp(now), requestId, stored.readerKind, key.id, lender.id, lead.applicant_id, lead.application_id,
+        stored.reads, granted, stored.deniedReads, 0, accessLeafHash(stored));
       records++;
       return { node: { id: lead.id, status: lead.status, application: { id: lead.application_id, amount: lead.amount, termMonths: lead.term_months, applicant } } };
     });
     if (records > 0 && options.audit) {
       // The same records the gateway writes: one per application, its reads listed, the request, reader kind and credential included.
-      await run("INSERT INTO access_records (id, at, request_id, reader_kind, credential_id, lender_id, applicant_id, application_id, field_reads, granted_reads, denied_reads, budget_denied_reads) VALUES " +
-        new Array(records).fill("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", "), audit);
+      await run("INSERT INTO access_records (id, at, request_id, reader_kind, credential_id, lender_id, applicant_id, application_id, field_reads, granted_reads, denied_reads, budget_denied_reads, leaf_hash) VALUES " +
+        new Array(records).fill("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", "), audit);
     }
     return { data: { leads: { edges } } };
   }

@@ -2,7 +2,7 @@ import { ApolloServerErrorCode, unwrapResolverError } from "@apollo/server/error
 import { ASTNode, DocumentNode, GraphQLError, GraphQLFormattedError, Kind, Source, ValueNode, parse, visit } from "graphql";
 import { ArgumentValidationError } from "type-graphql";
 import { ValidationError } from "class-validator";
-import { isDatabaseUnavailable, isLockConflict } from "./errors/database-availability";
+import { databaseErrorCodes, isDatabaseUnavailable, isLockConflict } from "./errors/database-availability";
 import { ErrorCode, GatewayError, ServiceUnavailableError } from "./errors/gateway-error";
 import { QueryLimitReason } from "./errors/query-limit.error";
 import { missingVariable, publicRequestMessage } from "./errors/request-error-messages";
@@ -190,6 +190,8 @@ export function createErrorFormatter(logger: Logger) {
     }
     logger.error("internal_error", {
       errorName: original instanceof Error ? original.name : typeof original,
+      // A database error's codes (never its message, which echoes values): what the on-call needs to tell a full disk from a charset.
+      ...databaseErrorCodes(original),
       path: formatted.path,
     });
     return { ...base, message: "Internal server error", extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };

@@ -4,7 +4,7 @@ import { buildSchema } from "type-graphql";
 import { ApplicantRightsResolver } from "./applications/applicant-rights.resolver";
 import { ApplicationResolver } from "./applications/application.resolver";
 import { AuditResolver } from "./audit/audit.resolver";
-import { AdminActionResolver } from "./audit/admin-action.resolver";
+import { AdminActionResolver, LenderAdminActionsResolver } from "./audit/admin-action.resolver";
 import { AdminChangeResolver, LenderPendingChangesResolver } from "./admin-changes/admin-change.resolver";
 import { applyOperationPermissions } from "./auth/permissions";
 import { ViewerResolver } from "./auth/viewer.resolver";
@@ -23,7 +23,7 @@ import { LenderWebhookResolver, WebhookResolver } from "./webhooks/webhook.resol
 export async function buildContractSchema(): Promise<GraphQLSchema> {
   const built = await buildSchema({
     resolvers: [ViewerResolver, ApplicationResolver, LeadResolver, OfferResolver, ConsentResolver, LenderResolver, AuditResolver, ApplicantRightsResolver,
-      QuotaResolver, ApiKeyResolver, AdminChangeResolver, LenderPendingChangesResolver, AdminActionResolver, TransparencyResolver,
+      QuotaResolver, ApiKeyResolver, AdminChangeResolver, LenderPendingChangesResolver, AdminActionResolver, LenderAdminActionsResolver, TransparencyResolver,
       WebhookResolver, LenderWebhookResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     directives: [...specifiedDirectives],

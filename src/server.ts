@@ -20,10 +20,12 @@ import { createContext } from "./request-context";
 import { AccessRecordWriter } from "./privacy/access-log-writer";
 import { createIdentityProviderTokens } from "./identity-provider/token-verifier";
 import { hardenedApolloOptions, hardeningPlugins } from "./limits/apollo-hardening";
-import { QuotaService } from "./quotas/quota.service";
-import { ErrorCode, ServiceUnavailableError, UnauthenticatedError } from "./errors/gateway-error";
+import { type RequestQuota, QuotaService, rateLimitHeaders } from "./quotas/quota.service";
+import { ErrorCode, SERVICE_UNAVAILABLE_RETRY_SECONDS, ServiceUnavailableError, UnauthenticatedError } from "./errors/gateway-error";
+import { retryAfterPlugin } from "./errors/retry-after.plugin";
 import { RateLimitedError } from "./errors/rate-limited.error";
 import { createErrorFormatter } from "./format-error";
+import { printContract } from "./schema-sdl";
 import type { Logger } from "./logging/logger";
 import { requestLogPlugin } from "./logging/request-log.plugin";
 import { metricsRegistry } from "./metrics/metrics";
@@ -34,6 +36,7 @@ import { createReadinessCheck } from "./operations/readiness";
 import { TransparencyLog } from "./transparency-log/transparency-log";
 import { answerTransparency } from "./transparency-log/transparency-http";
 import { scheduleSequencer } from "./transparency-log/sequencer-schedule";
+import { accessLeafHash } from "./transparency-log/leaf-encoding";
 import { scheduleWebhookDelivery } from "./webhooks/delivery-schedule";
 
 export interface RunningGateway {
@@ -69,6 +72,9 @@ function readBody(request: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
+/** The `Retry-After` of every 503 written here (the GraphQL ones carry it from ServiceUnavailableError). */
+const RETRY_AFTER_UNAVAILABLE = { "retry-after": String(SERVICE_UNAVAILABLE_RETRY_SECONDS) };
+
 /** Bytes: a token request is a few form fields and one assertion. */
 const TOKEN_REQUEST_MAX_BYTES = 16 * 1024;
 
@@ -86,6 +92,8 @@ export async function startGateway(
   host = "0.0.0.0",
 ): Promise<RunningGateway> {
   const production = config.nodeEnv === "production";
+  // The contract as `npm run schema:emit` writes it (schema/schema.graphql), printed once.
+  const publishedSchema = printContract(schema);
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     introspection: !production,
@@ -100,6 +108,7 @@ export async function startGateway(
     plugins: [
       requestMetricsPlugin,
       requestLogPlugin(logger),
+      retryAfterPlugin,
       ...hardeningPlugins(config.security),
       // We set no cache hints, and the implicit cache-control plugin's per-field hook makes
       // Apollo wrap every resolver of every response (profiled: ~5 % of a page of 100 leads).
@@ -114,7 +123,7 @@ export async function startGateway(
   const identityProviders = createIdentityProviderTokens(config.identityProviders, config.identityProviderKeys, logger);
   const transparency = new TransparencyLog(dataSource, config.transparency);
   // One connection on SQLite; a few of the pool's on MySQL, so that a slow write does not hold every request.
-  const accessLog = new AccessRecordWriter(dataSource, dataSource.options.type === "mysql" ? 4 : 1);
+  const accessLog = new AccessRecordWriter(dataSource, dataSource.options.type === "mysql" ? 4 : 1, accessLeafHash);
   const sequencer = scheduleSequencer(dataSource, config.transparency.mergeDelayMs, logger);
   const webhooks = scheduleWebhookDelivery(dataSource, config.webhooks, config.piiKeyring, logger);
 
@@ -143,17 +152,23 @@ export async function startGateway(
     const requestId = randomUUID();
     const started = Date.now();
     const observation = new RequestObservation();
+    let quota: RequestQuota | null = null;
     const execution = apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? "GET", headers, search: url.search, body },
       context: async () => {
         const now = new Date();
         const principal = await authenticate(request.headers.authorization, config, dataSource, now, identityProviders).catch(rethrowUnavailable);
-        await quotas.admitRequest(principal, now).catch(error => observation.refused(error));
+        quota = await quotas.admitRequest(principal, now).catch(error => {
+          if (error instanceof RateLimitedError) quota = quotas.exhaustedRequestQuota(error);
+          return observation.refused(error);
+        });
         return observeContext(createContext(dataSource, principal, requestId, now, config, { quotas, transparency, accessLog }), observation);
       },
     });
     const result = await withinDeadline(execution, config.requestTimeoutSeconds * 1000);
     response.setHeader("x-request-id", requestId);
+    // A lender's answers state its request quota, the 429 included (IETF httpapi RateLimit fields).
+    if (quota) for (const [name, value] of Object.entries(rateLimitHeaders(quota))) response.setHeader(name, value);
     if (result === DEADLINE_PASSED) {
       // A database that hangs instead of refusing (a frozen server, a dead network path) would
       // hold the request for as long as TCP waits. The client gets a retryable answer instead;
@@ -162,7 +177,7 @@ export async function startGateway(
       // only by the execution's own response, so nothing is released here.
       logger.warn("request_deadline_exceeded", { requestId, timeoutSeconds: config.requestTimeoutSeconds });
       observation.outcome = ErrorCode.SERVICE_UNAVAILABLE;
-      sendJson(response, 503, { errors: [{ message: new ServiceUnavailableError().message, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }] });
+      sendJson(response, 503, { errors: [{ message: new ServiceUnavailableError().message, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }] }, RETRY_AFTER_UNAVAILABLE);
       observation.finish(503);
       return;
     }
@@ -197,7 +212,7 @@ export async function startGateway(
       sendJson(response, answer.status, answer.body, headers);
     } catch (error) {
       if (!isDatabaseUnavailable(error) && !isLockConflict(error)) throw error;
-      sendJson(response, 503, { error: "temporarily_unavailable" }, headers);
+      sendJson(response, 503, { error: "temporarily_unavailable" }, { ...headers, ...RETRY_AFTER_UNAVAILABLE });
     }
   }
 
@@ -228,10 +243,43 @@ export async function startGateway(
         return sendJson(response, 429, { error: `rate limited: ${error.reason}` }, { "cache-control": NO_STORE, "retry-after": retryAfter });
       }
       if (error instanceof ServiceUnavailableError || isDatabaseUnavailable(error) || isLockConflict(error)) {
-        return sendJson(response, 503, { error: "temporarily unavailable" }, { "cache-control": NO_STORE, "retry-after": "1" });
+        return sendJson(response, 503, { error: "temporarily unavailable" }, { "cache-control": NO_STORE, ...RETRY_AFTER_UNAVAILABLE });
       }
       throw error;
     }
+  }
+
+  /**
+   * GET /schema.graphql: the published SDL with its @pii directives, to any authenticated caller
+   * in every mode. Integrators read from it which fields need consent; introspection stays
+   * closed in production. A lender's request counts against its request quota.
+   */
+  async function handleSchema(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const headers: Record<string, string> = { "cache-control": NO_STORE };
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      response.setHeader("allow", "GET, HEAD");
+      return sendJson(response, 405, { error: "method not allowed" }, headers);
+    }
+    try {
+      const now = new Date();
+      const principal = await authenticate(request.headers.authorization, config, dataSource, now, identityProviders).catch(rethrowUnavailable);
+      const quota = await quotas.admitRequest(principal, now).catch(rethrowUnavailable);
+      if (quota) Object.assign(headers, rateLimitHeaders(quota));
+    } catch (error) {
+      if (error instanceof UnauthenticatedError) {
+        return sendJson(response, 401, { error: "credentials required" }, { ...headers, "www-authenticate": "Bearer" });
+      }
+      if (error instanceof RateLimitedError) {
+        const limited = { ...headers, ...rateLimitHeaders(quotas.exhaustedRequestQuota(error)), "retry-after": String(error.retryAfterSeconds) };
+        return sendJson(response, 429, { error: `rate limited: ${error.reason}` }, limited);
+      }
+      if (error instanceof ServiceUnavailableError) {
+        return sendJson(response, 503, { error: "temporarily unavailable" }, { ...headers, ...RETRY_AFTER_UNAVAILABLE });
+      }
+      throw error;
+    }
+    response.writeHead(200, { ...headers, "content-type": "text/plain; charset=utf-8" });
+    response.end(request.method === "HEAD" ? undefined : publishedSchema);
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -239,6 +287,7 @@ export async function startGateway(
     try {
       if (url.pathname === "/graphql") return await handleGraphQL(request, response, url);
       if (url.pathname === "/oauth/token") return await handleTokenRequest(request, response);
+      if (url.pathname === "/schema.graphql") return await handleSchema(request, response);
       if (url.pathname.startsWith("/transparency/")) return await handleTransparency(request, response, url);
       if (url.pathname === "/healthz") return sendJson(response, 200, { status: "ok" });
       if (url.pathname === "/readyz") {

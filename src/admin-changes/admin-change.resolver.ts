@@ -139,7 +139,7 @@ export class AdminChangeResolver {
 
 @Resolver(_of => Lender)
 export class LenderPendingChangesResolver {
-  @FieldResolver(_returns => [AdminChange], { description: "Admin only: changes to this lender waiting for a second admin, oldest first." })
+  @FieldResolver(_returns => [AdminChange], { description: "Admins and the lender itself: changes to this lender waiting for a second admin, oldest first (who requested them: admins only)." })
   pendingChanges(@Root() lender: Lender, @Ctx() context: GatewayContext): Promise<AdminChange[]> {
     return context.dataSource.getRepository(AdminChange).find({
       where: statusConditions(AdminChangeStatus.PENDING, context.now).map(condition => ({ ...condition, lenderId: lender.id })),

@@ -4,7 +4,7 @@ import { type AdminActor, recordAdminAction } from "../audit/admin-action-writer
 import { forUpdate } from "../database/row-locks";
 import { parseLenderPublicJwk } from "../auth/lender-public-jwk";
 import { BadUserInputError, NotFoundError } from "../errors/gateway-error";
-import { LenderService } from "../lenders/lender.service";
+import { LenderService, refuseOffboarded } from "../lenders/lender.service";
 import { AdminChangeKind, AdminChangeStatus } from "../model/admin-change-status";
 import { AdminChange, type AdminChangePayload } from "../model/admin-change.entity";
 import { LenderPublicKey } from "../model/lender-public-key.entity";
@@ -39,6 +39,7 @@ export class AdminChangeService {
   async setFieldPermissions(actor: AdminActor, lenderId: string, categories: readonly PiiCategory[]): Promise<Lender> {
     return this.dataSource.transaction(async manager => {
       const lender = await this.lockedLender(manager, lenderId);
+      refuseOffboarded(lender);
       const current = lender.permittedCategories;
       const kept = current.filter(category => categories.includes(category));
       const added = [...new Set(categories)].filter(category => !current.includes(category)).sort();
@@ -60,10 +61,15 @@ export class AdminChangeService {
     });
   }
 
-  /** Suspending applies at once (and ends the lender's consents); reactivating waits for a second admin. */
+  /**
+   * Suspending applies at once (and ends the lender's consents); reactivating waits for a second
+   * admin. An OFFBOARDED lender moves no more, and nothing becomes OFFBOARDED here (offboardLender).
+   */
   async setLenderStatus(actor: AdminActor, lenderId: string, status: LenderStatus): Promise<Lender> {
+    if (status === LenderStatus.OFFBOARDED) throw new BadUserInputError("status", "offboarding is final and has its own operation: offboardLender");
     return this.dataSource.transaction(async manager => {
       const lender = await this.lockedLender(manager, lenderId);
+      refuseOffboarded(lender);
       let summary = `already ${lender.status}`;
       if (status === LenderStatus.SUSPENDED && lender.status === LenderStatus.SUSPENDED) {
         // Suspending a suspended lender still makes every change pending on it stale: what an
@@ -86,6 +92,7 @@ export class AdminChangeService {
   async setReadBudget(actor: AdminActor, lenderId: string, budget: number | null): Promise<Lender> {
     return this.dataSource.transaction(async manager => {
       const lender = await this.lockedLender(manager, lenderId);
+      refuseOffboarded(lender);
       const before = lender.dailyReadBudget ?? this.settings.defaultDailyReadBudget;
       const after = budget ?? this.settings.defaultDailyReadBudget;
       let summary: string;
@@ -113,6 +120,7 @@ export class AdminChangeService {
     const registered = await parseLenderPublicJwk(publicKeyJwk);
     return this.dataSource.transaction(async manager => {
       const lender = await this.lockedLender(manager, lenderId);
+      refuseOffboarded(lender);
       if (await manager.getRepository(LenderPublicKey).existsBy({ kid: registered.kid })) {
         throw new BadUserInputError("publicKeyJwk", "this key is already registered; a lender generates a new key pair for each key");
       }

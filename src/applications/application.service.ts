@@ -67,7 +67,7 @@ export class ApplicationService {
           .filter(lender => lenderMatches(lender, application))
           .map(lender => manager.getRepository(Lead).create({
             id: randomUUID(), applicationId: application.id, lenderId: lender.id, status: LeadStatus.NEW,
-            fundedAmount: null, createdAt: now, updatedAt: now,
+            fundedAmount: null, createdAt: now, updatedAt: now, statusChangedAt: now,
           }));
         if (leads.length > 0) await manager.getRepository(Lead).insert(leads);
         await recordLenderEvents(manager, LenderEventType.LEAD_CREATED, leads.map(lead => ({

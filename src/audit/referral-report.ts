@@ -47,10 +47,11 @@ export async function referralReport(dataSource: DataSource, from: Date, to: Dat
     dataSource.getRepository(Lender).find({ order: { createdAt: "ASC", id: "ASC" } }),
     countBy(dataSource, Lead, "lead", "createdAt", period),
     countBy(dataSource, Consent, "consent", "grantedAt", period),
-    countBy(dataSource, Lead, "lead", "updatedAt", period, status([LeadStatus.APPROVED, LeadStatus.FUNDED])),
-    countBy(dataSource, Lead, "lead", "updatedAt", period, status([LeadStatus.DECLINED])),
-    countBy(dataSource, Lead, "lead", "updatedAt", period, status([LeadStatus.FUNDED])),
-    countBy(dataSource, Lead, "lead", "updatedAt", period, status([LeadStatus.FUNDED]), "fundedAmount"),
+    // Dated by the status's last move, not updatedAt: a later erasure or closing must not re-date an outcome.
+    countBy(dataSource, Lead, "lead", "statusChangedAt", period, status([LeadStatus.APPROVED, LeadStatus.FUNDED])),
+    countBy(dataSource, Lead, "lead", "statusChangedAt", period, status([LeadStatus.DECLINED])),
+    countBy(dataSource, Lead, "lead", "statusChangedAt", period, status([LeadStatus.FUNDED])),
+    countBy(dataSource, Lead, "lead", "statusChangedAt", period, status([LeadStatus.FUNDED]), "fundedAmount"),
     countBy(dataSource, AccessRecord, "access", "at", period, LENDER_RECORDS, "grantedReads"),
     countBy(dataSource, AccessRecord, "access", "at", period, LENDER_RECORDS, "deniedReads"),
   ]);

@@ -6,6 +6,7 @@ import { UnauthenticatedError } from "../errors/gateway-error";
 import { ApiKey } from "../model/api-key.entity";
 import { apiKeySecretMatches, hashApiKeySecret, parseApiKey } from "./api-key-secret";
 import { Lender } from "../model/lender.entity";
+import { LenderStatus } from "../model/lender-status";
 import { LenderAccessToken } from "../model/lender-access-token.entity";
 import { LenderPublicKey } from "../model/lender-public-key.entity";
 import { parseAccessToken } from "./oauth-token";
@@ -19,7 +20,8 @@ const DUMMY_HASH = hashApiKeySecret("unknown-key-placeholder-secret-value-000000
 
 /**
  * Turns the Authorization header into a principal, or throws UNAUTHENTICATED. No principal,
- * no data: anonymous callers get nothing at all.
+ * no data: anonymous callers get nothing at all. An offboarded lender's credentials are refused
+ * whatever their own state: offboarding revokes them, and the status is checked besides.
  */
 export async function authenticate(
   authorization: string | undefined,
@@ -67,7 +69,7 @@ async function authenticateApiKey(credential: string, dataSource: DataSource, no
     .where("key.id = :id", { id: parsed.id })
     .getOne()) as (ApiKey & { lender: Lender }) | null;
   const matches = apiKeySecretMatches(parsed.secret, key?.secretHash ?? DUMMY_HASH);
-  if (!key || !matches || key.revokedAt !== null) throw new UnauthenticatedError();
+  if (!key || !matches || key.revokedAt !== null || key.lender.status === LenderStatus.OFFBOARDED) throw new UnauthenticatedError();
   // Expired (set at issue, or by rotation when the grace period ends): the same answer as revoked.
   if (key.expiresAt !== null && key.expiresAt.getTime() <= now.getTime()) throw new UnauthenticatedError();
   if (lastUsedIsStale(key, now)) {
@@ -91,7 +93,9 @@ async function authenticateAccessToken(credential: string, dataSource: DataSourc
     .where("token.id = :id", { id: parsed.id })
     .getOne()) as (LenderAccessToken & { key: LenderPublicKey; lender: Lender }) | null;
   const matches = apiKeySecretMatches(parsed.secret, token?.secretHash ?? DUMMY_HASH);
-  if (!token || !matches || token.expiresAt.getTime() <= now.getTime() || token.key.revokedAt !== null) throw new UnauthenticatedError();
+  if (!token || !matches || token.expiresAt.getTime() <= now.getTime() || token.key.revokedAt !== null || token.lender.status === LenderStatus.OFFBOARDED) {
+    throw new UnauthenticatedError();
+  }
   return { kind: "lender", lender: token.lender, credential: { kind: "public-key", id: token.key.id } };
 }
 

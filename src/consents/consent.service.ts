@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { DataSource, EntityManager, In } from "typeorm";
+import { DataSource, EntityManager } from "typeorm";
 import { ApplicationStatus } from "../model/application-enums";
 import { forUpdate } from "../database/row-locks";
 import { Application } from "../model/application.entity";
@@ -151,10 +151,9 @@ export class ConsentService {
         );
       }
       await manager.getRepository(Consent).insert(consent);
-      await manager.getRepository(Lead).update(
-        { id: lead.id, status: In(LEAD_STATES_THAT_CAN_BE_CHOSEN) },
-        { status: LeadStatus.CHOSEN, updatedAt: now },
-      );
+      // A lead chosen again (CHOSEN or APPROVED after a withdrawal) keeps its status; its lender sees the new consent.
+      const chosen = LEAD_STATES_THAT_CAN_BE_CHOSEN.includes(currentLead.status) ? { status: LeadStatus.CHOSEN, statusChangedAt: now } : {};
+      await manager.getRepository(Lead).update({ id: lead.id, status: currentLead.status }, { ...chosen, updatedAt: now });
       // Also when the lead was CHOSEN before (a choice again after a withdrawal or an expiry):
       // each new consent is news to the lender, whose reads are allowed again.
       await recordLenderEvents(manager, LenderEventType.LEAD_CHOSEN, [{

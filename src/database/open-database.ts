@@ -3,15 +3,25 @@ import { dirname } from "node:path";
 import { DataSource, Logger as TypeOrmLogger } from "typeorm";
 import { lendSqliteConnectionToOneTransaction } from "./sqlite-transactions";
 import { MIGRATIONS, createDataSource } from "./data-source";
+import { assertUtf8mb4 } from "./character-set";
 import type { DatabaseTarget } from "../config";
 
-/** Connects and applies every pending migration; the server never starts on an old schema. */
+/**
+ * Connects and applies every pending migration; the server never starts on an old schema, nor on
+ * MySQL tables that cannot hold utf8mb4 text (the error names them and the fix).
+ */
 export async function openDatabase(target: DatabaseTarget, logger?: TypeOrmLogger): Promise<DataSource> {
   if (target.kind === "sqlite" && target.path !== ":memory:") mkdirSync(dirname(target.path), { recursive: true });
   const dataSource = createDataSource(target, logger);
   await dataSource.initialize();
-  if (target.kind === "sqlite") lendSqliteConnectionToOneTransaction(dataSource);
-  await dataSource.runMigrations({ transaction: "each" });
+  try {
+    if (target.kind === "sqlite") lendSqliteConnectionToOneTransaction(dataSource);
+    await dataSource.runMigrations({ transaction: "each" });
+    await assertUtf8mb4(dataSource);
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
   return dataSource;
 }
 

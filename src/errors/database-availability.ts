@@ -73,3 +73,24 @@ export function isLockConflict(error: unknown): boolean {
 export function rethrowUnavailable(error: unknown): never {
   throw isDatabaseUnavailable(error) || isLockConflict(error) ? new ServiceUnavailableError() : error;
 }
+
+/**
+ * What an operator needs to tell one database failure from another, and nothing that could hold a
+ * value: the driver's error code (`ER_TRUNCATED_WRONG_VALUE_FOR_FIELD`, `SQLITE_CONSTRAINT_TRIGGER`),
+ * MySQL's error number and SQL state. Never the message or the SQL: they echo parameters.
+ */
+export function databaseErrorCodes(error: unknown): { driverCode?: string; errno?: number; sqlState?: string } {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current !== null && typeof current === "object"; depth += 1) {
+    const shape = current as ErrorShape & { errno?: unknown; sqlState?: unknown };
+    if (typeof shape.code === "string" && /^[A-Z][A-Z0-9_]*$/.test(shape.code)) {
+      return {
+        driverCode: shape.code,
+        ...(typeof shape.errno === "number" ? { errno: shape.errno } : {}),
+        ...(typeof shape.sqlState === "string" && /^[0-9A-Z]{5}$/.test(shape.sqlState) ? { sqlState: shape.sqlState } : {}),
+      };
+    }
+    current = shape.driverError ?? shape.originalError ?? shape.cause;
+  }
+  return {};
+}

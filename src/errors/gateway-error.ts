@@ -13,11 +13,19 @@ export enum ErrorCode {
   INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR",
 }
 
-/** Every error the gateway throws on purpose; `formatError` passes these through, hides the rest. */
+/** Seconds a client waits before retrying a SERVICE_UNAVAILABLE answer (its `Retry-After`). */
+export const SERVICE_UNAVAILABLE_RETRY_SECONDS = 1;
+
+/**
+ * Every error the gateway throws on purpose; `formatError` passes these through, hides the rest.
+ * `httpStatus` and `httpHeaders` become the response's (Apollo reads `extensions.http` of every
+ * error, whether thrown while building the context or by a resolver, and removes it from the body).
+ */
 export class GatewayError extends GraphQLError {
-  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}, httpStatus?: number) {
+  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}, httpStatus?: number, httpHeaders?: Record<string, string>) {
+    const headers = httpHeaders ? { headers: new Map(Object.entries(httpHeaders)) } : {};
     super(message, {
-      extensions: { ...extensions, code, ...(httpStatus ? { http: { status: httpStatus } } : {}) },
+      extensions: { ...extensions, code, ...(httpStatus ? { http: { status: httpStatus, ...headers } } : {}) },
     });
   }
 }
@@ -64,6 +72,6 @@ export class IdempotencyConflictError extends GatewayError {
 /** The database could not be reached: fail fast with a code clients can retry on. */
 export class ServiceUnavailableError extends GatewayError {
   constructor() {
-    super(ErrorCode.SERVICE_UNAVAILABLE, "The service is temporarily unavailable; retry later", {}, 503);
+    super(ErrorCode.SERVICE_UNAVAILABLE, "The service is temporarily unavailable; retry later", {}, 503, { "retry-after": String(SERVICE_UNAVAILABLE_RETRY_SECONDS) });
   }
 }

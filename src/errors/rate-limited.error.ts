@@ -8,8 +8,13 @@ export enum QuotaReason {
   DAILY_READ_BUDGET = "DAILY_READ_BUDGET",
 }
 
+/**
+ * `httpStatus` 429 refuses the whole request (the request rate), with `Retry-After`; without it
+ * the error is one field's (the daily read budget) in a response that is otherwise answered.
+ */
 export class RateLimitedError extends GatewayError {
-  constructor(readonly reason: QuotaReason, retryAfterSeconds: number, httpStatus?: number) {
-    super(ErrorCode.RATE_LIMITED, `Quota exceeded: ${reason}`, { reason, retryAfterSeconds }, httpStatus);
+  constructor(readonly reason: QuotaReason, readonly retryAfterSeconds: number, httpStatus?: number) {
+    super(ErrorCode.RATE_LIMITED, `Quota exceeded: ${reason}`, { reason, retryAfterSeconds }, httpStatus,
+      httpStatus ? { "retry-after": String(retryAfterSeconds) } : undefined);
   }
 }

@@ -1,7 +1,8 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { ApplicantRecord } from "../model/applicant.entity";
 import { Application } from "../model/application.entity";
-import { type Connection, byCreated, connectionType, listOf, pageRequest, toConnection } from "../common/relay-pagination";
+import type { SelectQueryBuilder } from "typeorm";
+import { type Connection, byCreated, byTimeAndId, connectionType, listOf, pageRequest, toConnection } from "../common/relay-pagination";
 import { Consent } from "../model/consent.entity";
 import type { GatewayContext } from "../context";
 import { Lender } from "../model/lender.entity";
@@ -19,28 +20,49 @@ function callingLender(context: GatewayContext): Lender {
   return context.principal.lender;
 }
 
+/**
+ * The lender's leads with their applications and applicants in the same statement (a lead has
+ * exactly one of each): a page costs one query however many rows it holds, and Lead.application
+ * and Application.applicant read the loaders primed from it. Identity stays sealed until the gate
+ * allows a field.
+ */
+function leadPageQuery(context: GatewayContext, lender: Lender, status: LeadStatus | undefined): SelectQueryBuilder<Lead> {
+  const query = context.dataSource
+    .getRepository(Lead)
+    .createQueryBuilder("lead")
+    .innerJoinAndMapOne("lead.joinedApplication", Application, "application", "application.id = lead.applicationId")
+    .innerJoinAndMapOne("application.joinedApplicant", ApplicantRecord, "applicant", "applicant.id = application.applicantId")
+    .where("lead.lenderId = :lenderId", { lenderId: lender.id });
+  if (status) query.andWhere("lead.status = :status", { status });
+  return query;
+}
+
+function primeLoaders(context: GatewayContext, lender: Lender, rows: Lead[]): void {
+  context.loaders.lender.prime(lender.id, lender);
+  for (const row of rows as Array<Lead & { joinedApplication: Application & { joinedApplicant: ApplicantRecord } }>) {
+    context.loaders.application.prime(row.applicationId, row.joinedApplication);
+    context.loaders.applicant.prime(row.joinedApplication.applicantId, row.joinedApplication.joinedApplicant);
+  }
+}
+
 @Resolver(_of => Lead)
 export class LeadResolver {
-  @Query(_returns => LeadConnection, { description: "Lender: own leads, newest first, anonymized unless the applicant chose you." })
+  @Query(_returns => LeadConnection, {
+    description: "Lender: own leads, newest first, anonymized unless the applicant chose you. With `changedSince`: the leads " +
+      "whose updatedAt is at or after it, oldest change first (updatedAt, then id); page through them, then poll again with " +
+      "the last updatedAt seen as the next changedSince (the boundary is inclusive: a lead seen last time may come again).",
+  })
   async leads(
     @Ctx() context: GatewayContext,
     @Arg("first", _type => Int, { nullable: true }) first?: number,
     @Arg("after", _type => String, { nullable: true }) after?: string,
     @Arg("status", _type => LeadStatus, { nullable: true }) status?: LeadStatus,
+    @Arg("changedSince", _type => Date, { nullable: true }) changedSince?: Date | null,
   ): Promise<Connection<Lead>> {
-    const page = pageRequest(listOf("leads", byCreated, { status }), first, after);
     const lender = callingLender(context);
-    // The page's applications and their applicants come in the same statement (a lead has
-    // exactly one of each): a page costs one query here however many rows it holds, and
-    // Lead.application / Application.applicant read the primed loaders. Identity stays sealed
-    // until the gate allows a field.
-    const query = context.dataSource
-      .getRepository(Lead)
-      .createQueryBuilder("lead")
-      .innerJoinAndMapOne("lead.joinedApplication", Application, "application", "application.id = lead.applicationId")
-      .innerJoinAndMapOne("application.joinedApplicant", ApplicantRecord, "applicant", "applicant.id = application.applicantId")
-      .where("lead.lenderId = :lenderId", { lenderId: lender.id });
-    if (status) query.andWhere("lead.status = :status", { status });
+    if (changedSince) return this.changedLeads(context, lender, changedSince, first, after, status);
+    const page = pageRequest(listOf("leads", byCreated, { status }), first, after);
+    const query = leadPageQuery(context, lender, status);
     // Past the previous page's last row, in exactly this ORDER BY: leads that left the status
     // filter or arrived at the top since then move no other lead in or out of this page.
     if (page.after) {
@@ -49,12 +71,36 @@ export class LeadResolver {
       });
     }
     const rows = await query.orderBy("lead.createdAt", "DESC").addOrderBy("lead.id", "DESC").limit(page.take + 1).getMany();
-    context.loaders.lender.prime(lender.id, lender);
-    for (const row of rows as Array<Lead & { joinedApplication: Application & { joinedApplicant: ApplicantRecord } }>) {
-      context.loaders.application.prime(row.applicationId, row.joinedApplication);
-      context.loaders.applicant.prime(row.joinedApplication.applicantId, row.joinedApplication.joinedApplicant);
-    }
+    primeLoaders(context, lender, rows);
     return toConnection(rows, page);
+  }
+
+  /**
+   * The poll: leads changed at or after `changedSince`, in (updatedAt, id) order. A change moves a
+   * lead's updatedAt forward only, so a lead changing between two pages is found again further
+   * on (or on the next poll), never skipped.
+   */
+  private async changedLeads(
+    context: GatewayContext, lender: Lender, changedSince: Date, first: number | undefined, after: string | undefined, status: LeadStatus | undefined,
+  ): Promise<Connection<Lead>> {
+    const page = pageRequest(listOf("leads.changes", byTimeAndId<Lead>(lead => lead.updatedAt), { status, changedSince }), first, after);
+    const query = leadPageQuery(context, lender, status).andWhere("lead.updatedAt >= :changedSince", { changedSince });
+    if (page.after) {
+      query.andWhere("(lead.updatedAt > :afterUpdatedAt OR (lead.updatedAt = :afterUpdatedAt AND lead.id > :afterId))", {
+        afterUpdatedAt: page.after.createdAt, afterId: page.after.id,
+      });
+    }
+    const rows = await query.orderBy("lead.updatedAt", "ASC").addOrderBy("lead.id", "ASC").limit(page.take + 1).getMany();
+    primeLoaders(context, lender, rows);
+    return toConnection(rows, page);
+  }
+
+  @Mutation(_returns => Lead, {
+    description: "Lender: pass on an own lead you were never chosen for (NEW -> DECLINED); it then takes no offer and cannot be chosen. " +
+      "Passing again returns it unchanged. Any other status: BAD_USER_INPUT with reason LEAD_IS_<STATUS>.",
+  })
+  declineLead(@Arg("leadId", _type => ID) leadId: string, @Ctx() context: GatewayContext): Promise<Lead> {
+    return new LeadService(context.dataSource).declineLead(callingLender(context), leadId, context.now);
   }
 
   @Query(_returns => Lead, { nullable: true, description: "Lender: one of its own leads." })

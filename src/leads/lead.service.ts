@@ -70,6 +70,31 @@ export class LeadService {
    * consents. A withdrawal, another lender's funding or a consent withdrawal in flight either
    * commits first and is seen here, or waits for this report; none deadlocks with it.
    */
+  /**
+   * The lender passes on a lead it was never chosen for: NEW -> DECLINED. No consent exists to
+   * end, and the lead takes no offer or choice from then on (chooseLender refuses a DECLINED lead).
+   * Passing again on a lead passed on (DECLINED with no consent ever granted) returns it and
+   * writes nothing; a lead in any other status is refused with `LEAD_IS_<STATUS>`.
+   */
+  async declineLead(lender: Lender, leadId: string, now: Date): Promise<Lead> {
+    const read = await ownLead(this.dataSource, leadId, lender.id);
+    if (read.status === LeadStatus.DECLINED && !(await this.hadConsent(this.dataSource.manager, read))) return read;
+    assertPassable(read);
+    return this.dataSource.transaction(async manager => {
+      // The lead locked (MySQL): a choice in flight either commits first (and is seen here) or waits and finds it DECLINED.
+      const lead = await manager.getRepository(Lead).findOneOrFail({ where: { id: read.id }, ...forUpdate(manager) });
+      if (lead.status === LeadStatus.DECLINED && !(await this.hadConsent(manager, lead))) return lead;
+      assertPassable(lead);
+      await moveLead(manager, lead, LeadStatus.DECLINED, { updatedAt: now });
+      return Object.assign(lead, { status: LeadStatus.DECLINED, updatedAt: now });
+    });
+  }
+
+  /** Whether the applicant ever chose this lead's lender: a DECLINED lead with a consent was declined as an outcome, not passed on. */
+  private async hadConsent(manager: EntityManager, lead: Lead): Promise<boolean> {
+    return manager.getRepository(Consent).existsBy({ applicationId: lead.applicationId, lenderId: lead.lenderId });
+  }
+
   async reportOutcome(lender: Lender, input: ReportOutcomeInput, now: Date): Promise<Lead> {
     const read = await ownLead(this.dataSource, input.leadId, lender.id);
     const target = OUTCOME_STATUS[input.outcome];
@@ -109,12 +134,30 @@ export class LeadService {
   }
 }
 
+/**
+ * `extensions.reason` of a refused declineLead: the lead's status, `LEAD_IS_CHOSEN` and so on.
+ * Only a NEW lead can be passed on.
+ */
+export function leadIsReason(status: LeadStatus): string {
+  return `LEAD_IS_${status}`;
+}
+
 /** The outcome the lead already has (FUNDED: with the same amount): a retry, answered as it is. */
 function isRepeat(lead: Lead, target: LeadStatus, fundedAmount: number | null): boolean {
   return lead.status === target && (target !== LeadStatus.FUNDED || lead.fundedAmount === fundedAmount);
 }
 
+function assertPassable(lead: Lead): void {
+  if (lead.status !== LeadStatus.NEW) {
+    throw new BadUserInputError("leadId", `a lead that is ${lead.status} cannot be passed on; only a NEW lead can`, leadIsReason(lead.status));
+  }
+}
+
 function assertMayMove(lead: Lead, target: LeadStatus): void {
+  // Passing on a NEW lead is declineLead's; an outcome is reported on a lead the applicant chose.
+  if (lead.status === LeadStatus.NEW && target === LeadStatus.DECLINED) {
+    throw new BadUserInputError("outcome", "a lead that is NEW cannot become DECLINED as an outcome; pass on it with declineLead");
+  }
   if (lead.status === LeadStatus.FUNDED && target === LeadStatus.FUNDED) {
     throw new BadUserInputError("fundedAmount", "the lead was already reported FUNDED with another amount");
   }
@@ -147,8 +190,8 @@ async function assertFundable(manager: EntityManager, application: Application, 
  * Moves a lead only from the state it was read in: a concurrent change (a withdrawal closing it,
  * another outcome) makes this refuse instead of overwriting it.
  */
-async function moveLead(manager: EntityManager, lead: Lead, to: LeadStatus, changes: Partial<Lead>): Promise<void> {
-  const result = await manager.getRepository(Lead).update({ id: lead.id, status: lead.status }, { ...changes, status: to });
+async function moveLead(manager: EntityManager, lead: Lead, to: LeadStatus, changes: Partial<Lead> & { updatedAt: Date }): Promise<void> {
+  const result = await manager.getRepository(Lead).update({ id: lead.id, status: lead.status }, { ...changes, statusChangedAt: changes.updatedAt, status: to });
   if (!result.affected) throw new BadUserInputError("leadId", "the lead changed meanwhile; read it again");
 }
 

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsNotEmpty, Max, MaxLength, Min, ValidateNested } from "class-validator";
+import { ArrayMaxSize, IsNotEmpty, IsOptional, Max, MaxLength, Min, ValidateNested } from "class-validator";
 import { Field, InputType, Int } from "type-graphql";
 
 export const LENDER_AMOUNT_LIMIT = 10_000_000;
@@ -30,4 +30,15 @@ export class CreateLenderInput {
   // class-validator does not descend into a nested object unless told to; type-graphql already
   // makes it a LenderCriteriaInput instance, so no class-transformer @Type is needed.
   @Field(_type => LenderCriteriaInput) @ValidateNested() criteria: LenderCriteriaInput;
+}
+
+@InputType({ description: "What to change of a lender; each field left out stays as it is. Validated as CreateLenderInput." })
+export class UpdateLenderInput {
+  @Field({ nullable: true }) @IsOptional() @IsNotEmpty() @MaxLength(100) name?: string;
+  @Field({ nullable: true, description: "New consent notices name it; consents already given keep the notice the applicant agreed to." })
+  @IsOptional() @IsNotEmpty() @MaxLength(200) legalName?: string;
+  @Field({ nullable: true, description: "New consent notices name it; consents already given keep the notice the applicant agreed to." })
+  @IsOptional() @IsNotEmpty() @MaxLength(254) contactEmail?: string;
+  @Field(_type => LenderCriteriaInput, { nullable: true, description: "Replaces the criteria whole; applies to applications submitted from now on." })
+  @IsOptional() @ValidateNested() criteria?: LenderCriteriaInput;
 }

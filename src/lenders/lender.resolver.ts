@@ -4,7 +4,7 @@ import type { GatewayContext } from "../context";
 import { ApiKey, IssuedApiKey } from "../model/api-key.entity";
 import { Lender, LenderCriteria } from "../model/lender.entity";
 import { regionNameOf } from "../regions/region-lookup";
-import { CreateLenderInput } from "./lender.inputs";
+import { CreateLenderInput, UpdateLenderInput } from "./lender.inputs";
 import { LenderService } from "./lender.service";
 import { adminActorOf } from "../audit/admin-action-writer";
 import { LenderPublicKey } from "../model/lender-public-key.entity";
@@ -32,6 +32,38 @@ export class LenderResolver {
   @Query(_returns => Lender, { nullable: true, description: "Admin: one lender." })
   lender(@Arg("id", _type => ID) id: string, @Ctx() context: GatewayContext): Promise<Lender> {
     return new LenderService(context.dataSource).get(id);
+  }
+
+  @Query(_returns => Lender, {
+    description: "Lender: its own profile. Besides what admins see of every lender, the lender itself reads its daily read " +
+      "budget and reads used today, its credentials (API keys and public keys: id, label, created, last use, revoked), " +
+      "the changes pending on it and the admin actions concerning it (without who acted). Another lender's are never shown.",
+  })
+  myLender(@Ctx() context: GatewayContext): Lender {
+    if (context.principal.kind !== "lender") throw new Error("unreachable: shield admits lenders only");
+    return context.principal.lender;
+  }
+
+  @Mutation(_returns => Lender, {
+    description: "Admin: change a lender's name, legal name, contact e-mail or criteria (each optional, validated as in " +
+      "createLender; a bad one writes nothing). Consents already given keep the notice they were given with, word for word; " +
+      "new notices name the new legal name and contact. An OFFBOARDED lender: BAD_USER_INPUT (LENDER_OFFBOARDED).",
+  })
+  updateLender(
+    @Arg("lenderId", _type => ID) lenderId: string,
+    @Arg("input") input: UpdateLenderInput,
+    @Ctx() context: GatewayContext,
+  ): Promise<Lender> {
+    return new LenderService(context.dataSource).update(lenderId, input, adminActorOf(context));
+  }
+
+  @Mutation(_returns => Lender, {
+    description: "Admin, final: the lender becomes OFFBOARDED. Its active consents end (TERMINATED, LENDER_OFFBOARDED), its " +
+      "open leads close, its API keys, public keys and access tokens are revoked and every credential of it is refused from " +
+      "its next request; it can never be reactivated. It narrows access, so one admin suffices. Repeating it changes nothing.",
+  })
+  offboardLender(@Arg("lenderId", _type => ID) lenderId: string, @Ctx() context: GatewayContext): Promise<Lender> {
+    return new LenderService(context.dataSource).offboard(lenderId, adminActorOf(context));
   }
 
   @Mutation(_returns => Lender, { description: "Admin: onboard a lender. It starts ACTIVE with no identity category permitted." })
@@ -66,7 +98,7 @@ export class LenderResolver {
     return new LenderService(context.dataSource).revokePublicKey(id, adminActorOf(context));
   }
 
-  @FieldResolver(_returns => [LenderPublicKey], { description: "Admin only: the public keys the lender registered, pending or active or revoked." })
+  @FieldResolver(_returns => [LenderPublicKey], { description: "Admins and the lender itself: the public keys the lender registered, pending or active or revoked, with their last use." })
   publicKeys(@Root() lender: Lender, @Ctx() context: GatewayContext): Promise<LenderPublicKey[]> {
     return new LenderService(context.dataSource).listPublicKeys(lender.id);
   }
@@ -80,7 +112,7 @@ export class LenderResolver {
     return { minAmount, maxAmount, minTermMonths, maxTermMonths, cities };
   }
 
-  @FieldResolver(_returns => [ApiKey], { nullable: true, description: "Admin only: the lender's keys (never their secrets)." })
+  @FieldResolver(_returns => [ApiKey], { nullable: true, description: "Admins and the lender itself: the lender's API keys (never their secrets), with their last use." })
   apiKeys(@Root() lender: Lender, @Ctx() context: GatewayContext): Promise<ApiKey[]> {
     return new LenderService(context.dataSource).listKeys(lender.id);
   }

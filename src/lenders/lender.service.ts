@@ -4,17 +4,24 @@ import { type AdminActor, recordAdminAction } from "../audit/admin-action-writer
 import { generateApiKey, hashApiKeySecret } from "../auth/api-key-secret";
 import { isPlausibleEmail } from "../common/identity-validation";
 import { BadUserInputError, NotFoundError } from "../errors/gateway-error";
+import { forUpdate } from "../database/row-locks";
 import { endConsents } from "../lifecycle/consent-endings";
+import { closeOpenLeadsOfLender } from "../lifecycle/lead-closing";
+import { LenderAccessToken } from "../model/lender-access-token.entity";
 import { ApiKey, IssuedApiKey } from "../model/api-key.entity";
 import { ConsentEndReason } from "../model/consent-status";
 import { LenderPublicKey } from "../model/lender-public-key.entity";
 import { LenderStatus } from "../model/lender-status";
 import { Lender } from "../model/lender.entity";
 import { type PiiCategory, decodeCategories, encodeCategories } from "../model/pii-category";
-import { LenderEventType } from "../model/webhook-vocabulary";
+import { LenderEventType, WebhookDisabledReason } from "../model/webhook-vocabulary";
 import { recordLenderEvents } from "../webhooks/outbox";
+import { disableEndpointsOfLender } from "../webhooks/delivery";
 import { resolveServedRegion } from "../regions/region-lookup";
-import type { CreateLenderInput } from "./lender.inputs";
+import type { CreateLenderInput, UpdateLenderInput } from "./lender.inputs";
+
+/** The columns that hold the criteria: a change of any is reported as `criteria`. */
+const CRITERIA_COLUMNS: readonly string[] = ["minAmount", "maxAmount", "minTermMonths", "maxTermMonths", "servedRegionCodes"];
 
 /**
  * Each name or code as the province or city it names, deduplicated (`北京`, `北京市` and `110000`
@@ -29,6 +36,63 @@ function servedRegions(cities: readonly string[]): string[] {
     codes.add(found.code);
   }
   return [...codes];
+}
+
+/** The stored columns of a lender's descriptive fields, each validated as createLender validates it. */
+type LenderFields = Pick<Lender, "name" | "legalName" | "contactEmail" | "minAmount" | "maxAmount" | "minTermMonths" | "maxTermMonths" | "servedRegionCodes">;
+
+/**
+ * Checks and normalises the fields given (all for createLender, those present for updateLender);
+ * throws BAD_USER_INPUT naming the first bad one, before anything is written.
+ */
+function validLenderFields(input: Partial<CreateLenderInput>): Partial<LenderFields> {
+  const fields: Partial<LenderFields> = {};
+  // class-validator's @IsNotEmpty passes "   "; the stored value is trimmed, so check after trimming.
+  if (input.name !== undefined && input.name !== null) {
+    if (input.name.trim() === "") throw new BadUserInputError("name", "must not be blank");
+    fields.name = input.name.trim();
+  }
+  if (input.legalName !== undefined && input.legalName !== null) {
+    if (input.legalName.trim() === "") throw new BadUserInputError("legalName", "must not be blank");
+    fields.legalName = input.legalName.trim();
+  }
+  if (input.contactEmail !== undefined && input.contactEmail !== null) {
+    if (!isPlausibleEmail(input.contactEmail)) throw new BadUserInputError("contactEmail", "is not an e-mail address");
+    fields.contactEmail = input.contactEmail.trim();
+  }
+  const criteria = input.criteria;
+  if (criteria !== undefined && criteria !== null) {
+    if (criteria.minAmount > criteria.maxAmount) throw new BadUserInputError("criteria.minAmount", "must not exceed maxAmount");
+    if (criteria.minTermMonths > criteria.maxTermMonths) throw new BadUserInputError("criteria.minTermMonths", "must not exceed maxTermMonths");
+    const servedRegionCodes = criteria.cities ? servedRegions(criteria.cities) : null;
+    Object.assign(fields, {
+      minAmount: criteria.minAmount,
+      maxAmount: criteria.maxAmount,
+      minTermMonths: criteria.minTermMonths,
+      maxTermMonths: criteria.maxTermMonths,
+      servedRegionCodes: servedRegionCodes && servedRegionCodes.length > 0 ? servedRegionCodes : null,
+    });
+  }
+  return fields;
+}
+
+/** `extensions.reason` of a change refused because the lender is offboarded (final). */
+export const LENDER_OFFBOARDED = "LENDER_OFFBOARDED";
+
+/** Offboarding is final: nothing about the lender changes afterwards, its status least of all. */
+export function refuseOffboarded(lender: Pick<Lender, "status">): void {
+  if (lender.status === LenderStatus.OFFBOARDED) {
+    throw new BadUserInputError("lenderId", "the lender is offboarded, which is final; onboard a new lender instead", LENDER_OFFBOARDED);
+  }
+}
+
+/** What offboarding did; counts only. */
+export interface Offboarding {
+  consentsEnded: number;
+  leadsClosed: number;
+  apiKeysRevoked: number;
+  publicKeysRevoked: number;
+  webhookEndpointsDisabled: number;
 }
 
 /** SQL for "one more than now", so concurrent changes never write the same version. */
@@ -51,30 +115,11 @@ export class LenderService {
 
   /** A new lender is ACTIVE with no identity category permitted: an admin opens them explicitly. */
   async create(input: CreateLenderInput, actor: AdminActor): Promise<Lender> {
-    const { criteria } = input;
-    // class-validator's @IsNotEmpty passes "   "; the stored value is trimmed, so check after trimming.
-    if (input.name.trim() === "") throw new BadUserInputError("name", "must not be blank");
-    if (input.legalName.trim() === "") throw new BadUserInputError("legalName", "must not be blank");
-    if (!isPlausibleEmail(input.contactEmail)) throw new BadUserInputError("contactEmail", "is not an e-mail address");
-    if (criteria.minAmount > criteria.maxAmount) {
-      throw new BadUserInputError("criteria.minAmount", "must not exceed maxAmount");
-    }
-    if (criteria.minTermMonths > criteria.maxTermMonths) {
-      throw new BadUserInputError("criteria.minTermMonths", "must not exceed maxTermMonths");
-    }
-    const servedRegionCodes = criteria.cities ? servedRegions(criteria.cities) : null;
     const lender = this.dataSource.getRepository(Lender).create({
       id: randomUUID(),
-      name: input.name.trim(),
-      legalName: input.legalName.trim(),
-      contactEmail: input.contactEmail.trim(),
+      ...validLenderFields(input),
       status: LenderStatus.ACTIVE,
       permittedCategoriesStored: "",
-      minAmount: criteria.minAmount,
-      maxAmount: criteria.maxAmount,
-      minTermMonths: criteria.minTermMonths,
-      maxTermMonths: criteria.maxTermMonths,
-      servedRegionCodes: servedRegionCodes && servedRegionCodes.length > 0 ? servedRegionCodes : null,
       createdAt: actor.now,
     });
     await this.dataSource.transaction(async manager => {
@@ -82,6 +127,66 @@ export class LenderService {
       await recordAdminAction(manager, actor, { action: "createLender", lenderId: lender.id, summary: `created ${lender.name} (ACTIVE, no category permitted)` });
     });
     return lender;
+  }
+
+  /**
+   * Changes the fields given; each is validated as createLender validates it, and a bad one writes
+   * nothing. Consents already given keep the notice stored with them, word for word; notices
+   * built from now on name the new legal name and contact. A new legal name also makes every
+   * change pending on the lender stale: the second admin approves for the recipient as it was.
+   */
+  async update(lenderId: string, input: UpdateLenderInput, actor: AdminActor): Promise<Lender> {
+    const fields = validLenderFields(input);
+    return this.dataSource.transaction(async manager => {
+      const lender = await manager.getRepository(Lender).findOne({ where: { id: lenderId }, ...forUpdate(manager) });
+      if (!lender) throw new NotFoundError("Lender");
+      refuseOffboarded(lender);
+      const changed = (Object.keys(fields) as Array<keyof LenderFields>)
+        .filter(field => JSON.stringify(fields[field]) !== JSON.stringify(lender[field]));
+      if (changed.length === 0) return lender;
+      const recipientChanged = changed.includes("legalName");
+      await manager.getRepository(Lender).update({ id: lenderId }, { ...fields, ...(recipientChanged ? { accessVersion: NEXT_VERSION } : {}) });
+      Object.assign(lender, fields);
+      const named = [...new Set(changed.map(field => (CRITERIA_COLUMNS.includes(field) ? "criteria" : field)))];
+      await recordAdminAction(manager, actor, { action: "updateLender", lenderId, summary: `updated ${named.join(", ")}` });
+      return lender;
+    });
+  }
+
+  /**
+   * Final: the lender's active consents end (LENDER_OFFBOARDED), its open leads close, its API
+   * keys, public keys and access tokens are revoked, and from the next request every credential
+   * of it is refused (authentication checks the status too). It narrows what the lender
+   * receives, so one admin suffices, as for a suspension. Offboarding an offboarded lender
+   * changes nothing.
+   */
+  async offboard(lenderId: string, actor: AdminActor): Promise<Lender> {
+    const now = actor.now;
+    return this.dataSource.transaction(async manager => {
+      const lender = await manager.getRepository(Lender).findOne({ where: { id: lenderId }, ...forUpdate(manager) });
+      if (!lender) throw new NotFoundError("Lender");
+      if (lender.status === LenderStatus.OFFBOARDED) return lender;
+      await manager.getRepository(Lender).update({ id: lenderId }, { status: LenderStatus.OFFBOARDED, accessVersion: NEXT_VERSION });
+      lender.status = LenderStatus.OFFBOARDED;
+      // First, so that what follows queues no event for a lender that is gone.
+      const webhookEndpointsDisabled = await disableEndpointsOfLender(manager, lenderId, WebhookDisabledReason.LENDER_OFFBOARDED, now);
+      // Leads, then consents: the order every writer takes its locks in.
+      const leadsClosed = await closeOpenLeadsOfLender(manager, lenderId, now);
+      const consentsEnded = await endConsents(manager, { lenderId }, ConsentEndReason.LENDER_OFFBOARDED, now);
+      const apiKeys = await manager.getRepository(ApiKey).update({ lenderId, revokedAt: IsNull() }, { revokedAt: now });
+      const publicKeys = await manager.getRepository(LenderPublicKey).update({ lenderId, revokedAt: IsNull() }, { revokedAt: now });
+      await manager.getRepository(LenderAccessToken).update({ lenderId, expiresAt: MoreThan(now) }, { expiresAt: now });
+      const done: Offboarding = {
+        consentsEnded, leadsClosed, apiKeysRevoked: apiKeys.affected ?? 0, publicKeysRevoked: publicKeys.affected ?? 0, webhookEndpointsDisabled,
+      };
+      await recordAdminAction(manager, actor, {
+        action: "offboardLender", lenderId,
+        summary: `offboarded: ${done.consentsEnded} consents ended, ${done.leadsClosed} leads closed, ` +
+          `${done.apiKeysRevoked} API keys and ${done.publicKeysRevoked} public keys revoked` +
+          (done.webhookEndpointsDisabled > 0 ? `, ${done.webhookEndpointsDisabled} webhook endpoints disabled` : ""),
+      });
+      return lender;
+    });
   }
 
   /**
@@ -123,7 +228,9 @@ export class LenderService {
   async issueApiKey(
     lenderId: string, label: string | null, now: Date, expiresAt: Date | null, manager: EntityManager,
   ): Promise<IssuedApiKey> {
-    if (!(await manager.getRepository(Lender).existsBy({ id: lenderId }))) throw new NotFoundError("Lender");
+    const lender = await manager.getRepository(Lender).findOne({ where: { id: lenderId }, select: { id: true, status: true } });
+    if (!lender) throw new NotFoundError("Lender");
+    refuseOffboarded(lender);
     if (label !== null && label.length > 100) throw new BadUserInputError("label", "must be at most 100 characters");
     if (expiresAt !== null && expiresAt.getTime() <= now.getTime()) throw new BadUserInputError("expiresAt", "must be in the future");
     const generated = generateApiKey();

@@ -4,6 +4,7 @@ import { Application } from "../model/application.entity";
 import { ConsentEndReason } from "../model/consent-status";
 import { endConsents } from "./consent-endings";
 import { closeOpenLeads } from "./lead-closing";
+import { touchLeadsOfApplications } from "./lead-changes";
 
 /**
  * Every way an application ends. Whatever the way, the same follows: its open leads close and
@@ -77,9 +78,12 @@ export async function endDependents(
     const leadsClosed = await closeOpenLeads(manager, applicationIds, now, LEAD_REASON.FUNDED, ending.leadId);
     const others = await endConsents(manager, { applicationIds, exceptLenderId: ending.lenderId }, ConsentEndReason.FUNDED_BY_ANOTHER_LENDER, now);
     const funder = await endConsents(manager, { applicationIds, lenderId: ending.lenderId }, CONSENT_REASON.FUNDED, now);
+    await touchLeadsOfApplications(manager, applicationIds, now);
     return { leadsClosed, consentsEnded: others + funder };
   }
   const leadsClosed = await closeOpenLeads(manager, applicationIds, now, LEAD_REASON[ending.kind]);
   const consentsEnded = await endConsents(manager, { applicationIds }, CONSENT_REASON[ending.kind], now);
+  // The leads that were already over (DECLINED, FUNDED) show the application's new status too.
+  await touchLeadsOfApplications(manager, applicationIds, now);
   return { leadsClosed, consentsEnded };
 }

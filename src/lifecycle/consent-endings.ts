@@ -5,6 +5,7 @@ import { Consent } from "../model/consent.entity";
 import { Lead } from "../model/lead.entity";
 import { LenderEventType } from "../model/webhook-vocabulary";
 import { recordLenderEvents } from "../webhooks/outbox";
+import { touchLeads } from "./lead-changes";
 
 // The states and the transition table are in src/model/consent-status.ts; these write the endings.
 
@@ -35,18 +36,37 @@ export async function endConsents(manager: EntityManager, selection: ConsentSele
   if (selection.exceptLenderId) where.lenderId = Not(selection.exceptLenderId);
   await expireDue(manager, where, now);
   const ending = CONSENT_ENDINGS[reason];
-  const ended = await manager.getRepository(Consent).find({
+  // Read first, to know whose leads changed: each lead's lender sees its consent end (Lead.updatedAt).
+  // The leads are written before the consents: the order every writer takes its locks in (the
+  // application, its leads, then its consents), so an ending never deadlocks with an outcome report.
+  const endingConsents = await manager.getRepository(Consent).find({
     where: { ...where, storedStatus: ConsentStatus.ACTIVE, expiresAt: MoreThan(now) },
     select: { id: true, applicationId: true, lenderId: true },
-    ...forUpdate(manager),
   });
-  if (ended.length === 0) return 0;
-  const result = await manager.getRepository(Consent).update({ id: In(ended.map(consent => consent.id)), storedStatus: ConsentStatus.ACTIVE }, {
-    storedStatus: ending.status, endedByStored: ending.endedBy, endReasonStored: reason, endedAtStored: now,
-  });
-  await reportEndings(manager, ended, ending.status, reason, now);
-  return result.affected ?? 0;
+  if (endingConsents.length === 0) return 0;
+  await touchLeads(manager, endingConsents, now);
+  let ended = 0;
+  for (let start = 0; start < endingConsents.length; start += UPDATE_BATCH) {
+    const ids = endingConsents.slice(start, start + UPDATE_BATCH).map(consent => consent.id);
+    // Locked (MySQL) after the leads, in the same order, and ended by id: the events name exactly
+    // the consents this ending ended, not one a concurrent ending took first.
+    const still = await manager.getRepository(Consent).find({
+      where: { id: In(ids), storedStatus: ConsentStatus.ACTIVE, expiresAt: MoreThan(now) },
+      select: { id: true, applicationId: true, lenderId: true },
+      ...forUpdate(manager),
+    });
+    if (still.length === 0) continue;
+    const result = await manager.getRepository(Consent).update({ id: In(still.map(consent => consent.id)), storedStatus: ConsentStatus.ACTIVE }, {
+      storedStatus: ending.status, endedByStored: ending.endedBy, endReasonStored: reason, endedAtStored: now,
+    });
+    ended += result.affected ?? 0;
+    await reportEndings(manager, still, ending.status, reason, now);
+  }
+  return ended;
 }
+
+/** Ids per UPDATE, so a lender's thousands of consents end in bounded statements. */
+const UPDATE_BATCH = 500;
 
 /** `consent.ended` to each consent's lender, naming its lead (one per application and lender). */
 async function reportEndings(

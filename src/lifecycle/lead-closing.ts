@@ -6,7 +6,7 @@ import { LeadStatus } from "../model/lead-status";
 import { LenderEventType } from "../model/webhook-vocabulary";
 import { recordLenderEvents } from "../webhooks/outbox";
 
-/** A lead no longer open: its lender decided, or its application closed. */
+/** A lead no longer open: its lender decided (or passed on it), or its application closed. */
 const ENDED_LEAD_STATES = [LeadStatus.DECLINED, LeadStatus.FUNDED, LeadStatus.CLOSED];
 
 /**
@@ -30,10 +30,22 @@ export async function closeOpenLeads(manager: EntityManager, applicationIds: str
   if (open.length === 0) return 0;
   const closed = await manager.getRepository(Lead).update(
     { id: In(open.map(lead => lead.id)), status: Not(In(ENDED_LEAD_STATES)) },
-    { status: LeadStatus.CLOSED, updatedAt: now },
+    { status: LeadStatus.CLOSED, updatedAt: now, statusChangedAt: now },
   );
   await recordLenderEvents(manager, LenderEventType.LEAD_CLOSED, open.map(lead => ({
     lenderId: lead.lenderId, data: { leadId: lead.id, applicationId: lead.applicationId, status: LeadStatus.CLOSED, reason },
   })), now);
+  return closed.affected ?? 0;
+}
+
+/**
+ * Closes every still-open lead of an offboarded lender. Returns how many closed. No event: its
+ * webhook endpoints are disabled with it, before this runs.
+ */
+export async function closeOpenLeadsOfLender(manager: EntityManager, lenderId: string, now: Date): Promise<number> {
+  const closed = await manager.getRepository(Lead).update(
+    { lenderId, status: Not(In(ENDED_LEAD_STATES)) },
+    { status: LeadStatus.CLOSED, updatedAt: now, statusChangedAt: now },
+  );
   return closed.affected ?? 0;
 }

@@ -82,6 +82,14 @@ export class AccessRecord {
   @Column({ name: "budget_denied_reads", type: "int" })
   budgetDeniedReads: number;
 
+  /**
+   * The hash of the record's leaf (base64), computed from the record as written: what the
+   * sequencer appends. Null for records written before it was kept; the sequencer encodes those.
+   * `audit:verify` never trusts it: it rebuilds every leaf from the other columns.
+   */
+  @Column({ name: "leaf_hash", type: "varchar", length: 44, nullable: true })
+  leafHash: string | null;
+
   /** The record's leaf in the transparency log; null until the sequencer has appended it. */
   @Column({ name: "log_index", ...BIGINT_NUMBER, nullable: true })
   logIndex: number | null;

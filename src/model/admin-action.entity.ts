@@ -19,7 +19,7 @@ export class AdminAction {
   @Column({ ...TIMESTAMP })
   at: Date;
 
-  @Field({ description: "The admin who acted: the `sub` of its token, a person." })
+  @Field({ description: "The admin who acted: the `sub` of its token, a person. Admins only: FORBIDDEN to a lender reading Lender.adminActions." })
   @Column({ type: "varchar", length: 128 })
   actor: string;
 
@@ -35,7 +35,6 @@ export class AdminAction {
   @Column({ name: "application_id", type: "varchar", length: 36, nullable: true })
   applicationId: string | null;
 
-  @Field({ description: "What changed, in words and ids (categories, statuses, change ids)." })
   @Column({ type: "varchar", length: 500 })
   summary: string;
 

@@ -39,7 +39,7 @@ export class AdminChange {
   @Column({ type: "text", transformer: jsonText })
   payload: AdminChangePayload;
 
-  @Field({ description: "The admin who requested it (`sub` of its token)." })
+  @Field({ description: "The admin who requested it (`sub` of its token). Admins only: FORBIDDEN to the lender reading its own pending changes." })
   @Column({ name: "requested_by", type: "varchar", length: 128 })
   requestedBy: string;
 
@@ -51,7 +51,7 @@ export class AdminChange {
   @Column({ name: "status", type: "varchar", length: 16 })
   storedStatus: AdminChangeStatus;
 
-  @Field(_type => String, { nullable: true, description: "The admin who approved or rejected it." })
+  @Field(_type => String, { nullable: true, description: "The admin who approved or rejected it. Admins only, as requestedBy." })
   @Column({ name: "decided_by", type: "varchar", length: 128, nullable: true })
   decidedBy: string | null;
 

@@ -19,9 +19,13 @@ export enum LeadOutcome {
 registerEnumType(LeadStatus, { name: "LeadStatus" });
 registerEnumType(LeadOutcome, { name: "LeadOutcome" });
 
-/** The allowed moves of a lead; anything not listed is refused. */
+/**
+ * The allowed moves of a lead; anything not listed is refused. NEW -> DECLINED is the lender
+ * passing on a lead it was never chosen for (declineLead): no consent exists to end. A lender
+ * that made an offer (OFFERED) or was chosen (CHOSEN) declines through reportOutcome instead.
+ */
 const TRANSITIONS: Record<LeadStatus, readonly LeadStatus[]> = {
-  [LeadStatus.NEW]: [LeadStatus.OFFERED, LeadStatus.CHOSEN, LeadStatus.CLOSED],
+  [LeadStatus.NEW]: [LeadStatus.OFFERED, LeadStatus.CHOSEN, LeadStatus.DECLINED, LeadStatus.CLOSED],
   [LeadStatus.OFFERED]: [LeadStatus.OFFERED, LeadStatus.CHOSEN, LeadStatus.CLOSED],
   [LeadStatus.CHOSEN]: [LeadStatus.APPROVED, LeadStatus.DECLINED, LeadStatus.FUNDED, LeadStatus.CLOSED],
   [LeadStatus.APPROVED]: [LeadStatus.FUNDED, LeadStatus.DECLINED, LeadStatus.CLOSED],

@@ -44,11 +44,13 @@ export enum WebhookDisabledReason {
   GONE = "GONE",
   /** Every attempt failed for 5 days in a row. */
   FAILING = "FAILING",
+  /** The lender was offboarded. */
+  LENDER_OFFBOARDED = "LENDER_OFFBOARDED",
 }
 
 registerEnumType(WebhookDisabledReason, {
   name: "WebhookDisabledReason",
-  description: "Why an endpoint was disabled: BY_LENDER (disableWebhookEndpoint), GONE (it answered 410), FAILING (every delivery failed for 5 days).",
+  description: "Why an endpoint was disabled: BY_LENDER (disableWebhookEndpoint), GONE (it answered 410), FAILING (every delivery failed for 5 days), LENDER_OFFBOARDED.",
 });
 
 export enum WebhookDeliveryStatus {

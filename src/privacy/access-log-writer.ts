@@ -6,9 +6,16 @@ import { QuotaReason } from "../errors/rate-limited.error";
 import { isDatabaseUnavailable, isLockConflict } from "../errors/database-availability";
 
 /** What the gate knows of one record before it is written: everything but the ids and counts. */
-export type AccessRecordDraft = Omit<AccessRecord, "seq" | "id" | "readerSalt" | "reads" | "grantedReads" | "deniedReads" | "budgetDeniedReads" | "logIndex"> & {
+export type AccessRecordDraft = Omit<AccessRecord, "seq" | "id" | "readerSalt" | "reads" | "grantedReads" | "deniedReads" | "budgetDeniedReads" | "leafHash" | "logIndex"> & {
   reads: FieldRead[];
 };
+
+/**
+ * The transparency log's leaf hash of a record as it will be stored (base64), computed before the
+ * INSERT so that the sequencer need not read the record back. Passed in by the server: the
+ * leaf's encoding belongs to the log, not to the access rule.
+ */
+export type LeafHasher = (record: Omit<AccessRecord, "seq">) => string;
 
 /** Records per statement: a page of 100 leads is 100 records. 1,000 × 15 parameters stays under every driver's limit. */
 const RECORDS_PER_STATEMENT = 1000;
@@ -20,15 +27,15 @@ const RECORDS_PER_STATEMENT = 1000;
  * column names from the entity's metadata, quoted by the driver; every value a bound parameter,
  * converted exactly as TypeORM would store it. Nothing is built from values.
  */
-export async function writeAccessRecords(dataSource: DataSource, drafts: readonly AccessRecordDraft[]): Promise<void> {
+export async function writeAccessRecords(dataSource: DataSource, drafts: readonly AccessRecordDraft[], hashLeaf?: LeafHasher): Promise<void> {
   if (drafts.length === 0) return;
   // More than one statement's worth (a request reading over 1,000 applications): all or none,
   // so that a refused request leaves no record of reads it never released.
-  if (drafts.length > RECORDS_PER_STATEMENT) return dataSource.transaction(manager => insertRecords(manager, drafts));
-  return insertRecords(dataSource.manager, drafts);
+  if (drafts.length > RECORDS_PER_STATEMENT) return dataSource.transaction(manager => insertRecords(manager, drafts, hashLeaf));
+  return insertRecords(dataSource.manager, drafts, hashLeaf);
 }
 
-async function insertRecords(manager: EntityManager, drafts: readonly AccessRecordDraft[]): Promise<void> {
+async function insertRecords(manager: EntityManager, drafts: readonly AccessRecordDraft[], hashLeaf: LeafHasher | undefined): Promise<void> {
   const dataSource = manager.connection;
   const metadata = dataSource.getMetadata(AccessRecord);
   const columns = metadata.columns.filter(column => !column.isGenerated);
@@ -44,7 +51,7 @@ async function insertRecords(manager: EntityManager, drafts: readonly AccessReco
     const lastStored: unknown[] = [];
     const parameters: unknown[] = [];
     for (const draft of chunk) {
-      const record = toRecord(draft);
+      const record = toRecord(draft, hashLeaf);
       for (let index = 0; index < columns.length; index++) {
         const raw: unknown = columns[index].getEntityValue(record);
         if (raw !== lastRaw[index]) {
@@ -58,14 +65,14 @@ async function insertRecords(manager: EntityManager, drafts: readonly AccessReco
   }
 }
 
-function toRecord(draft: AccessRecordDraft): Omit<AccessRecord, "seq"> {
+function toRecord(draft: AccessRecordDraft, hashLeaf: LeafHasher | undefined): Omit<AccessRecord, "seq"> {
   let grantedReads = 0;
   let budgetDeniedReads = 0;
   for (const read of draft.reads) {
     if (read.outcome === AccessOutcome.GRANTED) grantedReads += 1;
     else if (read.reason === QuotaReason.DAILY_READ_BUDGET) budgetDeniedReads += 1;
   }
-  return {
+  const record: Omit<AccessRecord, "seq"> = {
     ...draft,
     // The record's id: random, so ids say nothing about each other or about how many records were written.
     id: randomUUID(),
@@ -74,8 +81,11 @@ function toRecord(draft: AccessRecordDraft): Omit<AccessRecord, "seq"> {
     grantedReads,
     deniedReads: draft.reads.length - grantedReads,
     budgetDeniedReads,
+    leafHash: null,
     logIndex: null,
   };
+  if (hashLeaf) record.leafHash = hashLeaf(record);
+  return record;
 }
 
 const NOT_SEEN = Symbol("not seen");
@@ -103,7 +113,7 @@ export class AccessRecordWriter {
   private readonly waiting: Waiting[] = [];
   private inFlight = 0;
 
-  constructor(private readonly dataSource: DataSource, private readonly maxInFlight: number) {}
+  constructor(private readonly dataSource: DataSource, private readonly maxInFlight: number, private readonly hashLeaf?: LeafHasher) {}
 
   write(drafts: readonly AccessRecordDraft[]): Promise<void> {
     if (drafts.length === 0) return Promise.resolve();
@@ -131,7 +141,7 @@ export class AccessRecordWriter {
 
   private async flush(group: Waiting[]): Promise<void> {
     try {
-      await writeAccessRecords(this.dataSource, group.flatMap(entry => entry.drafts));
+      await writeAccessRecords(this.dataSource, group.flatMap(entry => entry.drafts), this.hashLeaf);
       for (const entry of group) entry.resolve();
     } catch (error) {
       if (group.length === 1 || isDatabaseUnavailable(error) || isLockConflict(error)) {
@@ -139,7 +149,7 @@ export class AccessRecordWriter {
         return;
       }
       for (const entry of group) {
-        await writeAccessRecords(this.dataSource, entry.drafts).then(entry.resolve, entry.reject);
+        await writeAccessRecords(this.dataSource, entry.drafts, this.hashLeaf).then(entry.resolve, entry.reject);
       }
     }
   }

@@ -4,10 +4,11 @@
  */
 export interface CounterStore {
   /**
-   * Atomically adds `amount` when the total stays within `limit` and answers true; otherwise
-   * counts nothing and answers false.
+   * Atomically adds `amount` when the total stays within `limit` and answers the new total, read
+   * in the same statement (what is left for the RateLimit header costs no second round trip);
+   * otherwise counts nothing and answers null.
    */
-  consume(key: string, amount: number, limit: number, ttlMs: number, now: Date): Promise<boolean>;
+  consume(key: string, amount: number, limit: number, ttlMs: number, now: Date): Promise<number | null>;
   /** The current total, 0 when the counter does not exist. */
   read(key: string, now: Date): Promise<number>;
   /** Throws when a store outside the database cannot be reached; absent for the database's own. */

@@ -21,12 +21,13 @@ export class DatabaseCounterStore implements CounterStore {
     this.sweeper.unref();
   }
 
-  async consume(key: string, amount: number, limit: number, ttlMs: number, now: Date): Promise<boolean> {
-    if (await this.conditionalAdd(key, amount, limit)) return true;
-    if (amount > limit) return false;
+  async consume(key: string, amount: number, limit: number, ttlMs: number, now: Date): Promise<number | null> {
+    const added = await this.conditionalAdd(key, amount, limit);
+    if (added !== null) return added;
+    if (amount > limit) return null;
     try {
       await this.repository().insert({ key, count: amount, expiresAt: new Date(now.getTime() + ttlMs) });
-      return true;
+      return amount;
     } catch {
       return this.conditionalAdd(key, amount, limit);
     }
@@ -50,20 +51,29 @@ export class DatabaseCounterStore implements CounterStore {
     return this.dataSource.getRepository(QuotaCounter);
   }
 
-  private async conditionalAdd(key: string, amount: number, limit: number): Promise<boolean> {
+  /**
+   * The new total when the add fitted, else null; one statement either way. SQLite answers the
+   * total with RETURNING; MySQL and MariaDB (no RETURNING on UPDATE) through LAST_INSERT_ID(expr),
+   * which the server hands back in the statement's OK packet as its insert id.
+   */
+  private async conditionalAdd(key: string, amount: number, limit: number): Promise<number | null> {
+    const mysql = this.dataSource.options.type === "mysql";
     // Plain SQL with bound parameters, built once: TypeORM's update builder cost more than the
-    // statement on every lender request (profiled with `npm run bench`). Same statement as before.
+    // statement on every lender request (profiled with `npm run bench`).
     this.conditionalAddSql ??= (() => {
       const metadata = this.dataSource.getMetadata(QuotaCounter);
       const escape = (name: string) => this.dataSource.driver.escape(name);
       const count = escape(metadata.findColumnWithPropertyName("count")!.databaseName);
       const key = escape(metadata.findColumnWithPropertyName("key")!.databaseName);
-      return `UPDATE ${escape(metadata.tableName)} SET ${count} = ${count} + ? WHERE ${key} = ? AND ${count} + ? <= ?`;
+      const added = mysql ? `LAST_INSERT_ID(${count} + ?)` : `${count} + ?`;
+      return `UPDATE ${escape(metadata.tableName)} SET ${count} = ${added} WHERE ${key} = ? AND ${count} + ? <= ?` + (mysql ? "" : ` RETURNING ${count} AS total`);
     })();
     const runner = this.dataSource.createQueryRunner();
     try {
       const result = await runner.query(this.conditionalAddSql, [amount, key, amount, limit], true);
-      return (result.affected ?? 0) > 0;
+      if (mysql) return (result.affected ?? 0) > 0 ? Number((result.raw as { insertId: number | string }).insertId) : null;
+      const rows = (result.records ?? []) as Array<{ total: number | string }>;
+      return rows.length > 0 ? Number(rows[0].total) : null;
     } finally {
       await runner.release();
     }

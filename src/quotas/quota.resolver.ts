@@ -21,12 +21,12 @@ export class QuotaResolver {
     return anomalies;
   }
 
-  @FieldResolver(_returns => Int, { nullable: true, description: "Admin only: identity reads allowed per UTC day (the lender's own, or the default)." })
+  @FieldResolver(_returns => Int, { nullable: true, description: "Admins and the lender itself: identity reads allowed per UTC day (the lender's own, or the default)." })
   dailyReadBudget(@Root() lender: Lender, @Ctx() context: GatewayContext): number {
     return context.quotas.dailyBudgetOf(lender);
   }
 
-  @FieldResolver(_returns => Int, { nullable: true, description: "Admin only: identity reads counted today (UTC)." })
+  @FieldResolver(_returns => Int, { nullable: true, description: "Admins and the lender itself: identity reads counted today (UTC)." })
   async identityReadsToday(@Root() lender: Lender, @Ctx() context: GatewayContext): Promise<number> {
     return context.quotas.readsToday(lender.id, context.now);
   }

@@ -25,17 +25,17 @@ export class RedisCounterStore implements CounterStore {
     return new RedisCounterStore(redis, prefix);
   }
 
-  async consume(key: string, amount: number, limit: number, ttlMs: number): Promise<boolean> {
+  async consume(key: string, amount: number, limit: number, ttlMs: number): Promise<number | null> {
     const name = this.prefix + key;
     return available(async () => {
       // The window starts (with its expiry) at the first add; later adds only increment.
       const results = await this.redis.multi().set(name, 0, "PX", ttlMs, "NX").incrby(name, amount).exec();
       const [error, total] = results?.[1] ?? [new Error("no reply from Redis"), 0];
       if (error) throw error;
-      if (Number(total) <= limit) return true;
+      if (Number(total) <= limit) return Number(total);
       // Over the limit: take the amount back, so the counter holds only what was admitted.
       await this.redis.decrby(name, amount);
-      return false;
+      return null;
     });
   }
 

@@ -13,7 +13,11 @@ export interface ClosingCounts {
   consentsTerminated: number;
 }
 
-/** Leads whose changes count as activity: those the applicant chose. */
+/**
+ * Leads whose changes count as activity: those the applicant chose, by their status's last move
+ * (`statusChangedAt`; updatedAt also moves with a suspension ending a consent, which is no
+ * activity of the applicant's or on the loan).
+ */
 const CHOSEN_LEAD_STATES = [LeadStatus.CHOSEN, LeadStatus.APPROVED];
 
 /**
@@ -31,7 +35,7 @@ export async function idleApplications(manager: EntityManager, idleSince: Date, 
     .where("application.status = :submitted", { submitted: ApplicationStatus.SUBMITTED })
     .andWhere("application.createdAt < :idleSince", { idleSince })
     .andWhere(outer => "NOT EXISTS " + outer.subQuery().select("1").from(Lead, "lead")
-      .where("lead.applicationId = application.id").andWhere("lead.updatedAt >= :idleSince")
+      .where("lead.applicationId = application.id").andWhere("lead.statusChangedAt >= :idleSince")
       .andWhere("lead.status IN (:...chosenLeadStates)").getQuery())
     .andWhere(outer => "NOT EXISTS " + outer.subQuery().select("1").from(Consent, "consent")
       .where("consent.applicationId = application.id").andWhere("consent.grantedAt >= :idleSince").getQuery())

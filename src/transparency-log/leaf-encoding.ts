@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
 import { type AccessRecord, decodeFieldReads } from "../model/access-record.entity";
+import { leafHash } from "../transparency/merkle-hash";
 import type { AdminAction } from "../model/admin-action.entity";
 import type { AdminChange } from "../model/admin-change.entity";
 
@@ -36,8 +37,16 @@ export function leafOf(kind: LeafKind, record: AccessRecord | AdminAction | Admi
   }
 }
 
+/**
+ * The leaf hash (base64) of an access record about to be written, stored beside it for the
+ * sequencer. It throws where `accessLeaf` throws: a record the gateway cannot encode is not written.
+ */
+export function accessLeafHash(record: Omit<AccessRecord, "seq">): string {
+  return leafHash(accessLeaf(record)).toString("base64");
+}
+
 /** The leaf bytes of an access record. */
-export function accessLeaf(record: AccessRecord): Buffer {
+export function accessLeaf(record: Omit<AccessRecord, "seq">): Buffer {
   return encode({
     type: "access",
     v: LEAF_VERSION,

@@ -1,4 +1,4 @@
-import { IsNull, type EntityManager, DataSource } from "typeorm";
+import { In, IsNull, type EntityManager, DataSource } from "typeorm";
 import { AccessRecord } from "../model/access-record.entity";
 import { AdminAction } from "../model/admin-action.entity";
 import { AdminChange } from "../model/admin-change.entity";
@@ -20,7 +20,7 @@ interface Pending {
   /** How its row is found for the UPDATE: the primary key. */
   key: string | number;
   id: string;
-  leaf: Buffer;
+  leafHash: Buffer;
   /** False when the stored row could not be encoded and its leaf is an `unreadable` one. */
   readable: boolean;
 }
@@ -95,7 +95,7 @@ export async function sequenceOnce(dataSource: DataSource, owner: string, now: D
     // The tree extended is the one the head names: a head or nodes rewritten in the database
     // (a shortened or forked log) stop the sequencer instead of being extended and signed.
     if (!(await storedRoot(nodes, head.treeSize)).equals(Buffer.from(head.rootHash, "base64"))) throw new TreeHeadMismatchError();
-    const appended = await appendLeaves(nodes, head.treeSize, pending.map(record => leafHash(record.leaf)));
+    const appended = await appendLeaves(nodes, head.treeSize, pending.map(record => record.leafHash));
     await nodes.writeNodes(appended.nodes);
     await assignIndexes(manager, pending, head.treeSize);
     const moved = await manager.getRepository(TransparencyState).update(
@@ -135,20 +135,50 @@ function inSequencingTransaction<T>(dataSource: DataSource, work: (manager: Enti
  */
 async function waitingRecords(manager: EntityManager, limit: number): Promise<Pending[]> {
   const [records, actions, changes] = await Promise.all([
-    manager.getRepository(AccessRecord).find({ where: { logIndex: IsNull() }, order: { at: "ASC", seq: "ASC" }, take: limit }),
+    waitingAccessRecords(manager, limit),
     manager.getRepository(AdminAction).find({ where: { logIndex: IsNull() }, order: { at: "ASC", id: "ASC" }, take: limit }),
     manager.getRepository(AdminChange).find({ where: { logIndex: IsNull() }, order: { requestedAt: "ASC", id: "ASC" }, take: limit }),
   ]);
   const pending: Pending[] = [
-    ...records.map(record => ({ kind: "access" as const, at: record.at, key: record.seq, id: record.id, ...leafOf("access", record) })),
-    ...actions.map(action => ({ kind: "admin-action" as const, at: action.at, key: action.id, id: action.id, ...leafOf("admin-action", action) })),
-    ...changes.map(change => ({ kind: "admin-change" as const, at: change.requestedAt, key: change.id, id: change.id, ...leafOf("admin-change", change) })),
+    ...records,
+    ...actions.map(action => ({ kind: "admin-action" as const, at: action.at, key: action.id, id: action.id, ...encoded("admin-action", action) })),
+    ...changes.map(change => ({ kind: "admin-change" as const, at: change.requestedAt, key: change.id, id: change.id, ...encoded("admin-change", change) })),
   ];
   // Access records of one instant in their insertion order (`seq`): a request's records then get
   // consecutive leaves and are numbered by one range UPDATE (assignIndexes).
   pending.sort((a, b) => a.at.getTime() - b.at.getTime() || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
     (a.kind === "access" ? Number(a.key) - Number(b.key) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return pending.slice(0, limit);
+}
+
+/**
+ * Access records carry the leaf hash their writer computed, so a pass reads four narrow columns
+ * of each and encodes nothing; only records written before the hash was kept are read whole and
+ * encoded here, as every record was before.
+ */
+async function waitingAccessRecords(manager: EntityManager, limit: number): Promise<Pending[]> {
+  const repository = manager.getRepository(AccessRecord);
+  const rows = await repository.find({
+    select: { seq: true, id: true, at: true, leafHash: true },
+    where: { logIndex: IsNull() },
+    // Insertion order: the `log_index` index holds the waiting records' keys in that order, so
+    // the database reads them off it instead of sorting every waiting record by time.
+    order: { seq: "ASC" },
+    take: limit,
+  });
+  const stored = rows.map(row => (row.leafHash === null ? null : Buffer.from(row.leafHash, "base64"))).map(hash => (hash?.length === 32 ? hash : null));
+  const unhashed = rows.filter((_row, position) => stored[position] === null).map(row => row.seq);
+  const whole = new Map(unhashed.length === 0 ? [] : (await repository.findBy({ seq: In(unhashed) })).map(row => [row.seq, row]));
+  return rows.map((row, position) => {
+    const hash = stored[position];
+    const leaf = hash !== null ? { leafHash: hash, readable: true } : encoded("access", whole.get(row.seq) ?? row);
+    return { kind: "access" as const, at: row.at, key: row.seq, id: row.id, ...leaf };
+  });
+}
+
+function encoded(kind: LeafKind, record: AccessRecord | AdminAction | AdminChange): { leafHash: Buffer; readable: boolean } {
+  const { leaf, readable } = leafOf(kind, record);
+  return { leafHash: leafHash(leaf), readable };
 }
 
 const KIND_ORDER: Record<LeafKind, number> = { "access": 0, "admin-action": 1, "admin-change": 2 };
@@ -165,17 +195,18 @@ async function assignIndexes(manager: EntityManager, pending: readonly Pending[]
     const own = pending.map((record, offset) => ({ record, index: firstIndex + offset })).filter(entry => entry.record.kind === kind);
     const { table, key } = TABLES[kind];
     // Access records: the records of one request are consecutive in `seq` and get consecutive
-    // leaves, so each such run is one range UPDATE (`log_index = seq + offset`), not a CASE over
-    // every record (measured on MariaDB: the CASE UPDATEs were a third of a pass).
-    const batches = kind === "access" ? [...runsOf(own)] : chunksOf(own, 500);
-    for (const batch of batches) {
-      const first = batch[0];
-      const last = batch[batch.length - 1];
+    // leaves, so each such run is numbered by a range (`log_index = seq + offset`), not by a CASE
+    // over every record, and the runs of a pass share one UPDATE (measured on MariaDB under load:
+    // an UPDATE per run made numbering most of a pass, statement after statement).
+    const batches = kind === "access" ? chunksOf([...runsOf(own)], RUNS_PER_STATEMENT) : chunksOf(own, 500).map(chunk => [chunk]);
+    for (const runs of batches) {
+      const batch = runs.flat();
       // The transaction's own runner: its structured result carries the affected-row count on both drivers.
-      const result = batch.length > 1 && kind === "access"
+      const result = kind === "access"
         ? await manager.queryRunner!.query(
-          `UPDATE ${table} SET log_index = ${key} + ? WHERE ${key} BETWEEN ? AND ? AND log_index IS NULL`,
-          [first.index - Number(first.record.key), first.record.key, last.record.key],
+          `UPDATE ${table} SET log_index = CASE ${runs.map(() => `WHEN ${key} BETWEEN ? AND ? THEN ${key} + ?`).join(" ")} END ` +
+          `WHERE (${runs.map(() => `${key} BETWEEN ? AND ?`).join(" OR ")}) AND log_index IS NULL`,
+          [...runs.flatMap(run => [...bounds(run), run[0].index - Number(run[0].record.key)]), ...runs.flatMap(bounds)],
           true,
         )
         : await manager.queryRunner!.query(
@@ -190,6 +221,14 @@ async function assignIndexes(manager: EntityManager, pending: readonly Pending[]
 }
 
 type Assignment = { record: Pending; index: number };
+
+/** Runs numbered by one UPDATE: 5 parameters a run, well under every driver's limit. */
+const RUNS_PER_STATEMENT = 200;
+
+/** The first and last `seq` of a run. */
+function bounds(run: readonly Assignment[]): [string | number, string | number] {
+  return [run[0].record.key, run[run.length - 1].record.key];
+}
 
 /** Maximal runs in which both the key (`seq`) and the leaf index go up by one at each step. */
 function* runsOf(entries: readonly Assignment[]): Generator<Assignment[]> {

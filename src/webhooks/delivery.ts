@@ -140,6 +140,14 @@ async function recordAttempt(
   if (disabledReason !== null) await disableEndpoint(manager, endpoint.id, disabledReason, at);
 }
 
+/** Disables every ACTIVE endpoint of a lender (offboarding); returns how many. */
+export async function disableEndpointsOfLender(manager: EntityManager, lenderId: string, reason: WebhookDisabledReason, at: Date): Promise<number> {
+  const active = await manager.getRepository(WebhookEndpoint).find({ where: { lenderId, status: WebhookEndpointStatus.ACTIVE }, select: { id: true } });
+  let disabled = 0;
+  for (const endpoint of active) if (await disableEndpoint(manager, endpoint.id, reason, at)) disabled += 1;
+  return disabled;
+}
+
 /** Disables an ACTIVE endpoint and gives up its pending deliveries; false when it was not ACTIVE. */
 export async function disableEndpoint(manager: EntityManager, endpointId: string, reason: WebhookDisabledReason, at: Date): Promise<boolean> {
   const disabled = await manager.getRepository(WebhookEndpoint).update(

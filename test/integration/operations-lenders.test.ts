@@ -215,12 +215,13 @@ describe("admin lender management", () => {
       expect(codes(result)).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
     });
 
-    it("only admins list keys: a lender through its own lead and an applicant through its application are refused", async () => {
+    it("admins and the lender itself list its keys (never their secrets); an applicant through its application is refused", async () => {
       const submitted = await submitAndListLenders();
       const lead = await leadIdFor(gateway, quebec, submitted.applicationId);
       const asLender = await gateway.request("query($id: ID!) { lead(id: $id) { id lender { id apiKeys { id } } } }", { id: lead }, issued.secret);
-      expect(asLender.body.data?.lead).toEqual({ id: lead, lender: { id: quebec.id, apiKeys: null } });
-      expect(codes(asLender)).toEqual(["FORBIDDEN"]);
+      expect(codes(asLender)).toEqual([]);
+      expect(asLender.body.data?.lead.lender.apiKeys.map((key: { id: string }) => key.id)).toContain(issued.apiKey.id);
+      expect(asLender.text).not.toContain(API_KEY_FORMAT.exec(issued.secret)![2]);
       const asApplicant = await gateway.request("query($id: ID!) { application(id: $id) { leads { lender { apiKeys { id } } } } }",
         { id: submitted.applicationId }, submitted.token);
       expect(codes(asApplicant)).toEqual(expect.arrayContaining(["FORBIDDEN"]));

@@ -21,10 +21,14 @@ interface Fixtures {
   withdrawableId: string;
   offerLeadId: string;
   chosenLeadId: string;
+  /** A NEW lead of `lima` that nothing else in the table touches, to pass on. */
+  declinableLeadId: string;
   consentId: string;
   lima: TestLender;
   kilo: TestLender;
   scratch: TestLender;
+  /** A lender no other row uses, to offboard. */
+  oscar: TestLender;
   /**
    * Changes another admin requested, for the admin to decide: a raise of `kilo`'s budget (no
    * other row of the table touches kilo's access, so it stays approvable) and a permission on
@@ -182,6 +186,19 @@ const OPERATIONS: Operation[] = [
     field: "rejectAdminChange", allowed: ["admin"],
     document: "mutation($id: ID!) { rejectAdminChange(id: $id) { id status } }", variables: f => ({ id: f.rejectChangeId }),
   },
+  { field: "myLender", allowed: ["lender"], document: "query { myLender { id dailyReadBudget } }" },
+  {
+    field: "declineLead", allowed: ["lender"], document: "mutation($id: ID!) { declineLead(leadId: $id) { id status } }",
+    variables: f => ({ id: f.declinableLeadId }),
+  },
+  {
+    field: "updateLender", allowed: ["admin"],
+    document: "mutation($id: ID!) { updateLender(lenderId: $id, input: { contactEmail: \"dpo@scratch.example\" }) { id } }", variables: f => ({ id: f.scratch.id }),
+  },
+  {
+    field: "offboardLender", allowed: ["admin"],
+    document: "mutation($id: ID!) { offboardLender(lenderId: $id) { id status } }", variables: f => ({ id: f.oscar.id }),
+  },
   // Last: erasing withdraws the applicant's applications, which the cases above still use.
   { field: "eraseMyData", allowed: ["applicant"], document: "mutation { eraseMyData { erasedAt } }" },
 ];
@@ -213,12 +230,13 @@ describe("operation-level roles and authentication", () => {
 
   beforeAll(async () => {
     const personas = await startWithPersonas({
-      lenders: ["Lima", "Kilo", { name: "Scratch", permitted: [], criteria: { minAmount: 1000, maxAmount: 2000, minTermMonths: 1, maxTermMonths: 3, cities: ["拉萨"] } }],
+      lenders: ["Lima", "Kilo", { name: "Scratch", permitted: [], criteria: { minAmount: 1000, maxAmount: 2000, minTermMonths: 1, maxTermMonths: 3, cities: ["拉萨"] } },
+        { name: "Oscar", permitted: [], criteria: { minAmount: 1000, maxAmount: 2000, minTermMonths: 1, maxTermMonths: 3, cities: ["拉萨"] } }],
     });
     gateway = personas.gateway;
     credentials.admin = personas.admin;
     credentials.applicant = personas.applicant;
-    const [lima, kilo, scratch] = personas.lenders;
+    const [lima, kilo, scratch, oscar] = personas.lenders;
     credentials.lender = lima.apiKey;
     const endpointOf = async () => expectData(await gateway.request(
       "mutation { registerWebhookEndpoint(url: \"http://127.0.0.1:9/hooks\", events: [LEAD_CREATED]) { endpoint { id } } }", {}, lima.apiKey,
@@ -229,6 +247,7 @@ describe("operation-level roles and authentication", () => {
     const applicationId = await submitApplication(gateway, credentials.applicant, identity);
     const chosenApplication = await submitApplication(gateway, credentials.applicant, identity);
     const withdrawableId = await submitApplication(gateway, credentials.applicant, identity);
+    const declinableId = await submitApplication(gateway, credentials.applicant, identity);
     const consentId = await choose(gateway, credentials.applicant, chosenApplication, lima.id, [PiiCategory.PHONE]);
     const registeredKeyId = async (lenderId: string) => {
       expectData(await gateway.request(REGISTER_KEY, { lenderId, jwk: JSON.stringify((await lenderKeyPair()).publicJwk) }, personas.secondAdmin));
@@ -240,7 +259,8 @@ describe("operation-level roles and authentication", () => {
     const pendingOn = async (lenderId: string) =>
       expectData(await gateway.request(PENDING_CHANGES, { id: lenderId }, personas.secondAdmin)).lender.pendingChanges as Array<{ id: string; kind: string }>;
     fixtures = {
-      applicationId, withdrawableId, consentId, lima, kilo, scratch,
+      applicationId, withdrawableId, consentId, lima, kilo, scratch, oscar,
+      declinableLeadId: await leadIdFor(gateway, lima, declinableId),
       offerLeadId: await leadIdFor(gateway, lima, applicationId),
       chosenLeadId: await leadIdFor(gateway, lima, chosenApplication),
       publicJwk: JSON.stringify((await lenderKeyPair()).publicJwk),

@@ -35,7 +35,7 @@ describe("retention closes applications left open and idle", () => {
   async function age(applicationId: string, days: number, parts: Array<"created" | "leads" | "consents"> = ["created", "leads", "consents"]) {
     const at = new Date(Date.now() - days * DAY_MS);
     if (parts.includes("created")) await gateway.dataSource.getRepository(Application).update({ id: applicationId }, { createdAt: at });
-    if (parts.includes("leads")) await gateway.dataSource.getRepository(Lead).update({ applicationId }, { updatedAt: at });
+    if (parts.includes("leads")) await gateway.dataSource.getRepository(Lead).update({ applicationId }, { updatedAt: at, statusChangedAt: at });
     if (parts.includes("consents")) await gateway.dataSource.getRepository(Consent).update({ applicationId }, { grantedAt: at });
   }
 
@@ -55,6 +55,7 @@ describe("retention closes applications left open and idle", () => {
     let recent: Awaited<ReturnType<typeof applicationWithConsent>>;
     let recentLead: Awaited<ReturnType<typeof applicationWithConsent>>;
     let oldClosedApplication: string;
+    let touchedOnly: Awaited<ReturnType<typeof applicationWithConsent>>;
 
     beforeAll(async () => {
       idle = await applicationWithConsent("left-open");
@@ -71,6 +72,11 @@ describe("retention closes applications left open and idle", () => {
       // Old application and consent, but a lead of it changed five days ago.
       await age(recentLead.applicationId, 200, ["created", "consents"]);
       await age(recentLead.applicationId, 5, ["leads"]);
+      // Idle, though its lead's updatedAt moved today as a suspension's consent ending moves it
+      // (for pollers): that is no activity, its status did not move.
+      touchedOnly = await applicationWithConsent("touched-only");
+      await age(touchedOnly.applicationId, 91);
+      await gateway.dataSource.getRepository(Lead).update({ applicationId: touchedOnly.applicationId }, { updatedAt: new Date() });
     });
 
     it("before the run, the lender reads the idle application's identity (twin of the denial below)", async () => {
@@ -81,9 +87,10 @@ describe("retention closes applications left open and idle", () => {
 
     it("closes the one idle past the limit, and reports it; the same run erases nobody (the retention clock starts now)", async () => {
       const report = await runRetention(gateway.dataSource, new Date(), 365, 90);
-      expect(report).toMatchObject({ applicationOpenDays: 90, applicationsClosed: 1, consentsTerminated: 1, applicantsErased: 0 });
+      expect(report).toMatchObject({ applicationOpenDays: 90, applicationsClosed: 2, consentsTerminated: 2, applicantsErased: 0 });
 
       expect(await statusIn(idle.token, idle.applicationId)).toBe("CLOSED");
+      expect(await statusIn(touchedOnly.token, touchedOnly.applicationId)).toBe("CLOSED");
       const stored = await gateway.dataSource.getRepository(Application).findOneByOrFail({ id: idle.applicationId });
       expect(stored.closedAt).not.toBeNull();
       expect(Date.now() - stored.closedAt!.getTime()).toBeLessThan(10 * 60_000);
@@ -120,7 +127,8 @@ describe("retention closes applications left open and idle", () => {
       expect(before.applicantsErased).toBe(0);
       const dueAt = new Date(Date.now() + 366 * DAY_MS);
       const report = await runRetention(gateway.dataSource, dueAt, 365, 90);
-      expect(report.applicantsErased).toBe(1);
+      // left-open and touched-only, whose applications that first run closed.
+      expect(report.applicantsErased).toBe(2);
       const mine = expectData(await gateway.request(MY_CONSENTS, {}, idle.token)).myData;
       expect(mine.identityErasedAt).toBe(dueAt.toISOString());
       const dump = await rawDump(gateway.dataSource);

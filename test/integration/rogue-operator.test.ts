@@ -177,15 +177,20 @@ describe("a rogue operator", () => {
     });
   });
 
-  it("pending changes are for admins: a lender asking for them through its own Lender is refused (FORBIDDEN)", async () => {
+  it("a lender reads the changes pending on itself, but never which admin requested them (FORBIDDEN at requestedBy)", async () => {
     const { lender, lead } = await chosenLender("Curious");
-    const result = await gateway.request("query($lead: ID!) { lead(id: $lead) { lender { id pendingChanges { id } } } }", { lead }, lender.apiKey);
-    // The field is non-null in the contract, so its denial nulls the lead it hangs from.
-    expect(result.body.data?.lead ?? null).toBeNull();
-    expect(codes(result)).toEqual(["FORBIDDEN"]);
-    expect(result.body.errors?.[0].path).toEqual(["lead", "lender", "pendingChanges"]);
-    // Twin: the same query without the admin field is answered.
-    expect(expectData(await gateway.request("query($lead: ID!) { lead(id: $lead) { lender { id } } }", { lead }, lender.apiKey)).lead.lender.id).toBe(lender.id);
+    // chosenLender narrowed it to nothing; adding PHONE back waits for a second admin: one pending change.
+    expectData(await gateway.request(SET_PERMISSIONS, { id: lender.id, categories: [PiiCategory.PHONE] }, admin));
+    const own = expectData(await gateway.request("query($lead: ID!) { lead(id: $lead) { lender { id pendingChanges { id kind summary } } } }", { lead }, lender.apiKey));
+    expect(own.lead.lender.pendingChanges).toEqual([expect.objectContaining({ kind: "PERMIT_CATEGORIES", summary: "permit PHONE" })]);
+    const withActor = await gateway.request("query($lead: ID!) { lead(id: $lead) { lender { id pendingChanges { id requestedBy } } } }", { lead }, lender.apiKey);
+    // requestedBy is non-null in the contract, so its denial nulls the lead it hangs from.
+    expect(withActor.body.data?.lead ?? null).toBeNull();
+    expect(codes(withActor)).toEqual(["FORBIDDEN"]);
+    expect(withActor.body.errors?.[0].path).toEqual(["lead", "lender", "pendingChanges", 0, "requestedBy"]);
+    expect(withActor.text).not.toContain("ops-1");
+    // Twin: an admin reads who requested it.
+    expect((await pendingOf(lender.id)).map(change => change.requestedBy)).toEqual(["ops-1"]);
   });
 
   it("every admin mutation, and an admin opening an application, is in the admin action log with its actor", async () => {

@@ -2,6 +2,7 @@ import { AccessRecord } from "../../src/model/access-record.entity";
 import { AdminAction } from "../../src/model/admin-action.entity";
 import { AdminChange } from "../../src/model/admin-change.entity";
 import { NodeTable } from "../../src/transparency-log/node-table";
+import { accessLeaf } from "../../src/transparency-log/leaf-encoding";
 import { releaseLease, sequenceOnce } from "../../src/transparency-log/sequencer";
 import { storedRoot } from "../../src/transparency/stored-tree";
 import { LEADS_WITH_IDENTITY } from "../support/documents";
@@ -205,23 +206,50 @@ describe("the transparency log: every access record and admin record is a leaf o
     expect(verifyInclusion(leafHashOf(await leafNow()), record.logIndex!, head.size, proof, head.rootHash)).toBe(true);
   });
 
-  it("a record made unreadable before its leaf becomes an `unreadable` leaf, and the records after it are sequenced as usual", async () => {
+  /** Holds the lease elsewhere, has `reader`'s and `other`'s next reads recorded, and returns `other`'s record, still without a leaf. */
+  async function unsequencedRecord(): Promise<{ seq: number; id: string }> {
     await sequenced();
     // Another instance holds the lease, so the record written next waits for its leaf.
     await gateway.dataSource.query("UPDATE transparency_state SET lease_owner = 'elsewhere', lease_until = '2999-01-01 00:00:00.000' WHERE id = 1");
     const before = await gateway.dataSource.getRepository(AccessRecord).maximum("seq");
     expect((await gateway.request(LEADS_WITH_IDENTITY, {}, other.apiKey)).body.errors?.[0]?.extensions?.reason).toBe("NO_CONSENT");
-    const [written] = await gateway.dataSource.query("SELECT seq, id, log_index FROM access_records WHERE seq > ? ORDER BY seq", [before]);
+    const [written] = await gateway.dataSource.query("SELECT seq, id, log_index, leaf_hash FROM access_records WHERE seq > ? ORDER BY seq", [before]);
     expect(written.log_index).toBeNull();
-    await gateway.dataSource.query("UPDATE access_records SET field_reads = 'not json' WHERE seq = ?", [written.seq]);
+    return written;
+  }
+
+  async function releaseAndSequence(): Promise<{ size: number; rootHash: Buffer }> {
     await gateway.dataSource.query("UPDATE transparency_state SET lease_owner = NULL, lease_until = NULL WHERE id = 1");
     expectData(await gateway.request(LEADS_WITH_IDENTITY, {}, reader.apiKey));
-    const head = await sequenced();
-    const [stored] = await gateway.dataSource.query("SELECT log_index FROM access_records WHERE seq = ?", [written.seq]);
+    return sequenced();
+  }
+
+  async function leafAndProof(seq: number, head: { size: number; rootHash: Buffer }): Promise<{ leaf: Buffer; included: boolean }> {
+    const [stored] = await gateway.dataSource.query("SELECT log_index FROM access_records WHERE seq = ?", [seq]);
+    expect(stored.log_index).not.toBeNull();
     const leaf = Buffer.from(((await (await get(`/transparency/leaves/${stored.log_index}`, admin)).json()) as { leaf: string }).leaf, "base64");
-    expect(JSON.parse(leaf.toString("utf8"))).toEqual({ type: "unreadable", v: 1, kind: "access", id: written.id });
     const proof = (await (await get(`/transparency/proof/inclusion?index=${stored.log_index}&size=${head.size}`)).json() as { hashes: string[] }).hashes.map(hash => Buffer.from(hash, "base64"));
-    expect(verifyInclusion(leafHashOf(leaf), Number(stored.log_index), head.size, proof, head.rootHash)).toBe(true);
+    return { leaf, included: verifyInclusion(leafHashOf(leaf), Number(stored.log_index), head.size, proof, head.rootHash) };
+  }
+
+  it("a record altered before its leaf is still logged as written (its stored leaf hash): rebuilt from the altered row, it fails its inclusion proof", async () => {
+    const written = await unsequencedRecord();
+    const asWritten = await gateway.dataSource.getRepository(AccessRecord).findOneByOrFail({ seq: written.seq });
+    expect(Buffer.from(asWritten.leafHash!, "base64").equals(leafHashOf(accessLeaf(asWritten)))).toBe(true);
+    await gateway.dataSource.query("UPDATE access_records SET denied_reads = 0, granted_reads = 4 WHERE seq = ?", [written.seq]);
+    const head = await releaseAndSequence();
+    expect((await leafAndProof(written.seq, head)).included).toBe(false);
+    await gateway.dataSource.query("UPDATE access_records SET denied_reads = ?, granted_reads = ? WHERE seq = ?", [asWritten.deniedReads, asWritten.grantedReads, written.seq]);
+    expect((await leafAndProof(written.seq, head)).included).toBe(true);
+  });
+
+  it("a record without a stored leaf hash (written before it was kept) is encoded when sequenced; one made unreadable becomes an `unreadable` leaf, and the records after it are sequenced as usual", async () => {
+    const written = await unsequencedRecord();
+    await gateway.dataSource.query("UPDATE access_records SET leaf_hash = NULL, field_reads = 'not json' WHERE seq = ?", [written.seq]);
+    const head = await releaseAndSequence();
+    const { leaf, included } = await leafAndProof(written.seq, head);
+    expect(JSON.parse(leaf.toString("utf8"))).toEqual({ type: "unreadable", v: 1, kind: "access", id: written.id });
+    expect(included).toBe(true);
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/^gateway_transparency_unreadable_records_total [1-9]/m);
   });

@@ -41,6 +41,14 @@ describe("webhook events: one per change, for every ending", () => {
     .map(payload => ({ type: payload.type, applicationId: payload.data.applicationId, reason: payload.data.reason ?? null }))
     .sort((a, b) => `${a.type}${a.reason}`.localeCompare(`${b.type}${b.reason}`));
 
+  async function waitUntil(done: () => boolean, what: string): Promise<void> {
+    const started = Date.now();
+    while (!done()) {
+      if (Date.now() - started > 10_000) throw new Error(`${what} did not arrive`);
+      await new Promise(resolve => setTimeout(resolve, 30));
+    }
+  }
+
   /** Waits until every lender's receiver has had `total` deliveries in all, then a little longer for strays. */
   async function settle(total: number): Promise<void> {
     await receiver.waitFor(total);
@@ -125,15 +133,11 @@ describe("webhook events: one per change, for every ending", () => {
     // As if it all happened 100 days ago: the consent (30 days) expired, the application (90 days) idle.
     const past = (days: number) => new Date(Date.now() - days * 86_400_000);
     await gateway.dataSource.getRepository(Application).update({ id: applicationId }, { createdAt: past(100) });
-    await gateway.dataSource.getRepository(Lead).update({ applicationId }, { createdAt: past(100), updatedAt: past(100) });
+    await gateway.dataSource.getRepository(Lead).update({ applicationId }, { createdAt: past(100), updatedAt: past(100), statusChangedAt: past(100) });
     await gateway.dataSource.getRepository(Consent).update({ applicationId }, { grantedAt: past(100), expiresAt: past(70) });
     const report = await runRetention(gateway.dataSource, new Date(), 365);
     expect(report.consentsExpired).toBeGreaterThanOrEqual(1);
-    const started = Date.now();
-    while (seenBy(alpha, applicationId).length < 3 || seenBy(beta, applicationId).length < 1) {
-      if (Date.now() - started > 10_000) throw new Error("the retention job's events did not arrive");
-      await new Promise(resolve => setTimeout(resolve, 30));
-    }
+    await waitUntil(() => seenBy(alpha, applicationId).length >= 3 && seenBy(beta, applicationId).length >= 1, "the retention job's events");
     await new Promise(resolve => setTimeout(resolve, 300));
     expect(seenBy(alpha, applicationId)).toEqual([
       { type: "consent.ended", applicationId, reason: "TTL_ELAPSED" },
@@ -141,5 +145,22 @@ describe("webhook events: one per change, for every ending", () => {
       { type: "lead.closed", applicationId, reason: "APPLICATION_CLOSED" },
     ]);
     expect(seenBy(beta, applicationId)).toEqual([{ type: "lead.closed", applicationId, reason: "APPLICATION_CLOSED" }]);
+  });
+
+  it("offboarding disables the lender's endpoints first: no event about its own ending is sent", async () => {
+    const { gateway, admin, lenders: [alpha] } = personas;
+    const applicant = await gateway.token("applicant", "hal");
+    const applicationId = await submitApplication(gateway, applicant, uniqueIdentity());
+    await choose(gateway, applicant, applicationId, alpha.id, [PiiCategory.NAME]);
+    await waitUntil(() => seenBy(alpha, applicationId).length >= 1, "lead.chosen");
+    const before = seenBy(alpha, applicationId).length;
+    expect(before).toBe(1);
+    expectData(await gateway.request(`mutation($id: ID!) { offboardLender(lenderId: $id) { status } }`, { id: alpha.id }, admin));
+    const endpoints = expectData(await gateway.request(`query($id: ID!) { lender(id: $id) { webhookEndpoints { status disabledReason } } }`, { id: alpha.id }, admin));
+    expect(endpoints.lender.webhookEndpoints).toEqual([{ status: "DISABLED", disabledReason: "LENDER_OFFBOARDED" }]);
+    await new Promise(resolve => setTimeout(resolve, 300));
+    expect(seenBy(alpha, applicationId)).toHaveLength(before);
+    const actions = expectData(await gateway.request(`query($id: ID!) { lender(id: $id) { adminActions(first: 1) { edges { node { action summary } } } } }`, { id: alpha.id }, admin));
+    expect(actions.lender.adminActions.edges[0].node.summary).toMatch(/1 webhook endpoints disabled$/);
   });
 });

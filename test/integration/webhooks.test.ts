@@ -157,6 +157,9 @@ describe("webhooks: registering, receiving each event, who may manage an endpoin
     const node = expectData(own).leads.edges[0].node;
     expect(node.application.id).toBe(applicationId);
     expect(node.lender.webhookEndpoints).toEqual([expect.objectContaining({ id: endpointId })]);
+    // And on its own profile.
+    const profile = expectData(await gateway.request(`query { myLender { id ${health} } }`, {}, alpha().apiKey)).myLender;
+    expect(profile).toMatchObject({ id: alpha().id, webhookEndpoints: [expect.objectContaining({ id: endpointId })] });
     // An applicant reaches lenders through its application's leads: the field is FORBIDDEN there.
     const asApplicant = await gateway.request(`query($id: ID!) { application(id: $id) { leads { lender { id webhookEndpoints { id url } } } } }`, { id: applicationId }, applicant);
     const lenders = asApplicant.body.data?.application.leads.map((lead: any) => lead.lender);

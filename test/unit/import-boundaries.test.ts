@@ -35,7 +35,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   "config.ts": ["errors", "identity-provider", "logging", "privacy", "transparency"],
   // Domains.
   audit: ["model", "errors", "common", "privacy"],
-  lenders: ["model", "errors", "common", "lifecycle", "auth", "audit", "regions", "webhooks"],
+  lenders: ["model", "errors", "common", "database", "lifecycle", "auth", "audit", "regions", "webhooks"],
   leads: ["model", "errors", "common", "database", "lifecycle", "privacy", "regions"],
   consents: ["model", "errors", "common", "database", "lifecycle", "privacy", "webhooks"],
   applications: ["model", "errors", "common", "lifecycle", "privacy", "leads", "audit", "regions", "webhooks"],
@@ -49,7 +49,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   "request-context.ts": ["model", "privacy", "leads", "consents"],
   "format-error.ts": ["errors", "metrics"],
   "schema.ts": ["privacy", "auth", "applications", "audit", "consents", "leads", "lenders", "quotas", "admin-changes", "transparency-log", "webhooks"],
-  "server.ts": ["errors", "common", "logging", "metrics", "privacy", "auth", "identity-provider", "limits", "quotas", "operations", "request-context.ts", "format-error.ts", "transparency-log", "webhooks"],
+  "server.ts": ["errors", "common", "logging", "metrics", "privacy", "auth", "identity-provider", "limits", "quotas", "operations", "request-context.ts", "format-error.ts", "schema-sdl.ts", "transparency-log", "webhooks"],
   "main.ts": ["config.ts", "database", "logging", "operations", "retention", "schema.ts", "server.ts"],
   cli: ["config.ts", "database", "auth", "privacy", "retention", "schema.ts", "schema-sdl.ts", "transparency", "transparency-log"],
 };

@@ -2,45 +2,43 @@ import { GraphQLSchema } from "graphql";
 import { applyMiddleware } from "graphql-middleware";
 import { deny, or, shield } from "graphql-shield";
 import { ForbiddenError } from "../../errors/gateway-error";
-import { isAdmin, isApplicant, isAuthenticated, isLender, isThisLender } from "./rules";
+import { isAdmin, isApplicant, isAuthenticated, isLender, isTheLenderItself } from "./rules";
 
 /**
- * Fields of other types that only admins may read. Shield wraps just these (not every field of
- * their types): a lender reaches its own Lender object through its leads, and sees these as
- * null with FORBIDDEN.
+ * Fields of other types guarded one by one. Shield wraps just these (not every field of their
+ * types). A lender reaches Lender objects through its leads and `myLender`: its own profile's
+ * fields below it reads; another lender's, never (null with FORBIDDEN). Which staff member acted
+ * is for admins only: a lender reads its pending changes and the admin actions concerning it,
+ * not who requested, decided or did them.
  */
-const ADMIN_ONLY_FIELDS = {
+const FIELD_RULES = {
   Lender: {
-    apiKeys: isAdmin,
-    dailyReadBudget: isAdmin,
-    identityReadsToday: isAdmin,
-    pendingChanges: isAdmin,
-    publicKeys: isAdmin,
+    apiKeys: or(isAdmin, isTheLenderItself),
+    dailyReadBudget: or(isAdmin, isTheLenderItself),
+    identityReadsToday: or(isAdmin, isTheLenderItself),
+    pendingChanges: or(isAdmin, isTheLenderItself),
+    publicKeys: or(isAdmin, isTheLenderItself),
+    adminActions: or(isAdmin, isTheLenderItself),
+    // Its endpoints' health, never a secret.
+    webhookEndpoints: or(isAdmin, isTheLenderItself),
+  },
+  AdminChange: {
+    requestedBy: isAdmin,
+    decidedBy: isAdmin,
+  },
+  AdminAction: {
+    actor: isAdmin,
   },
 } as const;
 
 /**
- * Fields an admin reads, and the lender they describe reads of itself (its own Lender, reached
- * through its leads or its profile); another lender sees them null with FORBIDDEN.
- */
-const ADMIN_OR_OWN_LENDER_FIELDS = {
-  Lender: {
-    webhookEndpoints: or(isAdmin, isThisLender),
-  },
-} as const;
-
-const GUARDED_FIELDS = {
-  Lender: { ...ADMIN_ONLY_FIELDS.Lender, ...ADMIN_OR_OWN_LENDER_FIELDS.Lender },
-} as const;
-
-/**
- * Who may call which root field, and the admin-only fields above. Anything not listed on the
+ * Who may call which root field, and the guarded fields above. Anything not listed on the
  * root types is denied (`fallbackRule: deny`), so a new operation is closed until a rule here
  * opens it. Row scope (own leads, own applications) and identity fields are src/privacy's.
  */
 const permissions = shield(
   {
-    ...GUARDED_FIELDS,
+    ...FIELD_RULES,
     Query: {
       viewer: isAuthenticated,
       myApplications: isApplicant,
@@ -50,6 +48,7 @@ const permissions = shield(
       consentNotice: isApplicant,
       leads: isLender,
       lead: isLender,
+      myLender: isLender,
       lenders: isAdmin,
       lenderAnomalies: isAdmin,
       lender: isAdmin,
@@ -70,7 +69,11 @@ const permissions = shield(
       eraseMyData: isApplicant,
       makeOffer: isLender,
       reportOutcome: isLender,
+      declineLead: isLender,
       createLender: isAdmin,
+      updateLender: isAdmin,
+      // Narrows access (ends consents, revokes credentials): one admin suffices, as for a suspension.
+      offboardLender: isAdmin,
       setLenderStatus: isAdmin,
       setFieldPermissions: isAdmin,
       issueApiKey: isAdmin,
@@ -97,14 +100,14 @@ const permissions = shield(
 );
 
 /**
- * Applies the rules to the root types and to the admin-only fields only. Shield would otherwise
+ * Applies the rules to the root types and to the guarded fields only. Shield would otherwise
  * wrap every field of every type, which doubles list latency (graphql-shield #416, #812, #1522)
  * and guards nothing more.
  */
 export function applyOperationPermissions(schema: GraphQLSchema): GraphQLSchema {
   const generated = permissions.generate(schema) as Record<string, Record<string, unknown>>;
   const guarded: Record<string, Record<string, unknown>> = { Query: generated.Query, Mutation: generated.Mutation };
-  for (const [type, fields] of Object.entries(GUARDED_FIELDS)) {
+  for (const [type, fields] of Object.entries(FIELD_RULES)) {
     guarded[type] = Object.fromEntries(Object.keys(fields).map(field => [field, generated[type][field]]));
   }
   return applyMiddleware(schema, guarded as never);

@@ -15,6 +15,9 @@ export const isAdmin = rule({ cache: "contextual" })((_parent, _args, context: G
 export const isAuthenticated = rule({ cache: "contextual" })((_parent, _args, context: GatewayContext) =>
   context.principal !== undefined);
 
-/** The Lender object being read is the calling lender's own. `strict`: the answer depends on the parent too. */
-export const isThisLender = rule({ cache: "strict" })((parent: { id?: unknown }, _args, context: GatewayContext) =>
-  context.principal.kind === "lender" && context.principal.lender.id === parent.id);
+/**
+ * The Lender object is the calling lender's own. `cache: "strict"`: the answer depends on the
+ * object (parent) too, so it is not shared across the Lender objects of one response.
+ */
+export const isTheLenderItself = rule({ cache: "strict" })((parent: { id?: unknown }, _args, context: GatewayContext) =>
+  context.principal.kind === "lender" && typeof parent?.id === "string" && parent.id === context.principal.lender.id);
