@@ -31,7 +31,7 @@ export class Webhooks1765900000000 implements MigrationInterface {
         { name: "last_failure_at", ...TIME, isNullable: true },
         { name: "failing_since", ...TIME, isNullable: true },
         { name: "disabled_at", ...TIME, isNullable: true },
-        { name: "disabled_reason", type: "varchar", length: "16", isNullable: true },
+        { name: "disabled_reason", type: "varchar", length: "32", isNullable: true },
       ],
       indices: [{ name: "idx_webhook_endpoints_lender", columnNames: ["lender_id", "status"] }],
     }));

@@ -59,7 +59,7 @@ export class WebhookEndpoint {
   disabledAt: Date | null;
 
   @Field(_type => WebhookDisabledReason, { nullable: true })
-  @Column({ name: "disabled_reason", type: "varchar", length: 16, nullable: true })
+  @Column({ name: "disabled_reason", type: "varchar", length: 32, nullable: true })
   disabledReason: WebhookDisabledReason | null;
 
   @Field(_type => [LenderEventType])
