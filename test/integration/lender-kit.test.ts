@@ -11,6 +11,7 @@ import { apiKeyCredentials, privateKeyCredentials } from "../../examples/lender/
 import { GatewayClient, GatewayRequestError } from "../../examples/lender/src/gateway-client";
 import { ViewerDocument } from "../../examples/lender/src/generated/graphql";
 import { type IdentityRead, readIdentity } from "../../examples/lender/src/read-identity";
+import { pollChanges } from "../../examples/lender/src/list-leads";
 import { runWalkthrough } from "../../examples/lender/src/walkthrough";
 import { type LenderEvent, createWebhookHandler } from "../../examples/lender/src/webhook-receiver";
 import { PiiCategory } from "../../src/model/pii-category";
@@ -130,6 +131,21 @@ describe("the lender integration kit", () => {
       expect(wait).toBeGreaterThanOrEqual(1);
       expect(wait).toBeLessThanOrEqual(60);
     }
+  });
+
+  it("polls with changedSince: a later poll brings the lead the applicant just chose, and not the leads that did not change", async () => {
+    const client = keyClient();
+    const first = await pollChanges(client, "2000-01-01T00:00:00.000Z", 2);
+    expect(first.leads.map(lead => lead.id).sort()).toEqual((await Promise.all(applicationIds.map(id => leadIdFor(gateway, lender, id)))).sort());
+    const quiet = await pollChanges(client, first.next);
+    // Inclusive: at most the lead(s) stamped at the boundary come again, nothing else.
+    expect(quiet.leads.every(lead => lead.updatedAt === first.next)).toBe(true);
+    const chosenLead = await leadIdFor(gateway, lender, applicationIds[2]);
+    await choose(gateway, applicant, applicationIds[2], lender.id, [PiiCategory.EMAIL]);
+    const later = await pollChanges(client, first.next);
+    const changed = later.leads.filter(lead => lead.updatedAt !== first.next);
+    expect(changed.map(lead => ({ id: lead.id, status: lead.status, consent: lead.consent?.categories }))).toEqual([{ id: chosenLead, status: "CHOSEN", consent: ["EMAIL"] }]);
+    expect(Date.parse(later.next)).toBeGreaterThan(Date.parse(first.next));
   });
 
   it("runs as a command with the lender's private key file and prints a report without identity values", async () => {
