@@ -13,8 +13,9 @@ const shared = {
   transform: {
     "^.+\\.[tj]s$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: false }],
   },
-  // jose 6 is ESM-only; ts-jest turns it into CommonJS for Jest's module system.
-  transformIgnorePatterns: ["/node_modules/(?!jose/)"],
+  // jose 6 and auto-bind 5 (used by the lender kit's code generator) are ESM-only; ts-jest
+  // turns them into CommonJS for Jest's module system.
+  transformIgnorePatterns: ["/node_modules/(?!(jose|auto-bind)/)"],
   setupFiles: ["reflect-metadata"],
 };
 

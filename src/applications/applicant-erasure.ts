@@ -45,7 +45,8 @@ export async function eraseApplicant(manager: EntityManager, applicant: Applican
     applicationsWithdrawn += 1;
     add(closed);
   }
-  add(await endDependents(manager, applicationIds, { kind: "ERASED" }, now));
+  // One at a time, so that only an application where something was still open moves its leads' times.
+  for (const id of applicationIds) add(await endDependents(manager, [id], { kind: "ERASED" }, now, { applicationMoved: false }));
   if (applicationIds.length > 0) {
     await manager.getRepository(Application).update(
       { applicantId: applicant.id, requestFingerprint: Not(ERASED_FINGERPRINT) },

@@ -18,7 +18,8 @@ function isRealDate(year: number, month: number, day: number): boolean {
   return day <= daysInMonth;
 }
 
-function residentIdCheckChar(body: string): string {
+/** The GB 11643-1999 check character of the first 17 digits of a resident ID number. */
+export function residentIdCheckChar(body: string): string {
   const sum = ID_WEIGHTS.reduce((acc, weight, i) => acc + Number(body.charAt(i)) * weight, 0);
   return ID_CHECK_CHARS.charAt(sum % 11);
 }

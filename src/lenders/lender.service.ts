@@ -144,11 +144,15 @@ export class LenderService {
       const changed = (Object.keys(fields) as Array<keyof LenderFields>)
         .filter(field => JSON.stringify(fields[field]) !== JSON.stringify(lender[field]));
       if (changed.length === 0) return lender;
-      const recipientChanged = changed.includes("legalName");
+      // The legal name and the contact are the recipient the consent notice names.
+      const recipientChanged = changed.includes("legalName") || changed.includes("contactEmail");
       await manager.getRepository(Lender).update({ id: lenderId }, { ...fields, ...(recipientChanged ? { accessVersion: NEXT_VERSION } : {}) });
+      // What it was and what it became, for the names and the contact (the operator's and the
+      // lender's own words, never an applicant's): a renamed recipient shows in the log as such.
+      const described = [...new Set(changed.map(field => (CRITERIA_COLUMNS.includes(field) ? "criteria" : field)))].map(field =>
+        field === "criteria" ? field : `${field} ${JSON.stringify(lender[field as keyof LenderFields])} -> ${JSON.stringify(fields[field as keyof LenderFields])}`);
       Object.assign(lender, fields);
-      const named = [...new Set(changed.map(field => (CRITERIA_COLUMNS.includes(field) ? "criteria" : field)))];
-      await recordAdminAction(manager, actor, { action: "updateLender", lenderId, summary: `updated ${named.join(", ")}` });
+      await recordAdminAction(manager, actor, { action: "updateLender", lenderId, summary: `updated ${described.join(", ")}` });
       return lender;
     });
   }

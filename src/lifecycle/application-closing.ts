@@ -64,26 +64,33 @@ export async function closeApplication(
     { status: STATUS_AFTER[ending.kind], closedAt: now },
   );
   if (moved.affected !== 1) return null;
-  return endDependents(manager, [applicationId], ending, now);
+  return endDependents(manager, [applicationId], ending, now, { applicationMoved: true });
 }
 
 /**
  * Closes the open leads and ends the active consents of applications that are over. `closeApplication`
- * calls it; erasure calls it too for applications that had already closed, so nothing is left open.
+ * calls it (`applicationMoved`: the application's status changed now); erasure calls it too for
+ * applications that had already closed, so nothing is left open.
+ *
+ * Leads' `updatedAt` moves only where a lender sees something change: the application's status,
+ * a lead closed, a consent ended. An application already over whose dependents were all ended
+ * keeps its leads' times: stamping them with an erasure's instant would give a person's old,
+ * identified application and its new, anonymized one the same millisecond in every lender's
+ * poll, linking them (an identity given on one application must not link the person to another).
  */
 export async function endDependents(
-  manager: EntityManager, applicationIds: string[], ending: ApplicationEnding, now: Date,
+  manager: EntityManager, applicationIds: string[], ending: ApplicationEnding, now: Date, options: { applicationMoved: boolean },
 ): Promise<ClosingCounts> {
   if (ending.kind === "FUNDED") {
     const leadsClosed = await closeOpenLeads(manager, applicationIds, now, LEAD_REASON.FUNDED, ending.leadId);
     const others = await endConsents(manager, { applicationIds, exceptLenderId: ending.lenderId }, ConsentEndReason.FUNDED_BY_ANOTHER_LENDER, now);
     const funder = await endConsents(manager, { applicationIds, lenderId: ending.lenderId }, CONSENT_REASON.FUNDED, now);
-    await touchLeadsOfApplications(manager, applicationIds, now);
+    if (options.applicationMoved || leadsClosed + others + funder > 0) await touchLeadsOfApplications(manager, applicationIds, now);
     return { leadsClosed, consentsEnded: others + funder };
   }
   const leadsClosed = await closeOpenLeads(manager, applicationIds, now, LEAD_REASON[ending.kind]);
   const consentsEnded = await endConsents(manager, { applicationIds }, CONSENT_REASON[ending.kind], now);
   // The leads that were already over (DECLINED, FUNDED) show the application's new status too.
-  await touchLeadsOfApplications(manager, applicationIds, now);
+  if (options.applicationMoved || leadsClosed + consentsEnded > 0) await touchLeadsOfApplications(manager, applicationIds, now);
   return { leadsClosed, consentsEnded };
 }

@@ -1,5 +1,5 @@
 import { PiiCategory } from "../../src/model/pii-category";
-import { OFFER, OUTCOME, WITHDRAW_APPLICATION, WITHDRAW_CONSENT } from "../support/documents";
+import { ERASE, OFFER, OUTCOME, WITHDRAW_APPLICATION, WITHDRAW_CONSENT } from "../support/documents";
 import { type TestLender, choose, expectData, leadIdFor, submitApplication } from "../support/flow";
 import type { GraphQLResult, TestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
@@ -213,5 +213,44 @@ describe("polling leads by updatedAt, and passing on a lead", () => {
       // Twin: its own lender passes on it.
       expect(expectData(await gateway.request(DECLINE, { id: alphaLead }, alpha.apiKey)).declineLead.status).toBe("DECLINED");
     });
+  });
+});
+
+/**
+ * Erasure ends everything a person still has open, in one instant. A lender that read the
+ * person's identity on an old application (consented, since withdrawn) and holds an anonymized
+ * lead of a newer one must not see both leads move to that same instant: the old application's
+ * leads, where nothing changes, keep their times.
+ */
+describe("erasure does not link a person's identified application to an anonymized one through updatedAt", () => {
+  let gateway: TestGateway;
+  let alice: string;
+  let bob: string;
+  let lender: TestLender;
+
+  beforeAll(async () => {
+    ({ gateway, applicant: alice, otherApplicant: bob, lenders: [lender] } = await startWithPersonas({ lenders: [{ name: "Linker", permitted: [PiiCategory.NAME, PiiCategory.PHONE] }] }));
+  });
+  afterAll(async () => gateway?.stop());
+
+  it("only the leads of applications that end now move; the withdrawn, identified one keeps its time", async () => {
+    const identified = await submitApplication(gateway, alice, uniqueIdentity());
+    await choose(gateway, alice, identified, lender.id, [PiiCategory.NAME, PiiCategory.PHONE]);
+    const identifiedLead = await leadIdFor(gateway, lender, identified);
+    expectData(await gateway.request("query($id: ID!) { lead(id: $id) { application { applicant { fullName phone } } } }", { id: identifiedLead }, lender.apiKey));
+    expectData(await gateway.request(WITHDRAW_APPLICATION, { id: identified }, alice));
+    const before = expectData(await gateway.request(LEAD, { id: identifiedLead }, lender.apiKey)).lead.updatedAt as string;
+    const anonymous = await submitApplication(gateway, alice, uniqueIdentity());
+    const anonymousLead = await leadIdFor(gateway, lender, anonymous);
+    await submitApplication(gateway, bob, uniqueIdentity());
+    const since = new Date(Date.now() + 1).toISOString();
+    await new Promise(resolve => setTimeout(resolve, 5));
+    expect(expectData(await gateway.request(ERASE, {}, alice)).eraseMyData.applicationsWithdrawn).toBe(1);
+
+    const changed = expectData(await gateway.request(CHANGES, { since, first: 100 }, lender.apiKey)).leads.edges.map((edge: { node: ChangedLead }) => edge.node);
+    // Its twin: the anonymized application that ended now is in the poll, closed.
+    expect(changed.map((lead: ChangedLead) => ({ id: lead.id, status: lead.status, application: lead.application.status })))
+      .toEqual([{ id: anonymousLead, status: "CLOSED", application: "WITHDRAWN" }]);
+    expect(expectData(await gateway.request(LEAD, { id: identifiedLead }, lender.apiKey)).lead.updatedAt).toBe(before);
   });
 });

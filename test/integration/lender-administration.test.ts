@@ -1,5 +1,5 @@
 import { PiiCategory } from "../../src/model/pii-category";
-import { ISSUE_KEY, NOTICE, SET_STATUS } from "../support/documents";
+import { APPROVE_CHANGE, ISSUE_KEY, NOTICE, PENDING_CHANGES, SET_PERMISSIONS, SET_STATUS } from "../support/documents";
 import { type TestLender, choose, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";
 import type { GraphQLResult, TestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
@@ -73,7 +73,11 @@ describe("lender administration: updateLender and offboardLender", () => {
       });
       expect(await lenderOf(lender.id)).toMatchObject({ legalName: "Renamed Finance Holdings Ltd.", contactEmail: "dpo@renamed.example" });
       const [latest] = await actionsOf(lender.id);
-      expect(latest).toEqual({ action: "updateLender", actor: "ops-1", summary: "updated legalName, contactEmail, criteria" });
+      // The recipient's old and new names are in the log: a rename cannot pass as a formality.
+      expect(latest).toEqual({
+        action: "updateLender", actor: "ops-1",
+        summary: 'updated legalName "Renamed Consumer Finance Co., Ltd." -> "Renamed Finance Holdings Ltd.", contactEmail "privacy@renamed.example" -> "dpo@renamed.example", criteria',
+      });
       // The consent given before keeps the notice as the applicant agreed to it.
       const consents = expectData(await gateway.request(CONSENTS, { id: applicationId }, alice)).application.consents;
       expect(consents.find((consent: any) => consent.lender.id === lender.id).notice).toEqual({
@@ -84,6 +88,20 @@ describe("lender administration: updateLender and offboardLender", () => {
       const next = await submitApplication(gateway, alice, uniqueIdentity());
       const notice = expectData(await gateway.request(NOTICE, { a: next, l: lender.id, c: [PiiCategory.PHONE] }, alice)).consentNotice;
       expect(notice).toMatchObject({ recipientLegalName: "Renamed Finance Holdings Ltd.", recipientContact: "dpo@renamed.example" });
+    });
+
+    it("a new contact, as a new legal name, makes a widening waiting for a second admin stale", async () => {
+      expectData(await gateway.request(SET_PERMISSIONS, { id: lender.id, categories: [PiiCategory.PHONE, PiiCategory.NATIONAL_ID] }, admin));
+      const [pending] = expectData(await gateway.request(PENDING_CHANGES, { id: lender.id }, secondAdmin)).lender.pendingChanges as Array<{ id: string }>;
+      expect(pending).toBeDefined();
+      expectData(await gateway.request(UPDATE, { id: lender.id, input: { contactEmail: "dpo2@renamed.example" } }, admin));
+      const refused = await gateway.request(APPROVE_CHANGE, { id: pending.id }, secondAdmin);
+      expect(reasonsOf(refused)).toEqual(["CHANGE_STALE"]);
+      // Its twin: requested again, for the recipient as it now is, the second admin approves.
+      expectData(await gateway.request(SET_PERMISSIONS, { id: lender.id, categories: [PiiCategory.PHONE, PiiCategory.NATIONAL_ID] }, admin));
+      const waiting = expectData(await gateway.request(PENDING_CHANGES, { id: lender.id }, secondAdmin)).lender.pendingChanges as Array<{ id: string }>;
+      const again = waiting.find(change => change.id !== pending.id)!;
+      expect(expectData(await gateway.request(APPROVE_CHANGE, { id: again.id }, secondAdmin)).approveAdminChange.status).toBe("APPLIED");
     });
 
     it("an unchanged value records nothing; lenders and applicants may not call it; an unknown lender is NOT_FOUND", async () => {

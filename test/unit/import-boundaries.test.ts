@@ -51,7 +51,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   "schema.ts": ["privacy", "auth", "applications", "audit", "consents", "leads", "lenders", "quotas", "admin-changes", "transparency-log", "webhooks"],
   "server.ts": ["errors", "common", "logging", "metrics", "privacy", "auth", "identity-provider", "limits", "quotas", "operations", "request-context.ts", "format-error.ts", "schema-sdl.ts", "transparency-log", "webhooks"],
   "main.ts": ["config.ts", "database", "logging", "operations", "retention", "schema.ts", "server.ts"],
-  cli: ["config.ts", "database", "auth", "privacy", "retention", "schema.ts", "schema-sdl.ts", "transparency", "transparency-log"],
+  cli: ["config.ts", "database", "auth", "privacy", "retention", "schema.ts", "schema-sdl.ts", "transparency", "transparency-log", "common", "logging", "server.ts"],
 };
 
 const SRC = resolve(__dirname, "../../src");
