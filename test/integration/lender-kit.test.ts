@@ -12,6 +12,7 @@ import { GatewayClient, GatewayRequestError } from "../../examples/lender/src/ga
 import { ViewerDocument } from "../../examples/lender/src/generated/graphql";
 import { type IdentityRead, readIdentity } from "../../examples/lender/src/read-identity";
 import { pollChanges } from "../../examples/lender/src/list-leads";
+import { registerWebhook } from "../../examples/lender/src/register-webhook";
 import { runWalkthrough } from "../../examples/lender/src/walkthrough";
 import { type LenderEvent, createWebhookHandler } from "../../examples/lender/src/webhook-receiver";
 import { PiiCategory } from "../../src/model/pii-category";
@@ -43,7 +44,7 @@ describe("the lender integration kit", () => {
 
   beforeAll(async () => {
     ({ gateway, admin, secondAdmin, applicant } = await startWithPersonas({
-      env: { GATEWAY_ISSUER: AUDIENCE, LENDER_REQUESTS_PER_MINUTE: String(REQUESTS_PER_MINUTE) },
+      env: { GATEWAY_ISSUER: AUDIENCE, LENDER_REQUESTS_PER_MINUTE: String(REQUESTS_PER_MINUTE), WEBHOOK_POLL_SECONDS: "0.05" },
     }));
     origin = gateway.url.replace(/\/graphql$/, "");
     // An admin onboards the lender and permits every category (a second admin approves); a
@@ -172,6 +173,35 @@ describe("the lender integration kit", () => {
       rmSync(directory, { recursive: true, force: true });
     }
   }, 90_000);
+
+  it("registers its receiver and gets the gateway's signed events: a new lead, then the applicant's choice, each once, verified, without identity", async () => {
+    const client = keyClient();
+    const events: Array<{ event: LenderEvent; webhookId: string }> = [];
+    let handler: ((request: any, response: any) => void) | null = null;
+    const receiver: Server = createServer((request, response) => handler!(request, response));
+    await new Promise<void>(resolve => receiver.listen(0, "127.0.0.1", () => resolve()));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/gateway-events`;
+      const registered = await registerWebhook(client, url, ["LEAD_CREATED", "LEAD_CHOSEN"]);
+      expect(registered.secret).toMatch(/^whsec_/);
+      handler = createWebhookHandler({ secret: registered.secret, onEvent: async (event, webhookId) => void events.push({ event, webhookId }) });
+
+      const identity = uniqueIdentity();
+      const applicationId = await submitApplication(gateway, applicant, identity);
+      const leadId = await leadIdFor(gateway, lender, applicationId);
+      await choose(gateway, applicant, applicationId, lender.id, [PiiCategory.PHONE]);
+      const deadline = Date.now() + 15_000;
+      while (events.length < 2 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 50));
+
+      expect(events.map(({ event }) => event.type)).toEqual(["lead.created", "lead.chosen"]);
+      expect(events.every(({ event }) => JSON.stringify(event.data).includes(leadId))).toBe(true);
+      expect(new Set(events.map(({ webhookId }) => webhookId)).size).toBe(2);
+      const delivered = JSON.stringify(events);
+      for (const value of [identity.fullName, identity.nationalId, identity.phone, identity.email]) expect(delivered).not.toContain(value);
+    } finally {
+      await new Promise<void>(resolve => receiver.close(() => resolve()));
+    }
+  });
 });
 
 /** The kit's webhook receiver, fed deliveries signed as the Standard Webhooks specification says. */

@@ -40,8 +40,8 @@ const MAX_BODY_BYTES = 256 * 1024;
  * library (which also refuses a timestamp more than five minutes off), and handles each
  * `webhook-id` once: delivery is at least once, and a retry carries the same id.
  *
- * SEAM(webhooks): the gateway's registerWebhookEndpoint returns the secret to pass here; mount
- * the handler at the URL registered (`http.createServer(createWebhookHandler(...))`).
+ * `registerWebhook` (register-webhook.ts) returns the secret to pass here; mount the handler at
+ * the URL registered (`http.createServer(createWebhookHandler(...))`).
  */
 export function createWebhookHandler(options: WebhookReceiverOptions): (request: IncomingMessage, response: ServerResponse) => void {
   const verifier = new Webhook(options.secret);
