@@ -257,11 +257,17 @@ function parseWebhooks(env: Environment, nodeEnv: GatewayConfig["nodeEnv"]): Web
   if (rawPoll !== null && (!SECONDS.test(rawPoll) || poll < 0.02 || poll > 3600)) {
     throw new ConfigError("WEBHOOK_POLL_SECONDS must be a number of seconds from 0.02 to 3600");
   }
+  const allowPrivateUrls = parseBoolean("WEBHOOK_ALLOW_PRIVATE_URLS", env.WEBHOOK_ALLOW_PRIVATE_URLS, nodeEnv !== "production");
+  // In production a lender's URL reaching the gateway's own network (a database, a metadata
+  // service) would be a door into it: no setting opens it there.
+  if (allowPrivateUrls && nodeEnv === "production") {
+    throw new ConfigError("WEBHOOK_ALLOW_PRIVATE_URLS=true is refused in production: webhooks go to https URLs at public addresses only");
+  }
   return Object.freeze({
     pollMs: Math.round(poll * 1000),
     retryScheduleMs: Object.freeze(schedule.map(seconds => Math.round(seconds * 1000))),
     timeoutMs: Math.round(timeout * 1000),
-    allowPrivateUrls: parseBoolean("WEBHOOK_ALLOW_PRIVATE_URLS", env.WEBHOOK_ALLOW_PRIVATE_URLS, nodeEnv !== "production"),
+    allowPrivateUrls,
   });
 }
 

@@ -22,6 +22,7 @@ const VALUE_PATTERNS: RegExp[] = [
   /[^\s@"'<>]+@[^\s@"'<>]+\.[A-Za-z]{2,}/g, // e-mail address
   /\blk_[A-Za-z0-9_-]{8,}/g, // lender API key
   /\blat_[A-Za-z0-9_-]{8,}/g, // lender access token
+  /\bwhsec_[A-Za-z0-9+/=]{16,}/g, // webhook signing secret
   /\bBearer\s+[A-Za-z0-9._~+/-]+=*/gi, // bearer credential
   /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, // JWT
 ];

@@ -19,8 +19,6 @@ class AddressRefused extends Error {
 
 class AttemptTimedOut extends Error {}
 
-/** Bytes of a response body read before the connection is dropped: the status is all we use. */
-const MAX_RESPONSE_BYTES = 64 * 1024;
 /** Longest Retry-After honoured: a day. */
 const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
 
@@ -61,6 +59,10 @@ export function attemptDelivery(
   url: string, payload: string, headers: SignedHeaders, options: { timeoutMs: number; allowPrivate: boolean; now: Date },
 ): Promise<AttemptResult> {
   const target = new URL(url);
+  // An endpoint registered while private URLs were allowed keeps its http URL: refused here too.
+  if (!options.allowPrivate && target.protocol !== "https:") {
+    return Promise.resolve({ delivered: false, failure: WebhookAttemptFailure.ADDRESS_REFUSED, status: null, retryAfterMs: null });
+  }
   const literal = literalAddress(target);
   // A literal address is connected to without a lookup, so it is checked here.
   if (literal !== null && !options.allowPrivate && classifyAddress(literal) !== "public") {
@@ -84,12 +86,11 @@ export function attemptDelivery(
       headers: { ...headers, "content-type": "application/json", "content-length": String(body.length), "user-agent": "lead-referral-gateway-webhooks" },
     }, response => {
       const status = response.statusCode ?? 0;
-      let read = 0;
-      response.on("data", (chunk: Buffer) => {
-        read += chunk.length;
-        if (read > MAX_RESPONSE_BYTES) response.destroy();
-      });
+      // The answer is the status line and its headers. The body is never read and the connection
+      // (ours alone) is closed at once: a receiver that drips a body after its status must not
+      // hold a socket of the gateway's for as long as it likes.
       response.on("error", () => undefined);
+      response.destroy();
       if (status >= 200 && status < 300) return finish({ delivered: true, status });
       const failure = status >= 300 && status < 400 ? WebhookAttemptFailure.REDIRECT : WebhookAttemptFailure.HTTP_STATUS;
       const wait = status === 429 || status === 503 ? retryAfterMs(response.headers["retry-after"], options.now) : null;

@@ -1,4 +1,4 @@
-import { DataSource, EntityManager, LessThanOrEqual } from "typeorm";
+import { DataSource, EntityManager, IsNull, LessThanOrEqual } from "typeorm";
 import { LenderEvent, WebhookDelivery, WebhookEndpoint } from "../model/webhook.entity";
 import { WebhookAttemptFailure, WebhookDeliveryStatus, WebhookDisabledReason, WebhookEndpointStatus } from "../model/webhook-vocabulary";
 import type { PiiKeyring } from "../privacy/encryption";
@@ -42,8 +42,11 @@ export interface DeliveryPass {
  * died is taken again when its lease ends (at least once, never dropped).
  */
 export async function deliverDue(dataSource: DataSource, owner: string, settings: WebhookSettings, keyring: PiiKeyring, now: Date): Promise<DeliveryPass> {
+  // Rows another instance holds are left out here, not after: a pass full of rows leased
+  // elsewhere (slow receivers) would otherwise claim nothing while others' deliveries wait.
+  const dueNow = { status: WebhookDeliveryStatus.PENDING, nextAttemptAt: LessThanOrEqual(now) };
   const due = await dataSource.getRepository(WebhookDelivery).find({
-    where: { status: WebhookDeliveryStatus.PENDING, nextAttemptAt: LessThanOrEqual(now) },
+    where: [{ ...dueNow, leaseUntil: IsNull() }, { ...dueNow, leaseUntil: LessThanOrEqual(now) }],
     select: { id: true, nextAttemptAt: true, leaseUntil: true },
     order: { nextAttemptAt: "ASC", id: "ASC" },
     take: DELIVERY_BATCH,

@@ -24,6 +24,10 @@ const RANGES: ReadonlyArray<readonly [AddressClass, "ipv4" | "ipv6", string, num
   ["reserved", "ipv4", "240.0.0.0", 4],
   ["unspecified", "ipv6", "::", 128],
   ["loopback", "ipv6", "::1", 128],
+  // IPv4-compatible addresses (`::127.0.0.1`, `::169.254.169.254`), deprecated: on a host with
+  // automatic tunnelling they reach the IPv4 address they embed. (Not all of ::/8: Node's
+  // BlockList would match every IPv4 address through its mapped form ::ffff:a.b.c.d.)
+  ["reserved", "ipv6", "::", 96],
   // NAT64, discard-only, IETF protocol assignments (Teredo among them), documentation, 6to4:
   // each can carry or reach an internal IPv4 address, and none is a receiver's own address.
   ["reserved", "ipv6", "64:ff9b::", 96],

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { PiiCategory } from "../../src/model/pii-category";
 import { WebhookEndpoint } from "../../src/model/webhook.entity";
@@ -48,7 +50,7 @@ describe("webhook delivery: retries, failures, rotation", () => {
 
   beforeAll(async () => {
     await receiver.start();
-    personas = await startWithPersonas({ env: FAST, lenders: ["One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine"] });
+    personas = await startWithPersonas({ env: FAST, lenders: ["One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten"] });
   });
 
   afterAll(async () => {
@@ -169,6 +171,38 @@ describe("webhook delivery: retries, failures, rotation", () => {
     expect(metrics).toMatch(/gateway_webhook_delivery_attempts_total\{outcome="delivered"\} [1-9]/);
     expect(metrics).toMatch(/gateway_webhook_queue_age_seconds \d/);
     expect(metrics).not.toContain("127.0.0.1");
+  });
+
+  it("closes the connection once the status is in: a receiver that drips its body cannot hold the gateway's socket", async () => {
+    const lender = personas.lenders[9];
+    let closedAt: number | null = null;
+    let answeredAt = 0;
+    const dripping = createServer((request, response) => {
+      request.resume();
+      request.on("end", () => {
+        response.writeHead(200, { "content-type": "text/plain" });
+        response.write(".");
+        answeredAt = performance.now();
+        // A byte a second, for a minute: the status is all the gateway needs.
+        const drip = setInterval(() => response.write("."), 1000);
+        response.on("close", () => { clearInterval(drip); closedAt = performance.now(); });
+      });
+    });
+    await new Promise<void>(resolve => dripping.listen(0, "127.0.0.1", () => resolve()));
+    try {
+      const { id } = await register(personas.gateway, lender, `http://127.0.0.1:${(dripping.address() as AddressInfo).port}/dripping`);
+      await trigger(lender);
+      const [delivery] = await waitForDelivery(personas.gateway, lender, id, "DELIVERED");
+      expect(delivery.attempts).toBe(1);
+      const deadline = Date.now() + 3000;
+      while (closedAt === null && Date.now() < deadline) await sleep(20);
+      // Closed by the gateway well before the receiver's second byte, let alone its minute.
+      expect(closedAt).not.toBeNull();
+      expect(closedAt! - answeredAt).toBeLessThan(900);
+    } finally {
+      dripping.closeAllConnections();
+      await new Promise<void>(resolve => dripping.close(() => resolve()));
+    }
   });
 
   it("signs with the old and the new secret during a rotation's grace, with the new one only after it", async () => {

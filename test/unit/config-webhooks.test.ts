@@ -14,7 +14,9 @@ describe("webhook configuration", () => {
     expect(config.webhooks.timeoutMs).toBe(15000);
     expect(config.webhooks.allowPrivateUrls).toBe(true);
     expect(loadConfig(production).webhooks.allowPrivateUrls).toBe(false);
-    expect(loadConfig({ ...production, WEBHOOK_ALLOW_PRIVATE_URLS: "true" }).webhooks.allowPrivateUrls).toBe(true);
+    expect(loadConfig({ ...production, WEBHOOK_ALLOW_PRIVATE_URLS: "false" }).webhooks.allowPrivateUrls).toBe(false);
+    // No setting opens the gateway's own network to a lender's URL in production.
+    expect(() => loadConfig({ ...production, WEBHOOK_ALLOW_PRIVATE_URLS: "true" })).toThrow(/^WEBHOOK_ALLOW_PRIVATE_URLS=true is refused in production/);
     expect(loadConfig({ ...base, WEBHOOK_ALLOW_PRIVATE_URLS: "false" }).webhooks.allowPrivateUrls).toBe(false);
   });
 

@@ -37,8 +37,9 @@ describe("log redaction", () => {
   });
 
   it("redacts identity-shaped values inside free text", () => {
-    const scrubbed = redactDeep({ note: `id ${CANARY.nationalId} phone +86${CANARY.phone} mail ${CANARY.email} key ${API_KEY}` }) as { note: string };
-    for (const value of [CANARY.nationalId, CANARY.phone, CANARY.email, API_KEY]) expect(scrubbed.note).not.toContain(value);
+    const webhookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    const scrubbed = redactDeep({ note: `id ${CANARY.nationalId} phone +86${CANARY.phone} mail ${CANARY.email} key ${API_KEY} signing ${webhookSecret}` }) as { note: string };
+    for (const value of [CANARY.nationalId, CANARY.phone, CANARY.email, API_KEY, webhookSecret]) expect(scrubbed.note).not.toContain(value);
   });
 
   it("positive twin: ids, codes, counts and durations pass unchanged", () => {

@@ -10,7 +10,7 @@ describe("the webhook address classifier", () => {
     ["fc00::1", "unique-local"], ["fd12:3456::1", "unique-local"],
     ["224.0.0.1", "multicast"], ["ff02::1", "multicast"],
     ["0.0.0.0", "unspecified"], ["::", "unspecified"],
-    ["::ffff:127.0.0.1", "loopback"], ["::ffff:10.1.2.3", "private"], ["::ffff:a9fe:a9fe", "link-local"], ["[::ffff:192.168.0.1]", "private"],
+    ["::ffff:127.0.0.1", "loopback"], ["::ffff:10.1.2.3", "private"], ["::ffff:a9fe:a9fe", "link-local"], ["[::ffff:192.168.0.1]", "private"], ["::7f00:1", "reserved"], ["::a9fe:a9fe", "reserved"], ["::127.0.0.1", "reserved"],
     ["192.0.2.10", "reserved"], ["198.18.0.1", "reserved"], ["240.0.0.1", "reserved"], ["255.255.255.255", "reserved"],
     ["2001:db8::1", "reserved"], ["64:ff9b::a00:1", "reserved"], ["2002:a00:1::1", "reserved"],
     ["not an address", "reserved"],
