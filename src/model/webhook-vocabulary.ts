@@ -75,6 +75,12 @@ export enum WebhookAttemptFailure {
   ADDRESS_REFUSED = "ADDRESS_REFUSED",
   /** The endpoint was disabled before the delivery was made. */
   ENDPOINT_DISABLED = "ENDPOINT_DISABLED",
+  /**
+   * The gateway could not make the attempt (its signing secret could not be opened, a row it
+   * needs was gone): counted, so the delivery moves on its schedule instead of holding the head
+   * of the queue; not held against the receiver.
+   */
+  GATEWAY_ERROR = "GATEWAY_ERROR",
 }
 
 registerEnumType(WebhookAttemptFailure, { name: "WebhookAttemptFailure", description: "Why a delivery attempt failed." });

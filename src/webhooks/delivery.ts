@@ -59,9 +59,15 @@ export async function deliverDue(dataSource: DataSource, owner: string, settings
     if (row.leaseUntil !== null && row.leaseUntil.getTime() > now.getTime()) continue;
     if (await claim(dataSource, row.id, owner, now, leaseMs)) claimed.push(row.id);
   }
-  // Each delivery on its own: one that fails (a secret sealed under a key no longer configured,
-  // the database) leaves its lease to run out and is tried again then; the others are recorded.
-  const outcomes = await Promise.allSettled(claimed.map(id => deliverOne(dataSource, id, owner, settings, keyring)));
+  // Each delivery on its own: one the gateway cannot make (a secret sealed under a key no longer
+  // configured) is recorded as a GATEWAY_ERROR attempt and moves on its schedule, so that such
+  // rows cannot fill every pass; one whose record fails too (the database) keeps its lease until
+  // it runs out. The pass reports the first failure either way.
+  const outcomes = await Promise.allSettled(claimed.map(id =>
+    deliverOne(dataSource, id, owner, settings, keyring).catch(async error => {
+      await recordGatewayError(dataSource, id, owner, settings).catch(() => undefined);
+      throw error;
+    })));
   const failed = outcomes.find(outcome => outcome.status === "rejected");
   if (failed) throw failed.reason;
   return { attempted: claimed.length, queueAgeSeconds };
@@ -100,7 +106,15 @@ async function deliverOne(dataSource: DataSource, id: string, owner: string, set
   }
   webhookDeliveryAttempts.inc({ outcome: result.delivered ? "delivered" : result.failure.toLowerCase() });
   const finished = new Date();
-  await dataSource.transaction(manager => recordAttempt(manager, delivery, endpoint, owner, result, settings, finished));
+  await dataSource.transaction(manager => recordAttempt(manager, delivery, endpoint.id, owner, result, settings, finished));
+}
+
+async function recordGatewayError(dataSource: DataSource, id: string, owner: string, settings: WebhookSettings): Promise<void> {
+  const delivery = await dataSource.getRepository(WebhookDelivery).findOneBy({ id });
+  if (!delivery) return;
+  webhookDeliveryAttempts.inc({ outcome: WebhookAttemptFailure.GATEWAY_ERROR.toLowerCase() });
+  const result: AttemptResult = { delivered: false, failure: WebhookAttemptFailure.GATEWAY_ERROR, status: null, retryAfterMs: null };
+  await dataSource.transaction(manager => recordAttempt(manager, delivery, delivery.endpointId, owner, result, settings, new Date()));
 }
 
 /** Where the delivery goes after a failed attempt: its next attempt's time, or null to give up. */
@@ -117,7 +131,7 @@ function nextAttempt(attempts: number, result: AttemptResult & { delivered: fals
  * its failing streak; a 410 or five days of failures disable it, and its pending deliveries fail.
  */
 async function recordAttempt(
-  manager: EntityManager, delivery: WebhookDelivery, endpoint: WebhookEndpoint, owner: string, result: AttemptResult, settings: WebhookSettings, at: Date,
+  manager: EntityManager, delivery: WebhookDelivery, endpointId: string, owner: string, result: AttemptResult, settings: WebhookSettings, at: Date,
 ): Promise<void> {
   const attempts = delivery.attempts + 1;
   const common = { attempts, lastAttemptAt: at, lastResponseStatus: result.status, leaseOwner: null, leaseUntil: null };
@@ -126,7 +140,7 @@ async function recordAttempt(
   const endpoints = manager.getRepository(WebhookEndpoint);
   if (result.delivered) {
     const written = await deliveries.update(mine, { ...common, status: WebhookDeliveryStatus.DELIVERED, deliveredAt: at, lastFailure: null });
-    if (written.affected === 1) await endpoints.update({ id: endpoint.id }, { lastSuccessAt: at, failingSince: null });
+    if (written.affected === 1) await endpoints.update({ id: endpointId }, { lastSuccessAt: at, failingSince: null });
     return;
   }
   const next = nextAttempt(attempts, result, settings, at);
@@ -135,12 +149,15 @@ async function recordAttempt(
     : { ...common, nextAttemptAt: next, lastFailure: result.failure });
   if (written.affected !== 1) return;
   if (next === null) webhookDeliveriesFailed.inc();
-  if (result.failure === WebhookAttemptFailure.ENDPOINT_DISABLED) return;
-  const failingSince = endpoint.failingSince ?? at;
-  await endpoints.update({ id: endpoint.id }, { lastFailureAt: at, failingSince });
+  if (result.failure === WebhookAttemptFailure.ENDPOINT_DISABLED || result.failure === WebhookAttemptFailure.GATEWAY_ERROR) return;
+  // The streak's start as the row holds it now, not as it was read before the attempt: a success
+  // running beside this failure may have ended the streak (then this failure starts a new one).
+  await endpoints.update({ id: endpointId, failingSince: IsNull() }, { failingSince: at });
+  await endpoints.update({ id: endpointId }, { lastFailureAt: at });
+  const failingSince = (await endpoints.findOne({ where: { id: endpointId }, select: { id: true, failingSince: true } }))?.failingSince ?? at;
   const disabledReason = result.status === 410 ? WebhookDisabledReason.GONE
     : at.getTime() - failingSince.getTime() >= DISABLE_AFTER_FAILING_MS ? WebhookDisabledReason.FAILING : null;
-  if (disabledReason !== null) await disableEndpoint(manager, endpoint.id, disabledReason, at);
+  if (disabledReason !== null) await disableEndpoint(manager, endpointId, disabledReason, at);
 }
 
 /** Disables every ACTIVE endpoint of a lender (offboarding); returns how many. */

@@ -76,9 +76,18 @@ export class WebhookResolver {
 export class LenderWebhookResolver {
   @FieldResolver(_returns => [WebhookEndpoint], {
     nullable: true,
-    description: "Admin or this lender: its webhook endpoints and their health (URL, events, status, last success and failure, why disabled); never a secret.",
+    description: "Admin or this lender: its webhook endpoints and their health (URL, events, status, last success and failure, why disabled); never a secret. An admin sees each URL without its query string.",
   })
-  webhookEndpoints(@Root() lender: Lender, @Ctx() context: GatewayContext): Promise<WebhookEndpoint[]> {
-    return service(context).list(lender.id);
+  async webhookEndpoints(@Root() lender: Lender, @Ctx() context: GatewayContext): Promise<WebhookEndpoint[]> {
+    const endpoints = await service(context).list(lender.id);
+    if (context.principal.kind !== "admin") return endpoints;
+    // A receiver may take a token of its own in the query string; the operator's staff need the
+    // endpoint's health, not that token.
+    return endpoints.map(endpoint => Object.assign(Object.create(Object.getPrototypeOf(endpoint)), endpoint, { url: withoutQuery(endpoint.url) }));
   }
+}
+
+function withoutQuery(raw: string): string {
+  const url = new URL(raw);
+  return url.search === "" ? raw : `${url.origin}${url.pathname}`;
 }

@@ -50,7 +50,7 @@ describe("webhook delivery: retries, failures, rotation", () => {
 
   beforeAll(async () => {
     await receiver.start();
-    personas = await startWithPersonas({ env: FAST, lenders: ["One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten"] });
+    personas = await startWithPersonas({ env: FAST, lenders: ["One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "Eleven"] });
   });
 
   afterAll(async () => {
@@ -203,6 +203,19 @@ describe("webhook delivery: retries, failures, rotation", () => {
       dripping.closeAllConnections();
       await new Promise<void>(resolve => dripping.close(() => resolve()));
     }
+  });
+
+  it("a delivery the gateway cannot make (its secret no longer opens) fails on the schedule as GATEWAY_ERROR, not held against the receiver", async () => {
+    const lender = personas.lenders[10];
+    const { id } = await register(personas.gateway, lender, receiver.url("/unsignable"));
+    // As a secret sealed under a key no longer configured would be.
+    await personas.gateway.dataSource.getRepository(WebhookEndpoint).update({ id }, { secretSealed: "v1.retired-key.AAAA.AAAA" });
+    await trigger(lender);
+    const [delivery] = await waitForDelivery(personas.gateway, lender, id, "FAILED");
+    expect(delivery).toMatchObject({ attempts: 3, lastFailure: "GATEWAY_ERROR", lastResponseStatus: null });
+    expect(receiver.on("/unsignable")).toHaveLength(0);
+    const endpoint = await personas.gateway.dataSource.getRepository(WebhookEndpoint).findOneByOrFail({ id });
+    expect(endpoint).toMatchObject({ status: "ACTIVE", failingSince: null });
   });
 
   it("signs with the old and the new secret during a rotation's grace, with the new one only after it", async () => {

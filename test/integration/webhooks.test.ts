@@ -173,6 +173,21 @@ describe("webhooks: registering, receiving each event, who may manage an endpoin
     expect(other.leads.edges[0].node.lender.webhookEndpoints.map((endpoint: any) => endpoint.id)).not.toContain(endpointId);
   });
 
+  it("shows admins a receiver's URL without its query string; the lender sees it whole", async () => {
+    const { gateway, admin } = personas;
+    const url = receiver.url("/tokened?token=receiver-own-token-42");
+    const registered = expectData(await gateway.request(W.REGISTER, { url, events: ["LEAD_CLOSED"] }, beta().apiKey)).registerWebhookEndpoint;
+    try {
+      const asAdmin = await gateway.request(`query($id: ID!) { lender(id: $id) { webhookEndpoints { id url } } }`, { id: beta().id }, admin);
+      expect(expectData(asAdmin).lender.webhookEndpoints).toContainEqual({ id: registered.endpoint.id, url: receiver.url("/tokened") });
+      expect(asAdmin.text).not.toContain("receiver-own-token-42");
+      const own = expectData(await gateway.request(`query { myLender { webhookEndpoints { id url } } }`, {}, beta().apiKey)).myLender;
+      expect(own.webhookEndpoints).toContainEqual({ id: registered.endpoint.id, url });
+    } finally {
+      expectData(await gateway.request(`mutation($id: ID!) { disableWebhookEndpoint(id: $id) { id } }`, { id: registered.endpoint.id }, beta().apiKey));
+    }
+  });
+
   it("refuses a bad URL or no events with BAD_USER_INPUT and writes nothing", async () => {
     const { gateway } = personas;
     const count = async () => expectData(await gateway.request(W.LIST, {}, alpha().apiKey)).webhookEndpoints.length;
