@@ -20,6 +20,8 @@ export const MAX_GRACE_HOURS = 720;
 export enum WebhookRefusal {
   TOO_MANY_ENDPOINTS = "TOO_MANY_ENDPOINTS",
   ENDPOINT_DISABLED = "ENDPOINT_DISABLED",
+  /** A delivery of the same event to the same endpoint is still waiting: one at a time. */
+  REDELIVERY_PENDING = "REDELIVERY_PENDING",
 }
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -109,6 +111,12 @@ export class WebhookEndpointService {
     const endpoint = await this.own(lenderId, delivery.endpointId);
     if (endpoint.status !== WebhookEndpointStatus.ACTIVE) {
       throw new BadUserInputError("deliveryId", "its endpoint is disabled; register a new one", WebhookRefusal.ENDPOINT_DISABLED);
+    }
+    // One waiting delivery of an event per endpoint: redelivering again and again cannot pile up
+    // attempts that hold the delivery passes every lender shares.
+    const waiting = await this.dataSource.getRepository(WebhookDelivery).existsBy({ eventId: delivery.eventId, endpointId: endpoint.id, status: WebhookDeliveryStatus.PENDING });
+    if (waiting) {
+      throw new BadUserInputError("deliveryId", "a delivery of this event to this endpoint is still pending; it is retried on its schedule", WebhookRefusal.REDELIVERY_PENDING);
     }
     const event = await this.dataSource.getRepository(LenderEvent).findOneByOrFail({ id: delivery.eventId });
     const again = newDelivery(this.dataSource.manager, event, endpoint.id, now);

@@ -1,9 +1,9 @@
 import { Webhook } from "standardwebhooks";
 import { PiiCategory } from "../../src/model/pii-category";
-import { LenderEventType } from "../../src/model/webhook-vocabulary";
+import { LenderEventType, WebhookDeliveryStatus } from "../../src/model/webhook-vocabulary";
 import { recordLenderEvents } from "../../src/webhooks/outbox";
 import { loadConfig } from "../../src/config";
-import { WebhookEndpoint } from "../../src/model/webhook.entity";
+import { WebhookDelivery, WebhookEndpoint } from "../../src/model/webhook.entity";
 import { sealedKeyId } from "../../src/privacy/encryption";
 import { openEndpointSecret, rotateWebhookSecrets } from "../../src/privacy/webhook-secret-store";
 import { TEST_JWT_SECRET, TEST_PII_ENCRYPTION_KEY, TEST_TRANSPARENCY_SIGNING_KEY } from "../support/gateway";
@@ -13,6 +13,14 @@ import { uniqueIdentity } from "../support/identities";
 import { type Personas, startWithPersonas } from "../support/personas";
 import { rawDump } from "../support/raw-rows";
 import { WEBHOOK_DOCUMENTS as W, WebhookReceiver, verified } from "../support/webhook-receiver";
+
+async function waitUntil(done: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error("condition not reached in time");
+    await new Promise(resolve => setTimeout(resolve, 30));
+  }
+}
 
 /**
  * Push delivery end to end: a lender registers a receiver (a real HTTP server here), each kind
@@ -112,6 +120,17 @@ describe("webhooks: registering, receiving each event, who may manage an endpoin
     const got = await receiver.waitFor(before + 1, "/alpha");
     expect(got[before].headers["webhook-id"]).toBe(all[0].eventId);
     expect(verified(secret, got[before])).toBeDefined();
+
+    // While a delivery of that event to that endpoint still waits, another redelivery is refused
+    // (held here by moving its next attempt an hour away); once it is done, it is allowed again.
+    const repository = gateway.dataSource.getRepository(WebhookDelivery);
+    await waitUntil(async () => (await repository.findOneByOrFail({ id: again.id })).status === "DELIVERED");
+    await repository.update({ id: again.id }, { status: WebhookDeliveryStatus.PENDING, nextAttemptAt: new Date(Date.now() + 3_600_000) });
+    const refused = await gateway.request(W.REDELIVER, { id: all[0].id }, alpha().apiKey);
+    expect(refused.body.errors?.map(error => error.extensions?.reason)).toEqual(["REDELIVERY_PENDING"]);
+    expect(await repository.countBy({ eventId: all[0].eventId, endpointId })).toBe(2);
+    await repository.update({ id: again.id }, { status: WebhookDeliveryStatus.DELIVERED });
+    expect(expectData(await gateway.request(W.REDELIVER, { id: all[0].id }, alpha().apiKey)).redeliverWebhook).toMatchObject({ eventId: all[0].eventId, status: "PENDING" });
   });
 
   it("lets no other lender, no admin and no applicant manage the endpoint; its own lender may", async () => {
