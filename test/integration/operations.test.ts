@@ -6,6 +6,8 @@ import { Offer } from "../../src/model/offer.entity";
 import { ApiKey } from "../../src/model/api-key.entity";
 import { Lender } from "../../src/model/lender.entity";
 import { PiiCategory } from "../../src/model/pii-category";
+import { WebhookDelivery } from "../../src/model/webhook.entity";
+import { WebhookDeliveryStatus } from "../../src/model/webhook-vocabulary";
 import { GraphQLResult, TEST_JWT_SECRET, TestGateway } from "../support/gateway";
 import { uniqueIdentity } from "../support/identities";
 import { TestLender, applicationInput, choose, expectData, leadIdFor, submitApplication } from "../support/flow";
@@ -272,6 +274,9 @@ describe("operation-level roles and authentication", () => {
       webhookDeliveryId: expectData(await gateway.request("query($id: ID!) { webhookDeliveries(endpointId: $id, first: 1) { edges { node { id } } } }",
         { id: webhookEndpointId }, lima.apiKey)).webhookDeliveries.edges[0].node.id,
     };
+    // Delivery is idle in test gateways, so the delivery still waits; a redelivery is for one that
+    // is over (a pending one refuses it, REDELIVERY_PENDING): as if it had given up.
+    await gateway.dataSource.getRepository(WebhookDelivery).update({ id: fixtures.webhookDeliveryId }, { status: WebhookDeliveryStatus.FAILED });
   });
 
   afterAll(async () => gateway?.stop());
