@@ -16,7 +16,7 @@ import { releaseLease, sequenceOnce } from "./sequencer";
  * records a second on MariaDB (capacity 10,700 a second, merge delay p99 ≤ 2 s) where 2,000 did
  * not (7,950 at 8,190 written, p99 ≤ 5 s). Measured in bench/README.md.
  */
-export function sequencerBatch(dataSource: DataSource): number {
+function sequencerBatch(dataSource: DataSource): number {
   return dataSource.options.type === "mysql" ? 5000 : 2000;
 }
 

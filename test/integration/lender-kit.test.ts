@@ -21,6 +21,7 @@ import type { TestGateway } from "../support/gateway";
 import { type TestIdentity, uniqueIdentity } from "../support/identities";
 import { type LenderKeyPair, registerApprovedKey } from "../support/lender-keys";
 import { startWithPersonas } from "../support/personas";
+import { waitUntil } from "../support/webhook-receiver";
 
 const run = promisify(execFile);
 const AUDIENCE = "https://gateway.kit.test";
@@ -190,8 +191,7 @@ describe("the lender integration kit", () => {
       const applicationId = await submitApplication(gateway, applicant, identity);
       const leadId = await leadIdFor(gateway, lender, applicationId);
       await choose(gateway, applicant, applicationId, lender.id, [PiiCategory.PHONE]);
-      const deadline = Date.now() + 15_000;
-      while (events.length < 2 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 50));
+      await waitUntil(() => events.length >= 2, "two deliveries", 15_000);
 
       expect(events.map(({ event }) => event.type)).toEqual(["lead.created", "lead.chosen"]);
       expect(events.every(({ event }) => JSON.stringify(event.data).includes(leadId))).toBe(true);

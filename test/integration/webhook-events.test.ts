@@ -7,7 +7,7 @@ import { runRetention } from "../../src/retention/retention.service";
 import { Application } from "../../src/model/application.entity";
 import { Consent } from "../../src/model/consent.entity";
 import { Lead } from "../../src/model/lead.entity";
-import { WEBHOOK_DOCUMENTS as W, WebhookReceiver, verified } from "../support/webhook-receiver";
+import { WEBHOOK_DOCUMENTS as W, WebhookReceiver, verified, waitUntil } from "../support/webhook-receiver";
 
 type Seen = { type: string; applicationId: unknown; reason: unknown };
 
@@ -40,14 +40,6 @@ describe("webhook events: one per change, for every ending", () => {
     .filter(payload => payload.data.applicationId === applicationId && payload.type !== "lead.created")
     .map(payload => ({ type: payload.type, applicationId: payload.data.applicationId, reason: payload.data.reason ?? null }))
     .sort((a, b) => `${a.type}${a.reason}`.localeCompare(`${b.type}${b.reason}`));
-
-  async function waitUntil(done: () => boolean, what: string): Promise<void> {
-    const started = Date.now();
-    while (!done()) {
-      if (Date.now() - started > 10_000) throw new Error(`${what} did not arrive`);
-      await new Promise(resolve => setTimeout(resolve, 30));
-    }
-  }
 
   /** Waits until every lender's receiver has had `total` deliveries in all, then a little longer for strays. */
   async function settle(total: number): Promise<void> {

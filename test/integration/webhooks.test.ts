@@ -12,15 +12,7 @@ import { ALL_CATEGORIES, expectData, submitApplication } from "../support/flow";
 import { uniqueIdentity } from "../support/identities";
 import { type Personas, startWithPersonas } from "../support/personas";
 import { rawDump } from "../support/raw-rows";
-import { WEBHOOK_DOCUMENTS as W, WebhookReceiver, verified } from "../support/webhook-receiver";
-
-async function waitUntil(done: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error("condition not reached in time");
-    await new Promise(resolve => setTimeout(resolve, 30));
-  }
-}
+import { WEBHOOK_DOCUMENTS as W, WebhookReceiver, verified, waitUntil } from "../support/webhook-receiver";
 
 /**
  * Push delivery end to end: a lender registers a receiver (a real HTTP server here), each kind
@@ -124,7 +116,7 @@ describe("webhooks: registering, receiving each event, who may manage an endpoin
     // While a delivery of that event to that endpoint still waits, another redelivery is refused
     // (held here by moving its next attempt an hour away); once it is done, it is allowed again.
     const repository = gateway.dataSource.getRepository(WebhookDelivery);
-    await waitUntil(async () => (await repository.findOneByOrFail({ id: again.id })).status === "DELIVERED");
+    await waitUntil(async () => (await repository.findOneByOrFail({ id: again.id })).status === "DELIVERED", "the redelivery");
     await repository.update({ id: again.id }, { status: WebhookDeliveryStatus.PENDING, nextAttemptAt: new Date(Date.now() + 3_600_000) });
     const refused = await gateway.request(W.REDELIVER, { id: all[0].id }, alpha().apiKey);
     expect(refused.body.errors?.map(error => error.extensions?.reason)).toEqual(["REDELIVERY_PENDING"]);

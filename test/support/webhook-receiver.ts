@@ -98,3 +98,12 @@ export const WEBHOOK_DOCUMENTS = {
   REDELIVER: `mutation($id: ID!) { redeliverWebhook(deliveryId: $id) { id eventId status attempts } }`,
   ALL_EVENTS: ["LEAD_CREATED", "LEAD_CHOSEN", "CONSENT_ENDED", "LEAD_CLOSED", "PERMISSIONS_CHANGED"],
 } as const;
+
+/** Polls `done` every 30 ms until it holds; fails naming `what` after `timeoutMs`. */
+export async function waitUntil(done: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!(await done())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
+    await new Promise(resolve => setTimeout(resolve, 30));
+  }
+}
