@@ -39,14 +39,19 @@ export async function eraseApplicant(manager: EntityManager, applicant: Applican
     consentsTerminated += counts.consentsEnded;
     leadsClosed += counts.leadsClosed;
   };
+  const closedNow = new Set<string>();
   for (const id of open) {
     const closed = await closeApplication(manager, id, { kind: "ERASED" }, now);
     if (!closed) continue;
+    closedNow.add(id);
     applicationsWithdrawn += 1;
     add(closed);
   }
-  // One at a time, so that only an application where something was still open moves its leads' times.
-  for (const id of applicationIds) add(await endDependents(manager, [id], { kind: "ERASED" }, now, { applicationMoved: false }));
+  // The others (closed before, or by a racing ending) one at a time, so that only an application
+  // where something was still open moves its leads' times. Those closed just now ended theirs.
+  for (const id of applicationIds.filter(id => !closedNow.has(id))) {
+    add(await endDependents(manager, [id], { kind: "ERASED" }, now, { applicationMoved: false }));
+  }
   if (applicationIds.length > 0) {
     await manager.getRepository(Application).update(
       { applicantId: applicant.id, requestFingerprint: Not(ERASED_FINGERPRINT) },
