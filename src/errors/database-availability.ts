@@ -29,20 +29,26 @@ const UNAVAILABLE_CODES = new Set([
 interface ErrorShape {
   code?: unknown;
   fatal?: unknown;
+  errno?: unknown;
+  sqlState?: unknown;
   driverError?: unknown;
   originalError?: unknown;
   cause?: unknown;
 }
 
-/** Walks the wrappers (TypeORM's driverError, GraphQL's originalError, cause) for one that matches. */
-function anyInChain(error: unknown, matches: (shape: ErrorShape, current: object) => boolean): boolean {
+/** Walks the wrappers (TypeORM's driverError, GraphQL's originalError, cause) for the first that matches. */
+function firstInChain(error: unknown, matches: (shape: ErrorShape, current: object) => boolean): ErrorShape | null {
   let current: unknown = error;
   for (let depth = 0; depth < 6 && current !== null && typeof current === "object"; depth += 1) {
     const shape = current as ErrorShape;
-    if (matches(shape, current)) return true;
+    if (matches(shape, current)) return shape;
     current = shape.driverError ?? shape.originalError ?? shape.cause;
   }
-  return false;
+  return null;
+}
+
+function anyInChain(error: unknown, matches: (shape: ErrorShape, current: object) => boolean): boolean {
+  return firstInChain(error, matches) !== null;
 }
 
 export function isDatabaseUnavailable(error: unknown): boolean {
@@ -80,17 +86,11 @@ export function rethrowUnavailable(error: unknown): never {
  * MySQL's error number and SQL state. Never the message or the SQL: they echo parameters.
  */
 export function databaseErrorCodes(error: unknown): { driverCode?: string; errno?: number; sqlState?: string } {
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && current !== null && typeof current === "object"; depth += 1) {
-    const shape = current as ErrorShape & { errno?: unknown; sqlState?: unknown };
-    if (typeof shape.code === "string" && /^[A-Z][A-Z0-9_]*$/.test(shape.code)) {
-      return {
-        driverCode: shape.code,
-        ...(typeof shape.errno === "number" ? { errno: shape.errno } : {}),
-        ...(typeof shape.sqlState === "string" && /^[0-9A-Z]{5}$/.test(shape.sqlState) ? { sqlState: shape.sqlState } : {}),
-      };
-    }
-    current = shape.driverError ?? shape.originalError ?? shape.cause;
-  }
-  return {};
+  const coded = firstInChain(error, shape => typeof shape.code === "string" && /^[A-Z][A-Z0-9_]*$/.test(shape.code));
+  if (coded === null) return {};
+  return {
+    driverCode: coded.code as string,
+    ...(typeof coded.errno === "number" ? { errno: coded.errno } : {}),
+    ...(typeof coded.sqlState === "string" && /^[0-9A-Z]{5}$/.test(coded.sqlState) ? { sqlState: coded.sqlState } : {}),
+  };
 }
