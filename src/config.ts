@@ -10,6 +10,7 @@ import type { QueryLimits } from "./limits/query-limit-rules";
 import { isValidKeyName } from "./transparency/verifier-key";
 import type { TransparencySettings } from "./transparency-log/transparency-log";
 import type { WebhookSettings } from "./webhooks/delivery";
+import { type PageSignIn, type WebPageSettings, builtPagesDirectory } from "./web-pages/web-page-settings";
 
 /** Where development secrets are generated; ignored by git, never used in production. */
 const DEV_SECRETS_FILE = ".dev-secrets.json";
@@ -61,6 +62,8 @@ export interface GatewayConfig {
   readonly transparency: TransparencySettings;
   /** Webhook delivery: WEBHOOK_RETRY_SCHEDULE, WEBHOOK_TIMEOUT_SECONDS, WEBHOOK_ALLOW_PRIVATE_URLS. */
   readonly webhooks: WebhookSettings;
+  /** The console and the privacy centre: where their built pages are and how each signs in. */
+  readonly webPages: WebPageSettings;
 }
 
 export { ConfigError };
@@ -399,5 +402,15 @@ export function loadConfig(env: Environment = process.env): GatewayConfig {
     metricsToken: parseMetricsToken(env.METRICS_TOKEN, nodeEnv),
     transparency: transparency.settings,
     webhooks: parseWebhooks(env, nodeEnv),
+    webPages: parseWebPages(nodeEnv),
   });
+}
+
+/**
+ * Outside production a page signs in with a pasted development token; in production it signs
+ * in with the identity provider or not at all (HS256 tokens are refused there).
+ */
+function parseWebPages(nodeEnv: GatewayConfig["nodeEnv"]): WebPageSettings {
+  const signIn: PageSignIn = nodeEnv === "production" ? { kind: "unconfigured" } : { kind: "token" };
+  return Object.freeze({ directory: builtPagesDirectory(), signIn: Object.freeze({ console: signIn, privacy: signIn }) });
 }

@@ -38,6 +38,7 @@ import { answerTransparency } from "./transparency-log/transparency-http";
 import { scheduleSequencer } from "./transparency-log/sequencer-schedule";
 import { accessLeafHash } from "./transparency-log/leaf-encoding";
 import { scheduleWebhookDelivery } from "./webhooks/delivery-schedule";
+import { createWebPages } from "./web-pages/web-pages";
 
 export interface RunningGateway {
   url: string;
@@ -94,6 +95,7 @@ export async function startGateway(
   const production = config.nodeEnv === "production";
   // The contract as `npm run schema:emit` writes it (schema/schema.graphql), printed once.
   const publishedSchema = printContract(schema);
+  const webPages = createWebPages(config.webPages);
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     introspection: !production,
@@ -285,6 +287,7 @@ export async function startGateway(
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", "http://gateway.invalid");
     try {
+      if (await webPages(request, response, url)) return;
       if (url.pathname === "/graphql") return await handleGraphQL(request, response, url);
       if (url.pathname === "/oauth/token") return await handleTokenRequest(request, response);
       if (url.pathname === "/schema.graphql") return await handleSchema(request, response);

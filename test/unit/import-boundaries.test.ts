@@ -20,6 +20,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   "context.ts": [],
   "schema-sdl.ts": [],
   transparency: [],
+  "web-pages": [],
   metrics: ["errors"],
   common: ["errors"],
   database: ["model"],
@@ -32,7 +33,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   auth: ["model", "errors"],
   "identity-provider": ["errors", "model"],
   limits: ["errors", "common"],
-  "config.ts": ["errors", "identity-provider", "logging", "privacy", "transparency"],
+  "config.ts": ["errors", "identity-provider", "logging", "privacy", "transparency", "web-pages"],
   // Domains.
   audit: ["model", "errors", "common", "privacy"],
   lenders: ["model", "errors", "common", "database", "lifecycle", "auth", "audit", "regions", "webhooks"],
@@ -49,7 +50,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   "request-context.ts": ["model", "privacy", "leads", "consents"],
   "format-error.ts": ["errors", "metrics"],
   "schema.ts": ["privacy", "auth", "applications", "audit", "consents", "leads", "lenders", "quotas", "admin-changes", "transparency-log", "webhooks"],
-  "server.ts": ["errors", "common", "logging", "metrics", "privacy", "auth", "identity-provider", "limits", "quotas", "operations", "request-context.ts", "format-error.ts", "schema-sdl.ts", "transparency-log", "webhooks"],
+  "server.ts": ["errors", "common", "logging", "metrics", "privacy", "auth", "identity-provider", "limits", "quotas", "operations", "request-context.ts", "format-error.ts", "schema-sdl.ts", "transparency-log", "webhooks", "web-pages"],
   "main.ts": ["config.ts", "database", "logging", "operations", "retention", "schema.ts", "server.ts"],
   cli: ["config.ts", "database", "auth", "privacy", "retention", "schema.ts", "schema-sdl.ts", "transparency", "transparency-log", "common", "logging", "server.ts"],
 };
