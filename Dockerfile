@@ -9,6 +9,11 @@ RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
+# The workspaces: npm ci installs them, and its prepare step builds web/ (the console and the
+# privacy centre) from its sources and the published SDL.
+COPY examples/lender/package.json ./examples/lender/
+COPY schema ./schema
+COPY web ./web
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ormconfig.ts ./
 COPY src ./src
@@ -24,6 +29,7 @@ WORKDIR /app
 # (the SQLite fallback, unused with DATABASE_URL=mysql://...) is writable by it.
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/web/dist ./web/dist
 # package.json for the operator commands that run the compiled CLIs (ts-node is not here):
 # `npm run retention:dist`, `npm run rotate-keys:dist -- …`.
 COPY package.json ./
