@@ -59,7 +59,8 @@ const provider = new Provider(issuer, {
     resourceIndicators: {
       enabled: true,
       defaultResource: () => spec.audience,
-      useGrantedResource: () => true,
+      // Strict: the token request must name the resource again, or the token is not for the gateway.
+      useGrantedResource: () => false,
       // Any resource the request names becomes the token's audience: the gateway decides whether it is its own.
       getResourceServerInfo: (_ctx, resource, client) => ({
         scope: "gateway",

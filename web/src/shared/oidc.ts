@@ -31,7 +31,8 @@ export function oidcManager(app: "console" | "privacy", config: OidcSignInConfig
       post_logout_redirect_uri: `${base}${SIGNED_OUT_PATH}`,
       response_type: "code",
       scope: config.scope,
-      ...(config.resource ? { resource: config.resource } : {}),
+      // The resource in both requests: RFC 8707 leaves the token endpoint free to ignore the one granted.
+      ...(config.resource ? { resource: config.resource, extraTokenParams: { resource: config.resource } } : {}),
       userStore: new WebStorageStateStore({ store: new InMemoryWebStorage() }),
       stateStore: new WebStorageStateStore({ store: window.sessionStorage, prefix: `oidc.${app}.` }),
       automaticSilentRenew: false,
