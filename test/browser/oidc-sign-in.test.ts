@@ -18,7 +18,14 @@ interface Scenario {
 
 async function startScenario(options: { applicants?: boolean; consoleTtlSeconds?: number; consoleResource?: string } = {}): Promise<Scenario> {
   const adminProvider = await startOidcProvider();
-  const applicantProvider = options.applicants ? await startOidcProvider() : null;
+  const applicantProvider = options.applicants ? await startOidcProvider().catch(async error => {
+    await adminProvider.stop();
+    throw error;
+  }) : null;
+  const stopProviders = async () => {
+    await adminProvider.stop();
+    await applicantProvider?.stop();
+  };
   const gateway = await startTestGateway({
     ADMIN_TOKEN_ISSUER: adminProvider.issuer, ADMIN_TOKEN_AUDIENCE: ADMIN_AUDIENCE, ADMIN_JWKS_URL: adminProvider.jwksUrl,
     CONSOLE_OIDC_CLIENT_ID: "console",
@@ -27,6 +34,10 @@ async function startScenario(options: { applicants?: boolean; consoleTtlSeconds?
       APPLICANT_TOKEN_ISSUER: applicantProvider.issuer, APPLICANT_TOKEN_AUDIENCE: APPLICANT_AUDIENCE, APPLICANT_JWKS_URL: applicantProvider.jwksUrl,
       PRIVACY_OIDC_CLIENT_ID: "privacy",
     } : {}),
+  }).catch(async error => {
+    // A child process left running would keep Jest from ending.
+    await stopProviders();
+    throw error;
   });
   const origin = new URL(gateway.url).origin;
   await adminProvider.configure({ audience: ADMIN_AUDIENCE, clients: [pageClient(origin, "console", "console", options.consoleTtlSeconds)] });
@@ -35,8 +46,7 @@ async function startScenario(options: { applicants?: boolean; consoleTtlSeconds?
     gateway, origin, adminProvider, applicantProvider,
     async stop() {
       await gateway.stop();
-      await adminProvider.stop();
-      await applicantProvider?.stop();
+      await stopProviders();
     },
   };
 }
