@@ -10,7 +10,7 @@ import type { QueryLimits } from "./limits/query-limit-rules";
 import { isValidKeyName } from "./transparency/verifier-key";
 import type { TransparencySettings } from "./transparency-log/transparency-log";
 import type { WebhookSettings } from "./webhooks/delivery";
-import { type PageSignIn, type WebPageSettings, builtPagesDirectory } from "./web-pages/web-page-settings";
+import { type PageSignIn, WEB_APPS, type WebApp, type WebPageSettings, builtPagesDirectory } from "./web-pages/web-page-settings";
 
 /** Where development secrets are generated; ignored by git, never used in production. */
 const DEV_SECRETS_FILE = ".dev-secrets.json";
@@ -372,13 +372,14 @@ export function loadConfig(env: Environment = process.env): GatewayConfig {
   const gatewayIssuer = parseGatewayIssuer(env.GATEWAY_ISSUER, nodeEnv, env.PORT);
   const transparency = parseTransparency(env, nodeEnv, gatewayIssuer);
   usesGeneratedSecrets ||= transparency.generated;
+  const identityProviders = parseIdentityProviders(env, nodeEnv === "production");
   return Object.freeze({
     nodeEnv,
     port: parseInteger("PORT", env.PORT, 4000, 0, 65535),
     database: Object.freeze(parseDatabase(env.DATABASE_URL)),
     jwtSecret: new TextEncoder().encode(jwtSecret),
     acceptsDevelopmentTokens: nodeEnv !== "production",
-    identityProviders: parseIdentityProviders(env, nodeEnv === "production"),
+    identityProviders,
     identityProviderKeys: Object.freeze({
       cacheMaxAgeMs: parseInteger("JWKS_CACHE_MAX_AGE_SECONDS", env.JWKS_CACHE_MAX_AGE_SECONDS, 600, 1, 86400) * 1000,
       cooldownMs: parseInteger("JWKS_COOLDOWN_SECONDS", env.JWKS_COOLDOWN_SECONDS, 30, 0, 3600) * 1000,
@@ -402,15 +403,71 @@ export function loadConfig(env: Environment = process.env): GatewayConfig {
     metricsToken: parseMetricsToken(env.METRICS_TOKEN, nodeEnv),
     transparency: transparency.settings,
     webhooks: parseWebhooks(env, nodeEnv),
-    webPages: parseWebPages(nodeEnv),
+    webPages: parseWebPages(env, nodeEnv, identityProviders),
   });
 }
 
+/** Which identity provider each page signs in with, and the prefix of its variables. */
+const PAGE_SIGN_IN: Readonly<Record<WebApp, { role: IdentityProviderSettings["role"]; prefix: string }>> = {
+  console: { role: "admin", prefix: "CONSOLE_OIDC" },
+  privacy: { role: "applicant", prefix: "PRIVACY_OIDC" },
+};
+
+/** An absolute URI without a fragment, as RFC 8707 requires of a resource indicator. */
+function isResourceIndicator(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.hash === "" && !value.includes("#");
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Outside production a page signs in with a pasted development token; in production it signs
- * in with the identity provider or not at all (HS256 tokens are refused there).
+ * A page signs in with OpenID Connect when its client is named (`<APP>_OIDC_CLIENT_ID`): at the
+ * issuer the gateway already trusts for its users, so the token it gets is one the gateway
+ * accepts, asking for the gateway's audience as the resource (RFC 8707) unless told otherwise.
+ * Without a client, production says sign-in is not configured (HS256 tokens are refused there);
+ * development and test take a pasted development token.
  */
-function parseWebPages(nodeEnv: GatewayConfig["nodeEnv"]): WebPageSettings {
-  const signIn: PageSignIn = nodeEnv === "production" ? { kind: "unconfigured" } : { kind: "token" };
-  return Object.freeze({ directory: builtPagesDirectory(), signIn: Object.freeze({ console: signIn, privacy: signIn }) });
+function parsePageSignIn(app: WebApp, env: Environment, nodeEnv: GatewayConfig["nodeEnv"], providers: readonly IdentityProviderSettings[]): PageSignIn {
+  const { role, prefix } = PAGE_SIGN_IN[app];
+  const clientId = parseOptional(env[`${prefix}_CLIENT_ID`]);
+  const scope = parseOptional(env[`${prefix}_SCOPE`]);
+  const resource = parseOptional(env[`${prefix}_RESOURCE`]);
+  if (clientId === null) {
+    if (scope !== null || resource !== null) throw new ConfigError(`${prefix}_CLIENT_ID is required with ${prefix}_SCOPE or ${prefix}_RESOURCE`);
+    return nodeEnv === "production" ? { kind: "unconfigured" } : { kind: "token" };
+  }
+  if (!/^[\x21-\x7e]{1,255}$/.test(clientId)) throw new ConfigError(`${prefix}_CLIENT_ID must be 1 to 255 visible ASCII characters`);
+  const issuerName = `${role.toUpperCase()}_TOKEN_ISSUER`;
+  const provider = providers.find(candidate => candidate.role === role);
+  if (!provider) throw new ConfigError(`${prefix}_CLIENT_ID needs ${issuerName}: the page signs in at the issuer the gateway trusts for its users`);
+  let authority: URL;
+  try {
+    authority = new URL(provider.issuer);
+  } catch {
+    throw new ConfigError(`${issuerName} must be a URL to sign in with ${prefix}_CLIENT_ID (the page discovers the provider from it)`);
+  }
+  if (authority.protocol !== "https:" && (nodeEnv === "production" || authority.protocol !== "http:")) {
+    throw new ConfigError(`${issuerName} must be an ${nodeEnv === "production" ? "https" : "http(s)"} URL to sign in with ${prefix}_CLIENT_ID`);
+  }
+  const scopes = (scope ?? "openid").split(/\s+/);
+  if (!scopes.includes("openid") || !scopes.every(token => /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(token))) {
+    throw new ConfigError(`${prefix}_SCOPE must be space-separated scope names including openid`);
+  }
+  if (resource !== null && !isResourceIndicator(resource)) throw new ConfigError(`${prefix}_RESOURCE must be an absolute URI without a fragment`);
+  return {
+    kind: "oidc",
+    authority: provider.issuer,
+    clientId,
+    scope: scopes.join(" "),
+    // An audience that is itself a URI is asked for by name; otherwise the provider must put it in on its own.
+    resource: resource ?? (isResourceIndicator(provider.audience) ? provider.audience : null),
+  };
+}
+
+function parseWebPages(env: Environment, nodeEnv: GatewayConfig["nodeEnv"], providers: readonly IdentityProviderSettings[]): WebPageSettings {
+  const signIn = Object.fromEntries(WEB_APPS.map(app => [app, Object.freeze(parsePageSignIn(app, env, nodeEnv, providers))])) as Record<WebApp, PageSignIn>;
+  return Object.freeze({ directory: builtPagesDirectory(), signIn: Object.freeze(signIn) });
 }
