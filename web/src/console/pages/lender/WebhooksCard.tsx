@@ -1,0 +1,42 @@
+import { Badge, Card, Stack, Table, Text, Title } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import { BADGE } from "../../components/badge-colors";
+import { formatTime } from "../../components/format";
+import type { CardProps } from "./types";
+
+/** The health of the lender's webhook endpoints, read-only: the lender manages them itself. */
+export function WebhooksCard({ lender }: Pick<CardProps, "lender">) {
+  const { t, i18n } = useTranslation();
+  const endpoints = lender.webhookEndpoints ?? [];
+  return (
+    <Card withBorder component="section" aria-labelledby="webhooks-heading">
+      <Stack>
+        <Title order={3} id="webhooks-heading">{t("lender.webhooks")}</Title>
+        {endpoints.length === 0 ? <Text>{t("lender.noWebhooks")}</Text> : (
+          <Table>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t("lender.url")}</Table.Th>
+                <Table.Th>{t("lenders.status")}</Table.Th>
+                <Table.Th>{t("lender.lastSuccessAt")}</Table.Th>
+                <Table.Th>{t("lender.lastFailureAt")}</Table.Th>
+                <Table.Th>{t("lender.disabledReason")}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {endpoints.map(endpoint => (
+                <Table.Tr key={endpoint.id}>
+                  <Table.Td>{endpoint.url}</Table.Td>
+                  <Table.Td><Badge color={endpoint.status === "ACTIVE" ? BADGE.good : BADGE.neutral}>{t(`lender.webhookStatus.${endpoint.status}`)}</Badge></Table.Td>
+                  <Table.Td>{formatTime(endpoint.lastSuccessAt, i18n.language) || t("lender.never")}</Table.Td>
+                  <Table.Td>{formatTime(endpoint.lastFailureAt, i18n.language) || t("lender.never")}</Table.Td>
+                  <Table.Td>{endpoint.disabledReason ? t(`lender.disabled.${endpoint.disabledReason}`) : ""}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </Stack>
+    </Card>
+  );
+}
