@@ -4,7 +4,7 @@ import { ISSUE_KEY } from "../support/documents";
 import { choose, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";
 import { uniqueIdentity } from "../support/identities";
 import { checkPage } from "./support/browser";
-import { consoleSuite } from "./support/console-suite";
+import { consoleSuite, openFromNavigation } from "./support/console-suite";
 
 const PHONE_OF_LEAD = "query($id: ID!) { lead(id: $id) { application { applicant { phone } } } }";
 
@@ -14,7 +14,7 @@ describe("console: lenders and dual control", () => {
   const admin = (subject: string) => suite.admin(subject);
 
   async function openLender(page: Page, name: string) {
-    await page.getByRole("link", { name: "合作机构" }).first().click();
+    await openFromNavigation(page, "合作机构");
     await page.getByRole("link", { name, exact: true }).click();
     await page.getByRole("heading", { name: `机构：${name}`, level: 2 }).waitFor();
   }

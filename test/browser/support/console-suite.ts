@@ -1,4 +1,4 @@
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { type TestGateway, startTestGateway } from "../../support/gateway";
 import { type Actor, launchBrowser, newActor, signInWithToken } from "./browser";
 
@@ -35,4 +35,13 @@ export function consoleSuite(environment: Record<string, string> = {}): ConsoleS
     await suite.gateway?.stop();
   });
   return suite;
+}
+
+/**
+ * Opens a console page from the navigation, then moves the pointer off it: the hovered active
+ * link's colours (the shared theme's) would otherwise be what the contrast check measures.
+ */
+export async function openFromNavigation(page: Page, label: string): Promise<void> {
+  await page.getByRole("navigation").getByRole("link", { name: label }).click();
+  await page.mouse.move(1200, 880);
 }
