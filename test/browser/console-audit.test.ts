@@ -8,10 +8,12 @@ import { consoleSuite, openFromNavigation } from "./support/console-suite";
 const READ_IDENTITY = "query($id: ID!) { lead(id: $id) { application { applicant { phone fullName } } } }";
 const ROWS = "[data-testid=audit-rows] tbody tr";
 
-/** Waits until the audit table shows `count` rows (the filter went to the gateway and back). */
+/** Waits until the audit table shows exactly `count` rows (the filter went to the gateway and back). */
 async function auditRows(page: Page, count: number) {
-  // A string, evaluated in the page: the test's own compilation has no DOM types.
-  await page.waitForFunction(`document.querySelectorAll(${JSON.stringify(ROWS)}).length === ${count}`);
+  const rows = page.locator(ROWS);
+  await rows.nth(count).waitFor({ state: "detached" });
+  await rows.nth(count - 1).waitFor();
+  expect(await rows.count()).toBe(count);
 }
 
 async function chooseOption(page: Page, field: string, option: string) {

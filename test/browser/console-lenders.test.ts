@@ -3,6 +3,7 @@ import { PiiCategory } from "../../src/model/pii-category";
 import { ISSUE_KEY } from "../support/documents";
 import { choose, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";
 import { uniqueIdentity } from "../support/identities";
+import { lenderKeyPair } from "../support/lender-keys";
 import { checkPage } from "./support/browser";
 import { consoleSuite, openFromNavigation } from "./support/console-suite";
 
@@ -10,7 +11,8 @@ const PHONE_OF_LEAD = "query($id: ID!) { lead(id: $id) { application { applicant
 
 /** Two admins at two browsers: onboarding, dual control on the lender's page, and the lender's read it allows. */
 describe("console: lenders and dual control", () => {
-  const suite = consoleSuite();
+  // The webhook endpoint of the third test listens on loopback (refused in production).
+  const suite = consoleSuite({ WEBHOOK_ALLOW_PRIVATE_URLS: "true" });
   const admin = (subject: string) => suite.admin(subject);
 
   async function openLender(page: Page, name: string) {
@@ -88,6 +90,17 @@ describe("console: lenders and dual control", () => {
     const { page, problems } = await admin("ops-a");
     await page.getByRole("link", { name: "Xray", exact: true }).waitFor();
 
+    // A bad input is refused in words and writes nothing; a good edit is saved.
+    await page.getByRole("button", { name: "编辑 Xray" }).click();
+    const edit = page.getByRole("dialog", { name: "编辑机构：Xray" });
+    await edit.getByLabel(/^最低金额/).fill("900000");
+    await edit.getByRole("button", { name: "保存" }).click();
+    await edit.getByRole("alert").filter({ hasText: "输入有误" }).waitFor();
+    await edit.getByLabel(/^最低金额/).fill("1000");
+    await edit.getByLabel(/^法定名称/).fill("Xray Lending Co., Ltd.");
+    await edit.getByRole("button", { name: "保存" }).click();
+    await page.getByRole("cell", { name: "Xray Lending Co., Ltd." }).waitFor();
+
     await page.getByRole("button", { name: "暂停 Xray" }).click();
     await page.getByRole("status").filter({ hasText: "Xray 已暂停" }).waitFor();
     await page.getByRole("button", { name: "恢复 Xray" }).click();
@@ -112,6 +125,37 @@ describe("console: lenders and dual control", () => {
     await page.getByText("English").click();
     await page.getByRole("heading", { name: "Lenders", level: 2 }).waitFor();
     await page.getByRole("button", { name: "Reactivate Xray" }).waitFor();
+    expect(problems).toEqual([]);
+  });
+
+  it("a lender's page registers a pasted public key, lowers the budget and shows webhook endpoint health", async () => {
+    const adminToken = await suite.gateway.token("admin", "ops-a");
+    const zulu = await onboardLender(suite.gateway, adminToken, "Zulu", []);
+    expectData(await suite.gateway.request(
+      "mutation($url: String!) { registerWebhookEndpoint(url: $url, events: [LEAD_CREATED]) { endpoint { id } } }",
+      { url: "http://127.0.0.1:9/hooks" }, zulu.apiKey,
+    ));
+    const { page, problems } = await admin("ops-a");
+    await openLender(page, "Zulu");
+    await page.getByRole("cell", { name: "http://127.0.0.1:9/hooks" }).waitFor();
+
+    const pair = await lenderKeyPair("EdDSA");
+    await page.getByLabel(/^公钥 JWK/).fill(JSON.stringify(pair.publicJwk));
+    await page.getByLabel("标签").fill("zulu-2026");
+    await page.getByRole("button", { name: "登记公钥" }).click();
+    await page.getByRole("status").filter({ hasText: "需另一位管理员批准后才能使用" }).waitFor();
+    await page.getByText(pair.kid, { exact: true }).waitFor();
+    await page.getByText("待批准", { exact: true }).first().waitFor();
+
+    await page.getByLabel(/^新的每日额度/).fill("10");
+    await page.getByRole("button", { name: "设置额度" }).click();
+    await page.getByText("每日额度：10，今日已用：0").waitFor();
+    await checkPage(page, "console-lender-keys-budget-webhooks");
+
+    // A pasted text that is no JWK: refused in words.
+    await page.getByLabel(/^公钥 JWK/).fill("{ not json");
+    await page.getByRole("button", { name: "登记公钥" }).click();
+    await page.getByRole("alert").filter({ hasText: "输入有误" }).waitFor();
     expect(problems).toEqual([]);
   });
 });
