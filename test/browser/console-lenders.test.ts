@@ -71,7 +71,7 @@ describe("console: lenders and dual control", () => {
     await approve.click();
     await second.page.getByRole("status").filter({ hasText: "变更已批准并生效" }).waitFor();
     await second.page.getByText("没有待批准的变更。").waitFor();
-    await second.page.getByText(/允许的信息类别: 姓名、手机号/).waitFor();
+    await second.page.getByText("当前允许：姓名、手机号").waitFor();
 
     // The applicant chooses Whiskey for the phone: now the lender's read is allowed.
     await choose(suite.gateway, applicant, applicationId, lenderId, [PiiCategory.PHONE]);

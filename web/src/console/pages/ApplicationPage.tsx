@@ -56,7 +56,7 @@ function ApplicationDetails({ id, language }: { id: string; language: string }) 
   const { applicant } = application;
   const facts: Array<[string, string]> = [
     [t("application.amount"), String(application.amount)], [t("application.termMonths"), String(application.termMonths)],
-    [t("application.purpose"), application.purpose], [t("application.status"), application.status],
+    [t("application.purpose"), t(`purpose.${application.purpose}`)], [t("application.status"), t(`applicationStatus.${application.status}`)],
     [t("application.createdAt"), formatTime(application.createdAt, language)],
   ];
   return (
@@ -88,7 +88,7 @@ function ApplicationDetails({ id, language }: { id: string; language: string }) 
               <Table.Tr key={consent.id}>
                 <Table.Td>{consent.lender.name}</Table.Td>
                 <Table.Td>{consent.categories.map(category => t(`category.${category}`)).join("、")}</Table.Td>
-                <Table.Td>{consent.status}</Table.Td>
+                <Table.Td>{t(`consentStatus.${consent.status}`)}</Table.Td>
                 <Table.Td>{formatTime(consent.grantedAt, language)}</Table.Td>
               </Table.Tr>
             ))}
@@ -99,7 +99,7 @@ function ApplicationDetails({ id, language }: { id: string; language: string }) 
         <Title order={3} id="leads-heading">{t("application.leads")}</Title>
         <Table>
           <Table.Tbody>
-            {application.leads.map(lead => <Table.Tr key={lead.id}><Table.Td>{lead.lender.name}</Table.Td><Table.Td>{lead.status}</Table.Td></Table.Tr>)}
+            {application.leads.map(lead => <Table.Tr key={lead.id}><Table.Td>{lead.lender.name}</Table.Td><Table.Td>{t(`leadStatus.${lead.status}`)}</Table.Td></Table.Tr>)}
           </Table.Tbody>
         </Table>
       </Card>

@@ -6,8 +6,9 @@ import { useQuery } from "urql";
 import { type AccessOutcome, type AccessReason, type AuditFilter, AuditLogDocument, type ReaderKind } from "../../generated/graphql";
 import { CursorPager, useCursorPages } from "../components/CursorPager";
 import { GatewayErrorAlert } from "../components/GatewayErrorAlert";
-import { EnumSelect, LenderSelect } from "../components/LenderSelect";
+import { EnumSelect, LenderSelect } from "../components/FilterSelects";
 import { formatTime, isoFromLocalInput } from "../components/format";
+import { TableHead } from "../components/TableHead";
 
 const PAGE_SIZE = 25;
 const READER_KINDS: ReaderKind[] = ["LENDER", "APPLICANT", "ADMIN"];
@@ -77,18 +78,7 @@ export function AuditPage() {
       {data && rows.length === 0 && <Text>{t("audit.empty")}</Text>}
       {rows.length > 0 && (
         <Table striped data-testid="audit-rows">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t("audit.at")}</Table.Th>
-              <Table.Th>{t("audit.readerKind")}</Table.Th>
-              <Table.Th>{t("audit.lender")}</Table.Th>
-              <Table.Th>{t("audit.application")}</Table.Th>
-              <Table.Th>{t("audit.field")}</Table.Th>
-              <Table.Th>{t("audit.outcome")}</Table.Th>
-              <Table.Th>{t("audit.reason")}</Table.Th>
-              <Table.Th>{t("audit.logIndex")}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <TableHead labels={[t("audit.at"), t("audit.readerKind"), t("audit.lender"), t("audit.application"), t("audit.field"), t("audit.outcome"), t("audit.reason"), t("audit.logIndex")]} />
           <Table.Tbody>
             {rows.map(read => (
               <Table.Tr key={read.id}>

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Group, Loader, Select, Stack, Table, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Group, Loader, Stack, Table, Text, Title } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
@@ -10,7 +10,9 @@ import { BADGE } from "../components/badge-colors";
 import { ConsoleModal } from "../components/ConsoleModal";
 import { CursorPager, useCursorPages } from "../components/CursorPager";
 import { GatewayErrorAlert } from "../components/GatewayErrorAlert";
+import { EnumSelect } from "../components/FilterSelects";
 import { LenderForm, type LenderFormValues, NEW_LENDER } from "./LenderForm";
+import { TableHead } from "../components/TableHead";
 
 type Row = LendersQuery["lenders"]["edges"][number]["node"];
 type Dialog = { kind: "create" } | { kind: "edit"; lender: Row } | { kind: "offboard"; lender: Row } | null;
@@ -63,13 +65,8 @@ export function LendersPage() {
     <Stack>
       <Title order={2}>{t("lenders.heading")}</Title>
       <Group align="end">
-        <Select
-          label={t("lenders.statusFilter")}
-          data={[{ value: "", label: t("any") }, ...STATUSES.map(value => ({ value, label: t(`status.${value}`) }))]}
-          value={status ?? ""}
-          onChange={value => { setStatus(value ? (value as LenderStatus) : null); pages.reset(); }}
-          allowDeselect={false}
-        />
+        <EnumSelect label={t("lenders.statusFilter")} values={STATUSES} words="status" value={status ?? ""}
+          onChange={value => { setStatus(value || null); pages.reset(); }} />
         <Button onClick={() => { setFailure(undefined); setDialog({ kind: "create" }); }}>{t("lenders.create")}</Button>
       </Group>
       {notice && <Alert color="blue" role="status">{notice}</Alert>}
@@ -79,15 +76,7 @@ export function LendersPage() {
       {data && rows.length === 0 && <Text>{t("lenders.empty")}</Text>}
       {rows.length > 0 && (
         <Table striped>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t("lenders.name")}</Table.Th>
-              <Table.Th>{t("lenders.legalName")}</Table.Th>
-              <Table.Th>{t("lenders.status")}</Table.Th>
-              <Table.Th>{t("lenders.permitted")}</Table.Th>
-              <Table.Th>{t("actions")}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <TableHead labels={[t("lenders.name"), t("lenders.legalName"), t("lenders.status"), t("lenders.permitted"), t("actions")]} />
           <Table.Tbody>
             {rows.map(lender => (
               <Table.Tr key={lender.id}>

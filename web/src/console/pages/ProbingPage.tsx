@@ -5,9 +5,10 @@ import { useQuery } from "urql";
 import { AdminActionLogDocument, LenderAnomaliesDocument } from "../../generated/graphql";
 import { CursorPager, useCursorPages } from "../components/CursorPager";
 import { GatewayErrorAlert } from "../components/GatewayErrorAlert";
-import { LenderSelect } from "../components/LenderSelect";
+import { LenderSelect } from "../components/FilterSelects";
 import { PeriodForm, recentPeriod } from "../components/PeriodForm";
 import { formatTime } from "../components/format";
+import { TableHead } from "../components/TableHead";
 
 const PAGE_SIZE = 25;
 
@@ -40,15 +41,7 @@ function Anomalies() {
         {data && data.lenderAnomalies.length === 0 && <Text>{t("probing.noAnomalies")}</Text>}
         {data && data.lenderAnomalies.length > 0 && (
           <Table>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t("audit.lender")}</Table.Th>
-                <Table.Th>{t("probing.deniedReads")}</Table.Th>
-                <Table.Th>{t("probing.applications")}</Table.Th>
-                <Table.Th>{t("probing.firstAt")}</Table.Th>
-                <Table.Th>{t("probing.lastAt")}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead labels={[t("audit.lender"), t("probing.deniedReads"), t("probing.applications"), t("probing.firstAt"), t("probing.lastAt")]} />
             <Table.Tbody>
               {data.lenderAnomalies.map(row => (
                 <Table.Tr key={row.lender.id}>
@@ -96,16 +89,7 @@ function AdminActions() {
         {data && rows.length === 0 && <Text>{t("probing.noActions")}</Text>}
         {rows.length > 0 && (
           <Table striped data-testid="admin-actions">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t("audit.at")}</Table.Th>
-                <Table.Th>{t("probing.actor")}</Table.Th>
-                <Table.Th>{t("probing.action")}</Table.Th>
-                <Table.Th>{t("probing.summary")}</Table.Th>
-                <Table.Th>{t("audit.application")}</Table.Th>
-                <Table.Th>{t("audit.logIndex")}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead labels={[t("audit.at"), t("probing.actor"), t("probing.action"), t("probing.summary"), t("audit.application"), t("audit.logIndex")]} />
             <Table.Tbody>
               {rows.map(action => (
                 <Table.Tr key={action.id}>

@@ -6,6 +6,7 @@ import { useQuery } from "urql";
 import { ReferralReportDocument } from "../../generated/graphql";
 import { GatewayErrorAlert } from "../components/GatewayErrorAlert";
 import { PeriodForm, recentPeriod } from "../components/PeriodForm";
+import { TableHead } from "../components/TableHead";
 
 const FUNNEL = [
   { name: "leads", color: "blue.8" }, { name: "offers", color: "cyan.9" }, { name: "chosen", color: "grape.8" }, { name: "funded", color: "green.9" },
@@ -43,14 +44,7 @@ export function ReportPage() {
           <Card withBorder component="section" aria-labelledby="report-table-heading">
             <Title order={3} id="report-table-heading">{t("report.table")}</Title>
             <Table>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t("audit.lender")}</Table.Th>
-                  {FUNNEL.map(series => <Table.Th key={series.name}>{t(`report.${series.name}`)}</Table.Th>)}
-                  <Table.Th>{t("report.granted")}</Table.Th>
-                  <Table.Th>{t("report.denied")}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
+              <TableHead labels={[t("audit.lender"), ...FUNNEL.map(series => t(`report.${series.name}`)), t("report.granted"), t("report.denied")]} />
               <Table.Tbody>
                 {data.referralReport.map(row => (
                   <Table.Tr key={row.lender.id}>

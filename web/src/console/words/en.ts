@@ -13,6 +13,10 @@ export const en: typeof zh = {
     CATEGORY_NOT_CONSENTED: "Category not consented", PARTNER_NOT_PERMITTED: "Category not permitted to lender", LENDER_SUSPENDED: "Lender suspended",
     NOT_OWNER: "Not the owner", DAILY_READ_BUDGET: "Daily read budget used up",
   },
+  purpose: { CONSUMPTION: "Consumption", EDUCATION: "Education", MEDICAL: "Medical", BUSINESS: "Business", HOME_IMPROVEMENT: "Home improvement", CAR: "Car", OTHER: "Other" },
+  applicationStatus: { SUBMITTED: "Submitted", WITHDRAWN: "Withdrawn", CLOSED: "Closed" },
+  leadStatus: { NEW: "New", OFFERED: "Offered", CHOSEN: "Chosen", APPROVED: "Approved", DECLINED: "Declined", FUNDED: "Funded", CLOSED: "Closed" },
+  consentStatus: { ACTIVE: "Active", WITHDRAWN: "Withdrawn", EXPIRED: "Expired", TERMINATED: "Terminated" },
   changeKind: { PERMIT_CATEGORIES: "Permit categories", RAISE_READ_BUDGET: "Raise read budget", REACTIVATE_LENDER: "Reactivate lender", REGISTER_LENDER_KEY: "Register public key" },
   errors: {
     FORBIDDEN: "You may not do this.", BAD_USER_INPUT: "Some input is not valid; check it and try again.", NOT_FOUND: "Not found.",
@@ -39,7 +43,7 @@ export const en: typeof zh = {
   },
   lender: {
     heading: "Lender: {{name}}", back: "Back to the lenders", details: "Details",
-    permissions: "Permitted categories", requestPermissions: "Request category change", permissionsHelp: "Narrowing applies at once; widening waits for another admin.",
+    permissions: "Permitted categories", permittedNow: "Permitted now: {{categories}}", requestPermissions: "Request category change", permissionsHelp: "Narrowing applies at once; widening waits for another admin.",
     permissionsApplied: "Categories updated.", permissionsRequested: "Widening requested; waiting for another admin.",
     pending: "Pending changes", noPending: "No pending changes.", kind: "Kind", summary: "What", requestedBy: "Requested by",
     requestedAt: "Requested at", expiresAt: "Expires at", approve: "Approve", reject: "Reject",

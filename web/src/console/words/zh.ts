@@ -11,6 +11,10 @@ export const zh = {
     CATEGORY_NOT_CONSENTED: "未授权此类信息", PARTNER_NOT_PERMITTED: "机构未获准此类信息", LENDER_SUSPENDED: "机构已暂停",
     NOT_OWNER: "非本人", DAILY_READ_BUDGET: "超出每日读取额度",
   },
+  purpose: { CONSUMPTION: "消费", EDUCATION: "教育", MEDICAL: "医疗", BUSINESS: "经营", HOME_IMPROVEMENT: "装修", CAR: "购车", OTHER: "其他" },
+  applicationStatus: { SUBMITTED: "已提交", WITHDRAWN: "已撤回", CLOSED: "已关闭" },
+  leadStatus: { NEW: "新线索", OFFERED: "已报价", CHOSEN: "被选择", APPROVED: "已批准", DECLINED: "已拒绝", FUNDED: "已放款", CLOSED: "已关闭" },
+  consentStatus: { ACTIVE: "有效", WITHDRAWN: "已撤回", EXPIRED: "已过期", TERMINATED: "已终止" },
   changeKind: { PERMIT_CATEGORIES: "放宽信息类别", RAISE_READ_BUDGET: "提高每日额度", REACTIVATE_LENDER: "恢复机构", REGISTER_LENDER_KEY: "登记公钥" },
   errors: {
     FORBIDDEN: "没有权限执行此操作。", BAD_USER_INPUT: "输入有误，请检查后重试。", NOT_FOUND: "未找到。",
@@ -37,7 +41,7 @@ export const zh = {
   },
   lender: {
     heading: "机构：{{name}}", back: "返回机构列表", details: "基本信息",
-    permissions: "允许的信息类别", requestPermissions: "提交类别变更", permissionsHelp: "收窄立即生效；放宽需另一位管理员批准。",
+    permissions: "允许的信息类别", permittedNow: "当前允许：{{categories}}", requestPermissions: "提交类别变更", permissionsHelp: "收窄立即生效；放宽需另一位管理员批准。",
     permissionsApplied: "类别已更新。", permissionsRequested: "放宽已提交，等待另一位管理员批准。",
     pending: "待批准的变更", noPending: "没有待批准的变更。", kind: "类型", summary: "内容", requestedBy: "提出人",
     requestedAt: "提出时间", expiresAt: "过期时间", approve: "批准", reject: "驳回",

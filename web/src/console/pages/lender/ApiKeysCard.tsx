@@ -6,6 +6,7 @@ import { IssueApiKeyDocument, RevokeApiKeyDocument } from "../../../generated/gr
 import { GatewayErrorAlert } from "../../components/GatewayErrorAlert";
 import { formatTime } from "../../components/format";
 import type { CardProps } from "./types";
+import { TableHead } from "../../components/TableHead";
 
 /**
  * Development only: platform-issued keys (production refuses to issue them). The new secret is
@@ -37,15 +38,7 @@ export function ApiKeysCard({ lender, refresh }: CardProps) {
         <Title order={3} id="api-keys-heading">{t("lender.apiKeys")}</Title>
         {keys.length === 0 ? <Text>{t("lender.noApiKeys")}</Text> : (
           <Table>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t("lender.prefix")}</Table.Th>
-                <Table.Th>{t("lender.label")}</Table.Th>
-                <Table.Th>{t("lender.lastUsedAt")}</Table.Th>
-                <Table.Th>{t("lender.revokedAt")}</Table.Th>
-                <Table.Th>{t("actions")}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead labels={[t("lender.prefix"), t("lender.label"), t("lender.lastUsedAt"), t("lender.revokedAt"), t("actions")]} />
             <Table.Tbody>
               {keys.map(key => (
                 <Table.Tr key={key.id}>

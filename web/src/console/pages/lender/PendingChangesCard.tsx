@@ -7,6 +7,7 @@ import { useSession } from "../../../shared/session";
 import { GatewayErrorAlert } from "../../components/GatewayErrorAlert";
 import { formatTime } from "../../components/format";
 import type { CardProps } from "./types";
+import { TableHead } from "../../components/TableHead";
 
 /**
  * Dual control made visible: another admin's change can be approved here; one's own shows that it
@@ -37,15 +38,7 @@ export function PendingChangesCard({ lender, refresh }: CardProps) {
         <GatewayErrorAlert error={failure} />
         {lender.pendingChanges.length === 0 ? <Text>{t("lender.noPending")}</Text> : (
           <Table>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t("lender.kind")}</Table.Th>
-                <Table.Th>{t("lender.summary")}</Table.Th>
-                <Table.Th>{t("lender.requestedBy")}</Table.Th>
-                <Table.Th>{t("lender.expiresAt")}</Table.Th>
-                <Table.Th>{t("actions")}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead labels={[t("lender.kind"), t("lender.summary"), t("lender.requestedBy"), t("lender.expiresAt"), t("actions")]} />
             <Table.Tbody>
               {lender.pendingChanges.map(change => {
                 const own = change.requestedBy === session.subject;

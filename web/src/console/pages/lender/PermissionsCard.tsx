@@ -32,7 +32,7 @@ export function PermissionsCard({ lender, refresh }: CardProps) {
       <form onSubmit={submit}>
         <Stack>
           <Title order={3} id="permissions-heading">{t("lender.permissions")}</Title>
-          <Text size="sm">{t("lenders.permitted")}: {lender.permittedCategories.map(category => t(`category.${category}`)).join("、") || t("shared:none")}</Text>
+          <Text size="sm">{t("lender.permittedNow", { categories: lender.permittedCategories.map(category => t(`category.${category}`)).join("、") || t("shared:none") })}</Text>
           <Checkbox.Group label={t("lender.requestPermissions")} description={t("lender.permissionsHelp")} value={chosen} onChange={setChosen}>
             <Group mt="xs">
               {CATEGORIES.map(category => <Checkbox key={category} value={category} label={t(`category.${category}`)} />)}

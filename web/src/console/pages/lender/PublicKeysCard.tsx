@@ -7,6 +7,7 @@ import { GatewayErrorAlert } from "../../components/GatewayErrorAlert";
 import { BADGE } from "../../components/badge-colors";
 import { formatTime } from "../../components/format";
 import type { CardProps } from "./types";
+import { TableHead } from "../../components/TableHead";
 
 /** The lender's own public keys: register one its team pasted (a second admin approves it), revoke one. */
 export function PublicKeysCard({ lender, refresh }: CardProps) {
@@ -40,15 +41,7 @@ export function PublicKeysCard({ lender, refresh }: CardProps) {
         <Title order={3} id="public-keys-heading">{t("lender.publicKeys")}</Title>
         {lender.publicKeys.length === 0 ? <Text>{t("lender.noPublicKeys")}</Text> : (
           <Table>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t("lender.kid")}</Table.Th>
-                <Table.Th>{t("lender.label")}</Table.Th>
-                <Table.Th>{t("lender.keyState")}</Table.Th>
-                <Table.Th>{t("lender.lastUsedAt")}</Table.Th>
-                <Table.Th>{t("actions")}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead labels={[t("lender.kid"), t("lender.label"), t("lender.keyState"), t("lender.lastUsedAt"), t("actions")]} />
             <Table.Tbody>
               {lender.publicKeys.map(key => (
                 <Table.Tr key={key.id}>

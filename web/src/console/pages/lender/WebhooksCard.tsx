@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { BADGE } from "../../components/badge-colors";
 import { formatTime } from "../../components/format";
 import type { CardProps } from "./types";
+import { TableHead } from "../../components/TableHead";
 
 /** The health of the lender's webhook endpoints, read-only: the lender manages them itself. */
 export function WebhooksCard({ lender }: Pick<CardProps, "lender">) {
@@ -14,15 +15,7 @@ export function WebhooksCard({ lender }: Pick<CardProps, "lender">) {
         <Title order={3} id="webhooks-heading">{t("lender.webhooks")}</Title>
         {endpoints.length === 0 ? <Text>{t("lender.noWebhooks")}</Text> : (
           <Table>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t("lender.url")}</Table.Th>
-                <Table.Th>{t("lenders.status")}</Table.Th>
-                <Table.Th>{t("lender.lastSuccessAt")}</Table.Th>
-                <Table.Th>{t("lender.lastFailureAt")}</Table.Th>
-                <Table.Th>{t("lender.disabledReason")}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead labels={[t("lender.url"), t("lenders.status"), t("lender.lastSuccessAt"), t("lender.lastFailureAt"), t("lender.disabledReason")]} />
             <Table.Tbody>
               {endpoints.map(endpoint => (
                 <Table.Tr key={endpoint.id}>
