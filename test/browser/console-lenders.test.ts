@@ -152,6 +152,14 @@ describe("console: lenders and dual control", () => {
     await page.getByText("每日额度：10，今日已用：0").waitFor();
     await checkPage(page, "console-lender-keys-budget-webhooks");
 
+    // The requester may withdraw its own change; an API key is revoked at once.
+    await page.getByRole("button", { name: "驳回" }).click();
+    await page.getByRole("status").filter({ hasText: "变更已驳回" }).waitFor();
+    await page.getByText("没有待批准的变更。").waitFor();
+    await page.getByRole("button", { name: /^作废 lk_/ }).click();
+    await page.getByRole("button", { name: /^作废 lk_/ }).waitFor({ state: "detached" });
+    expect((await suite.gateway.request("query { viewer { id } }", {}, zulu.apiKey)).body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+
     // A pasted text that is no JWK: refused in words.
     await page.getByLabel(/^公钥 JWK/).fill("{ not json");
     await page.getByRole("button", { name: "登记公钥" }).click();
