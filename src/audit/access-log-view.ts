@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { And, DataSource, FindOperator, FindOptionsWhere, MoreThan } from "typeorm";
+import { And, DataSource, FindOperator, FindOptionsWhere, Like, MoreThan } from "typeorm";
 import { type AccessPosition, type Connection, type ListOf, byAccessPosition, pageRequest, recordsFromAccessPosition, toConnection } from "../common/relay-pagination";
 import { AccessRecord, decodeFieldReads } from "../model/access-record.entity";
 import { AccessOutcome, PiiAccess } from "../model/pii-access.type";
@@ -50,6 +50,8 @@ export interface AccessLogQuery {
   where: FindOptionsWhere<AccessRecord> | Array<FindOptionsWhere<AccessRecord>>;
   /** Only reads with this outcome; records without any are left out in SQL by their counts. */
   outcome?: AccessOutcome | null;
+  /** Only denied reads with this reason (a value of the AccessReason enum, never free text). */
+  reason?: string | null;
 }
 
 /**
@@ -65,7 +67,8 @@ export async function accessLogPage(
   after: string | null | undefined,
 ): Promise<Connection<PiiAccess>> {
   const page = pageRequest(list, first, after);
-  const filters = (Array.isArray(query.where) ? query.where : [query.where]).map(filter => withOutcome(filter, query.outcome));
+  const filters = (Array.isArray(query.where) ? query.where : [query.where])
+    .map(filter => withReason(withOutcome(filter, query.outcome), query.reason));
   // No filter at all means no rows (an applicant without applications), never every row.
   if (filters.length === 0) return toConnection([], page);
   const records = await dataSource.getRepository(AccessRecord).find({
@@ -81,6 +84,7 @@ export async function accessLogPage(
   for (const record of records) {
     for (const read of readsOf(record)) {
       if (query.outcome && read.outcome !== query.outcome) continue;
+      if (query.reason && read.reason !== query.reason) continue;
       if (page.after && read.recordId === page.after.recordId && read.position <= page.after.position) continue;
       reads.push(read);
     }
@@ -92,6 +96,16 @@ export async function accessLogPage(
 function withOutcome(filter: FindOptionsWhere<AccessRecord>, outcome: AccessOutcome | null | undefined): FindOptionsWhere<AccessRecord> {
   if (!outcome) return filter;
   return { ...filter, ...(outcome === AccessOutcome.GRANTED ? { grantedReads: MoreThan(0) } : { deniedReads: MoreThan(0) }) };
+}
+
+/**
+ * The reads are stored as JSON text in the record (encodeFieldReads writes it without spaces), so
+ * a record holding a read with this reason contains `"reason":"<reason>"`; the reads are then
+ * matched exactly in memory. The reason is an enum value, bound as a parameter.
+ */
+function withReason(filter: FindOptionsWhere<AccessRecord>, reason: string | null | undefined): FindOptionsWhere<AccessRecord> {
+  if (!reason) return filter;
+  return { ...filter, deniedReads: MoreThan(0), reads: Like(`%"reason":"${reason}"%`) };
 }
 
 function combine(window: unknown, past: FindOperator<Date>): FindOperator<Date> {

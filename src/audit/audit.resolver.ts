@@ -11,6 +11,7 @@ import { AuditFilter, LenderReferralStats } from "./audit.types";
 import { applicantAccessLogPage } from "./applicant-access-log";
 import { PiiAccess } from "../model/pii-access.type";
 import { referralReport } from "./referral-report";
+import { DailyIdentityReads, identityReadsByDay } from "./daily-reads";
 
 function timeWindow(from?: Date | null, to?: Date | null) {
   if (from && to) return { at: Between(from, new Date(to.getTime() - 1)) };
@@ -45,15 +46,15 @@ export class AuditResolver {
     @Arg("after", _type => String, { nullable: true }) after?: string,
   ): Promise<Connection<PiiAccess>> {
     // The cursor is bound to the filter: another filter's cursor is refused, not applied to it.
-    const { lenderId, applicationId, outcome, readerKind, from, to } = filter ?? {};
-    const list = listOf("auditLog", byAccessPosition, { lenderId, applicationId, outcome, readerKind, from, to });
+    const { lenderId, applicationId, outcome, readerKind, reason, from, to } = filter ?? {};
+    const list = listOf("auditLog", byAccessPosition, { lenderId, applicationId, outcome, readerKind, reason, from, to });
     const where: FindOptionsWhere<AccessRecord> = {
       ...(readerKind ? { readerKind } : {}),
       ...(lenderId ? { lenderId } : {}),
       ...(applicationId ? { applicationId } : {}),
       ...timeWindow(from, to),
     };
-    return accessLogPage(context.dataSource, list, { where, outcome }, first, after);
+    return accessLogPage(context.dataSource, list, { where, outcome, reason }, first, after);
   }
 
   @Query(_returns => [LenderReferralStats], { description: "Admin: per lender, leads, offers, choices, outcomes and identity reads in [from, to)." })
@@ -63,6 +64,15 @@ export class AuditResolver {
     @Ctx() context: GatewayContext,
   ): Promise<LenderReferralStats[]> {
     return referralReport(context.dataSource, from, to);
+  }
+
+  @Query(_returns => [DailyIdentityReads], { description: "Admin: lenders' identity reads per UTC day in [from, to) (at most 366 days), days without reads left out, oldest first." })
+  identityReadsByDay(
+    @Arg("from", _type => Date) from: Date,
+    @Arg("to", _type => Date) to: Date,
+    @Ctx() context: GatewayContext,
+  ): Promise<DailyIdentityReads[]> {
+    return identityReadsByDay(context.dataSource, from, to);
   }
 
   @FieldResolver(_returns => Lender, { nullable: true, description: "The lender that read; null when the applicant or staff read (see readerKind)." })

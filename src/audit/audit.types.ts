@@ -1,7 +1,14 @@
-import { Field, Float, ID, InputType, Int, ObjectType } from "type-graphql";
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { MaxLength } from "class-validator";
 import { Lender } from "../model/lender.entity";
 import { AccessOutcome, ReaderKind } from "../model/pii-access.type";
+import { DenialReason } from "../privacy/consent-policy";
+import { QuotaReason } from "../errors/rate-limited.error";
+
+/** Every reason a read is logged DENIED with: the access rule's, and the daily budget's. */
+export const AccessReason = { ...DenialReason, DAILY_READ_BUDGET: QuotaReason.DAILY_READ_BUDGET } as const;
+export type AccessReason = (typeof AccessReason)[keyof typeof AccessReason];
+registerEnumType(AccessReason, { name: "AccessReason", description: "Why an identity read was denied, as PiiAccess.reason holds it." });
 
 @InputType({ description: "Narrows the audit log; every given field must match." })
 export class AuditFilter {
@@ -9,6 +16,7 @@ export class AuditFilter {
   @Field(_type => ID, { nullable: true }) @MaxLength(64) applicationId?: string | null;
   @Field(_type => AccessOutcome, { nullable: true }) outcome?: AccessOutcome | null;
   @Field(_type => ReaderKind, { nullable: true, description: "Lenders', applicants' own or staff reads." }) readerKind?: ReaderKind | null;
+  @Field(_type => AccessReason, { nullable: true, description: "Denied reads with this reason." }) reason?: AccessReason | null;
   @Field(_type => Date, { nullable: true, description: "Inclusive." }) from?: Date | null;
   @Field(_type => Date, { nullable: true, description: "Exclusive." }) to?: Date | null;
 }

@@ -3,6 +3,7 @@ import { type Connection, byCreated, connectionType, listOf, pageRequest, pastCr
 import type { GatewayContext } from "../context";
 import { ApiKey, IssuedApiKey } from "../model/api-key.entity";
 import { Lender, LenderCriteria } from "../model/lender.entity";
+import { LenderStatus } from "../model/lender-status";
 import { regionNameOf } from "../regions/region-lookup";
 import { CreateLenderInput, UpdateLenderInput } from "./lender.inputs";
 import { LenderService } from "./lender.service";
@@ -14,15 +15,18 @@ export const LenderConnection = connectionType(Lender, "Lender");
 
 @Resolver(_of => Lender)
 export class LenderResolver {
-  @Query(_returns => LenderConnection, { description: "Admin: every lender, oldest first." })
+  @Query(_returns => LenderConnection, { description: "Admin: every lender, oldest first; with `status`, only the lenders in it." })
   async lenders(
     @Ctx() context: GatewayContext,
     @Arg("first", _type => Int, { nullable: true }) first?: number,
     @Arg("after", _type => String, { nullable: true }) after?: string,
+    @Arg("status", _type => LenderStatus, { nullable: true }) status?: LenderStatus,
   ): Promise<Connection<Lender>> {
-    const page = pageRequest(listOf("lenders", byCreated), first, after);
+    // The filter is part of the cursor's scope: a cursor of one status cannot page another.
+    const page = pageRequest(listOf("lenders", byCreated, { status }), first, after);
+    const byStatus = status ? { status } : {};
     const rows = await context.dataSource.getRepository(Lender).find({
-      ...(page.after ? { where: pastCreated(page.after, "ASC") } : {}),
+      where: page.after ? pastCreated(page.after, "ASC").map(beyond => ({ ...beyond, ...byStatus })) : byStatus,
       order: { createdAt: "ASC", id: "ASC" },
       take: page.take + 1,
     });

@@ -78,6 +78,11 @@ const OPERATIONS: Operation[] = [
     variables: () => ({ from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 3_600_000).toISOString() }),
   },
   {
+    field: "identityReadsByDay", allowed: ["admin"],
+    document: "query($from: DateTime!, $to: DateTime!) { identityReadsByDay(from: $from, to: $to) { day granted denied } }",
+    variables: () => ({ from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 3_600_000).toISOString() }),
+  },
+  {
     field: "submitApplication", allowed: ["applicant"],
     document: "mutation($input: SubmitApplicationInput!, $key: String!) { submitApplication(input: $input, idempotencyKey: $key) { id } }",
     variables: () => ({ input: applicationInput(uniqueIdentity()), key: `table-${Math.random().toString(36).slice(2)}` }),

@@ -54,6 +54,7 @@ const permissions = shield(
       lender: isAdmin,
       auditLog: isAdmin,
       referralReport: isAdmin,
+      identityReadsByDay: isAdmin,
       adminChanges: isAdmin,
       adminActionLog: isAdmin,
       // Holds no personal data (a size and a root hash); GET /transparency/checkpoint serves it without credentials.
