@@ -3,6 +3,7 @@ import "@mantine/charts/styles.css";
 import { type CSSVariablesResolver, MantineProvider, createTheme } from "@mantine/core";
 import { StrictMode, type ReactNode } from "react";
 import { createRoot } from "react-dom/client";
+import { setNonce } from "get-nonce";
 import { BrowserRouter } from "react-router";
 
 /** The nonce the gateway put into this response's policy, for the component library's style tags. */
@@ -26,6 +27,8 @@ const theme = createTheme({ primaryShade: 8 });
 
 /** Mounts an app at its base path with the component library's theme. */
 export function mount(app: "console" | "privacy", content: ReactNode): void {
+  // The dialogs' scroll lock (react-remove-scroll) writes its <style> tag with get-nonce's nonce.
+  setNonce(styleNonce());
   const root = document.getElementById("root");
   if (!root) throw new Error("#root is missing");
   createRoot(root).render(
