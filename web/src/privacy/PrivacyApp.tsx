@@ -6,6 +6,7 @@ import { AccessLogPage } from "./pages/AccessLogPage";
 import { ApplicationPage } from "./pages/ApplicationPage";
 import { ApplicationsPage } from "./pages/ApplicationsPage";
 import { ConsentPage } from "./pages/ConsentPage";
+import { MyDataPage } from "./pages/MyDataPage";
 
 /**
  * The applicant's privacy centre: only a token the gateway accepts as an applicant's opens it.
@@ -17,6 +18,7 @@ export function PrivacyApp() {
   const navigation = [
     { path: "applications", label: t("nav.applications") },
     { path: "access-log", label: t("nav.accessLog") },
+    { path: "my-data", label: t("nav.myData") },
   ];
   return (
     <SessionGate app="privacy" role="APPLICANT" title={t("title")}>
@@ -27,6 +29,7 @@ export function PrivacyApp() {
           <Route path="/applications/:applicationId" element={<ApplicationPage />} />
           <Route path="/applications/:applicationId/choose/:lenderId" element={<ConsentPage />} />
           <Route path="/access-log" element={<AccessLogPage />} />
+          <Route path="/my-data" element={<MyDataPage />} />
           <Route path="*" element={<Navigate to="/applications" replace />} />
         </Routes>
       </AppFrame>

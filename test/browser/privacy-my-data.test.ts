@@ -1,0 +1,120 @@
+import { readFile } from "node:fs/promises";
+import type { Browser, Page } from "playwright-core";
+import { PiiCategory } from "../../src/model/pii-category";
+import { LEADS_WITH_IDENTITY } from "../support/documents";
+import { type TestLender, choose, expectData, onboardLender, submitApplication } from "../support/flow";
+import { type TestGateway, startTestGateway } from "../support/gateway";
+import { uniqueIdentity } from "../support/identities";
+import { type Actor, checkPage, launchBrowser, newActor, signInWithToken } from "./support/browser";
+
+/** More lender reads than one page of myData's access log (100) and several of the timeline (20). */
+const LENDER_REQUESTS = 26;
+const READS_PER_REQUEST = 4;
+
+const MY_DATA = `query { myData { subject identityErasedAt
+  applications { id status applicant { fullName nationalId phone email } }
+  consents { id status categories } } }`;
+
+/** Checks the page with the pointer off the navigation (a hovered active nav link is below AA contrast: the shared frame's). */
+async function checkPrivacyPage(page: Page, name: string): Promise<void> {
+  await page.mouse.move(1200, 880);
+  await checkPage(page, name);
+}
+
+describe("privacy centre: paging the timeline, downloading my data, erasing it", () => {
+  let gateway: TestGateway;
+  let browser: Browser;
+  let actor: Actor;
+  let lender: TestLender;
+  let applicationId: string;
+  let consentId: string;
+  let applicantToken: string;
+  const identity = uniqueIdentity();
+
+  beforeAll(async () => {
+    gateway = await startTestGateway();
+    browser = await launchBrowser();
+    actor = await newActor(browser, new URL(gateway.url).origin);
+    actor.page.setDefaultTimeout(15000);
+    lender = await onboardLender(gateway, await gateway.token("admin", "privacy-admin-2"), "Huiming");
+    applicantToken = await gateway.token("applicant", "privacy-applicant-2");
+    applicationId = await submitApplication(gateway, applicantToken, identity);
+    consentId = await choose(gateway, applicantToken, applicationId, lender.id, [PiiCategory.NAME, PiiCategory.PHONE]);
+    for (let request = 0; request < LENDER_REQUESTS; request += 1) await gateway.request(LEADS_WITH_IDENTITY, {}, lender.apiKey);
+    await signInWithToken(actor.page, "privacy", applicantToken);
+    await actor.page.getByRole("heading", { name: "我的申请", level: 2 }).waitFor();
+  });
+  afterAll(async () => {
+    await actor?.close();
+    await browser?.close();
+    await gateway?.stop();
+  });
+
+  it("pages the timeline twenty reads at a time", async () => {
+    const { page } = actor;
+    await page.getByRole("link", { name: "谁读取了我的信息" }).click();
+    await page.getByTestId("access-read").first().waitFor();
+    expect(await page.getByTestId("access-read").count()).toBe(20);
+    await page.getByRole("button", { name: "加载更多" }).click();
+    await page.getByTestId("access-read").nth(39).waitFor();
+    expect(await page.getByTestId("access-read").count()).toBe(40);
+    await checkPrivacyPage(page, "privacy-access-log-second-page");
+    expect(actor.problems).toEqual([]);
+  });
+
+  it("downloads the applicant's myData as a JSON file, with every page of its access log", async () => {
+    const { page } = actor;
+    await page.getByRole("link", { name: "下载或删除我的信息" }).click();
+    await page.getByRole("heading", { name: "下载或删除我的信息", level: 2 }).waitFor();
+    await checkPrivacyPage(page, "privacy-my-data");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "下载我的信息（JSON）" }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^my-data-\d{4}-\d{2}-\d{2}\.json$/);
+    const file = JSON.parse(await readFile((await download.path())!, "utf8")).myData;
+    await page.getByRole("status").filter({ hasText: download.suggestedFilename() }).waitFor();
+
+    const held = expectData(await gateway.request(MY_DATA, {}, applicantToken)).myData;
+    expect(file.subject).toBe("privacy-applicant-2");
+    expect(file.applications.map((application: any) => ({ id: application.id, status: application.status, applicant: {
+      fullName: application.applicant.fullName, nationalId: application.applicant.nationalId, phone: application.applicant.phone, email: application.applicant.email,
+    } }))).toEqual(held.applications);
+    expect(held.applications[0].applicant).toEqual({ fullName: identity.fullName, nationalId: identity.nationalId, phone: identity.phone, email: identity.email });
+    expect(file.consents.map((consent: any) => ({ id: consent.id, status: consent.status, categories: consent.categories }))).toEqual(held.consents);
+    expect(file.consents[0].notice.recipientLegalName).toBe("Huiming Consumer Finance Co., Ltd.");
+    // Every lender read, past the first page of 100.
+    const lenderReads = file.accessLog.edges.filter((edge: any) => edge.node.readerKind === "LENDER");
+    expect(lenderReads).toHaveLength(LENDER_REQUESTS * READS_PER_REQUEST);
+    expect(new Set(file.accessLog.edges.map((edge: any) => edge.node.id)).size).toBe(file.accessLog.edges.length);
+    expect(file.accessLog.pageInfo.hasNextPage).toBe(false);
+    expect(actor.problems).toEqual([]);
+  });
+
+  it("erases only after the confirmation naming what happens; then the data is gone", async () => {
+    const { page } = actor;
+    await page.getByRole("button", { name: "删除我的信息…" }).click();
+    const dialog = page.getByRole("dialog", { name: "确认删除我的信息" });
+    await dialog.waitFor();
+    // Past the dialog's fade-in, so that the screenshot and the contrast check see it as it settles.
+    await page.waitForFunction(() => {
+      const browserWindow = globalThis as any; // the page's window: this runs in the browser
+      return browserWindow.getComputedStyle(browserWindow.document.querySelector("[role=dialog]")).opacity === "1";
+    });
+    await expect(dialog.innerText()).resolves.toMatch(/永久销毁[\s\S]*撤回[\s\S]*终止[\s\S]*读取记录仍会保留/);
+    await checkPage(page, "privacy-erase-confirmation");
+    // Cancelling erases nothing.
+    await dialog.getByRole("button", { name: "取消" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    expect(expectData(await gateway.request(MY_DATA, {}, applicantToken)).myData.identityErasedAt).toBeNull();
+
+    await page.getByRole("button", { name: "删除我的信息…" }).click();
+    await dialog.getByRole("button", { name: "确认删除" }).click();
+    await page.getByRole("status").filter({ hasText: /您的信息已于 .* 删除：撤回申请 1 份，终止同意 1 项/ }).waitFor();
+    await checkPrivacyPage(page, "privacy-erased");
+
+    const after = expectData(await gateway.request(MY_DATA, {}, applicantToken)).myData;
+    expect(after.identityErasedAt).not.toBeNull();
+    expect(after.applications).toEqual([{ id: applicationId, status: "WITHDRAWN", applicant: { fullName: null, nationalId: null, phone: null, email: null } }]);
+    expect(after.consents).toEqual([{ id: consentId, status: "TERMINATED", categories: [PiiCategory.NAME, PiiCategory.PHONE] }]);
+    expect(JSON.stringify(after)).not.toContain(identity.nationalId);
+    expect(actor.problems).toEqual([]);
+  });
+});
