@@ -1,10 +1,10 @@
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { PiiCategory } from "../../src/model/pii-category";
 import { LEADS_WITH_IDENTITY, OFFER } from "../support/documents";
-import { ALL_CATEGORIES, type TestLender, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";
-import { type TestGateway, startTestGateway } from "../support/gateway";
-import { uniqueIdentity } from "../support/identities";
-import { type Actor, checkPage, launchBrowser, newActor, signInWithToken } from "./support/browser";
+import { type TestLender, expectData, leadIdFor } from "../support/flow";
+import type { TestGateway } from "../support/gateway";
+import { type Actor, signInWithToken } from "./support/browser";
+import { type PrivacyScene, checkPrivacyPage, startPrivacyScene } from "./support/privacy-centre";
 
 /** What the lender gets of this application's applicant: values and the reasons of denied fields. */
 async function lenderRead(gateway: TestGateway, lender: TestLender, applicationId: string) {
@@ -16,15 +16,6 @@ async function lenderRead(gateway: TestGateway, lender: TestLender, applicationI
     if (path[2] === result.body.data!.leads.edges.indexOf(edge)) reasons[String(path[path.length - 1])] = error.extensions?.reason;
   }
   return { applicant: edge.node.application.applicant, reasons };
-}
-
-/**
- * Checks the page with the pointer off the navigation: a hovered active nav link has a lighter
- * background than AA contrast allows (the shared frame's, reported), which is not this page's state.
- */
-async function checkPrivacyPage(page: Page, name: string): Promise<void> {
-  await page.mouse.move(1200, 880);
-  await checkPage(page, name);
 }
 
 /** The timeline's entries as their titles and outcomes. */
@@ -39,32 +30,20 @@ async function timeline(page: Page): Promise<Array<{ text: string; outcome: stri
 }
 
 describe("privacy centre: choosing a lender for two categories, the lender's reads, withdrawing", () => {
-  let gateway: TestGateway;
-  let browser: Browser;
+  let scene: PrivacyScene;
   let actor: Actor;
+  let gateway: TestGateway;
   let lender: TestLender;
   let applicationId: string;
   let applicantToken: string;
-  const identity = uniqueIdentity();
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
-    browser = await launchBrowser();
-    actor = await newActor(browser, new URL(gateway.url).origin);
-    actor.page.setDefaultTimeout(15000);
-    const admin = await gateway.token("admin", "privacy-admin-1");
-    // Categories requested by one admin and approved by a second (onboardLender), and an API key.
-    lender = await onboardLender(gateway, admin, "Anxin", ALL_CATEGORIES);
-    applicantToken = await gateway.token("applicant", "privacy-applicant-1");
-    applicationId = await submitApplication(gateway, applicantToken, identity);
+    scene = await startPrivacyScene({ lender: "Anxin", applicant: "privacy-applicant-1", admin: "privacy-admin-1" });
+    ({ actor, gateway, lender, applicationId, applicantToken } = scene);
     const leadId = await leadIdFor(gateway, lender, applicationId);
     expectData(await gateway.request(OFFER, { input: { leadId, apr: 12.5, amount: 50000, termMonths: 12 } }, lender.apiKey));
   });
-  afterAll(async () => {
-    await actor?.close();
-    await browser?.close();
-    await gateway?.stop();
-  });
+  afterAll(() => scene?.stop());
 
   it("consents on the consent screen with no box ticked in advance; the lender reads exactly the two categories", async () => {
     const { page } = actor;
@@ -102,7 +81,7 @@ describe("privacy centre: choosing a lender for two categories, the lender's rea
     expect(stored.application.consents).toEqual([{ categories: [PiiCategory.NAME, PiiCategory.PHONE], noticeVersion: shownVersion, status: "ACTIVE" }]);
 
     const read = await lenderRead(gateway, lender, applicationId);
-    expect(read.applicant).toMatchObject({ fullName: identity.fullName, phone: identity.phone, nationalId: null, email: null });
+    expect(read.applicant).toMatchObject({ fullName: scene.identity.fullName, phone: scene.identity.phone, nationalId: null, email: null });
     expect(read.reasons).toEqual({ nationalId: "CATEGORY_NOT_CONSENTED", email: "CATEGORY_NOT_CONSENTED" });
     expect(actor.problems).toEqual([]);
   });

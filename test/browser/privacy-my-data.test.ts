@@ -1,11 +1,10 @@
 import { readFile } from "node:fs/promises";
-import type { Browser, Page } from "playwright-core";
 import { PiiCategory } from "../../src/model/pii-category";
 import { LEADS_WITH_IDENTITY } from "../support/documents";
-import { type TestLender, choose, expectData, onboardLender, submitApplication } from "../support/flow";
-import { type TestGateway, startTestGateway } from "../support/gateway";
-import { uniqueIdentity } from "../support/identities";
-import { type Actor, checkPage, launchBrowser, newActor, signInWithToken } from "./support/browser";
+import { choose, expectData } from "../support/flow";
+import type { TestGateway } from "../support/gateway";
+import { type Actor, checkPage, signInWithToken } from "./support/browser";
+import { type PrivacyScene, checkPrivacyPage, startPrivacyScene } from "./support/privacy-centre";
 
 /** More lender reads than one page of myData's access log (100) and several of the timeline (20). */
 const LENDER_REQUESTS = 26;
@@ -15,40 +14,23 @@ const MY_DATA = `query { myData { subject identityErasedAt
   applications { id status applicant { fullName nationalId phone email } }
   consents { id status categories } } }`;
 
-/** Checks the page with the pointer off the navigation (a hovered active nav link is below AA contrast: the shared frame's). */
-async function checkPrivacyPage(page: Page, name: string): Promise<void> {
-  await page.mouse.move(1200, 880);
-  await checkPage(page, name);
-}
-
 describe("privacy centre: paging the timeline, downloading my data, erasing it", () => {
-  let gateway: TestGateway;
-  let browser: Browser;
+  let scene: PrivacyScene;
   let actor: Actor;
-  let lender: TestLender;
+  let gateway: TestGateway;
   let applicationId: string;
   let consentId: string;
   let applicantToken: string;
-  const identity = uniqueIdentity();
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
-    browser = await launchBrowser();
-    actor = await newActor(browser, new URL(gateway.url).origin);
-    actor.page.setDefaultTimeout(15000);
-    lender = await onboardLender(gateway, await gateway.token("admin", "privacy-admin-2"), "Huiming");
-    applicantToken = await gateway.token("applicant", "privacy-applicant-2");
-    applicationId = await submitApplication(gateway, applicantToken, identity);
-    consentId = await choose(gateway, applicantToken, applicationId, lender.id, [PiiCategory.NAME, PiiCategory.PHONE]);
-    for (let request = 0; request < LENDER_REQUESTS; request += 1) await gateway.request(LEADS_WITH_IDENTITY, {}, lender.apiKey);
+    scene = await startPrivacyScene({ lender: "Huiming", applicant: "privacy-applicant-2", admin: "privacy-admin-2" });
+    ({ actor, gateway, applicationId, applicantToken } = scene);
+    consentId = await choose(gateway, applicantToken, applicationId, scene.lender.id, [PiiCategory.NAME, PiiCategory.PHONE]);
+    for (let request = 0; request < LENDER_REQUESTS; request += 1) await gateway.request(LEADS_WITH_IDENTITY, {}, scene.lender.apiKey);
     await signInWithToken(actor.page, "privacy", applicantToken);
     await actor.page.getByRole("heading", { name: "我的申请", level: 2 }).waitFor();
   });
-  afterAll(async () => {
-    await actor?.close();
-    await browser?.close();
-    await gateway?.stop();
-  });
+  afterAll(() => scene?.stop());
 
   it("pages the timeline twenty reads at a time", async () => {
     const { page } = actor;
@@ -77,7 +59,7 @@ describe("privacy centre: paging the timeline, downloading my data, erasing it",
     expect(file.applications.map((application: any) => ({ id: application.id, status: application.status, applicant: {
       fullName: application.applicant.fullName, nationalId: application.applicant.nationalId, phone: application.applicant.phone, email: application.applicant.email,
     } }))).toEqual(held.applications);
-    expect(held.applications[0].applicant).toEqual({ fullName: identity.fullName, nationalId: identity.nationalId, phone: identity.phone, email: identity.email });
+    expect(held.applications[0].applicant).toEqual({ fullName: scene.identity.fullName, nationalId: scene.identity.nationalId, phone: scene.identity.phone, email: scene.identity.email });
     expect(file.consents.map((consent: any) => ({ id: consent.id, status: consent.status, categories: consent.categories }))).toEqual(held.consents);
     expect(file.consents[0].notice.recipientLegalName).toBe("Huiming Consumer Finance Co., Ltd.");
     // Every lender read, past the first page of 100.
@@ -114,7 +96,7 @@ describe("privacy centre: paging the timeline, downloading my data, erasing it",
     expect(after.identityErasedAt).not.toBeNull();
     expect(after.applications).toEqual([{ id: applicationId, status: "WITHDRAWN", applicant: { fullName: null, nationalId: null, phone: null, email: null } }]);
     expect(after.consents).toEqual([{ id: consentId, status: "TERMINATED", categories: [PiiCategory.NAME, PiiCategory.PHONE] }]);
-    expect(JSON.stringify(after)).not.toContain(identity.nationalId);
+    expect(JSON.stringify(after)).not.toContain(scene.identity.nationalId);
     expect(actor.problems).toEqual([]);
   });
 });
