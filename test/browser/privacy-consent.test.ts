@@ -132,4 +132,33 @@ describe("privacy centre: choosing a lender for two categories, the lender's rea
     await page.getByText("中文").click();
     expect(actor.problems).toEqual([]);
   });
+  it("refuses a notice that changed while on screen, shows the new one, and consents with it", async () => {
+    const { page } = actor;
+    await page.getByRole("link", { name: "我的申请" }).click();
+    await page.getByRole("link", { name: /查看申请/ }).click();
+    await page.getByRole("link", { name: "选择 Anxin" }).click();
+    await page.getByRole("checkbox", { name: "电子邮箱" }).check();
+    await page.getByTestId("notice-categories").filter({ hasText: "电子邮箱" }).waitFor();
+    const firstVersion = await page.getByTestId("notice-version").innerText();
+
+    // An admin renames the lender's legal entity while the applicant reads the old notice.
+    const admin = await gateway.token("admin", "privacy-admin-1");
+    expectData(await gateway.request(`mutation($id: ID!, $input: UpdateLenderInput!) { updateLender(lenderId: $id, input: $input) { id } }`,
+      { id: lender.id, input: { legalName: "Anxin Finance Co., Ltd." } }, admin));
+    await page.getByRole("button", { name: /同意提供所勾选的信息/ }).click();
+    await page.getByRole("alert").filter({ hasText: "告知内容已更新" }).waitFor();
+    await page.getByTestId("notice-text").filter({ hasText: "You allow Anxin Finance Co., Ltd." }).waitFor();
+    const secondVersion = await page.getByTestId("notice-version").innerText();
+    expect(secondVersion).not.toBe(firstVersion);
+    await checkPrivacyPage(page, "privacy-consent-notice-changed");
+
+    await page.getByRole("button", { name: /同意提供所勾选的信息/ }).click();
+    await page.getByRole("status").filter({ hasText: "您已同意 Anxin 读取：电子邮箱" }).waitFor();
+    const consents = expectData(await gateway.request(`query($id: ID!) { application(id: $id) { consents { status noticeVersion notice { recipientLegalName } } } }`,
+      { id: applicationId }, applicantToken)).application.consents;
+    expect(consents.filter((consent: any) => consent.status === "ACTIVE")).toEqual([
+      { status: "ACTIVE", noticeVersion: secondVersion, notice: { recipientLegalName: "Anxin Finance Co., Ltd." } },
+    ]);
+    expect(actor.problems).toEqual([]);
+  });
 });
