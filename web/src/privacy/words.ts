@@ -22,7 +22,7 @@ export const words = {
       consentsHeading: "我选择的机构及同意提供的信息",
       consentsIntro: "每一项同意只针对一家机构、一份申请和您勾选的信息类别。撤回与同意一样简单：点击一次即可，机构的下一次读取将被拒绝（《个人信息保护法》第十五条）。",
       noConsents: "您还没有选择任何机构。", categories: "信息类别", consentStatus: "状态", grantedAt: "同意时间",
-      endedAt: "结束时间", expiresAt: "到期时间", endReason: "结束原因",
+      endedAt: "结束时间", expiresAt: "到期时间",
       withdraw: "撤回对 {{lender}} 的同意", withdrawLabel: "撤回",
       withdrawn: "已撤回对 {{lender}} 的同意。该机构今后读取您的信息将被拒绝，并记录在“谁读取了我的信息”中。",
       notFound: "找不到这份申请。", back: "返回我的申请",
@@ -40,7 +40,7 @@ export const words = {
       submit: "我已阅读告知，同意提供所勾选的信息",
       granted: "您已同意 {{lender}} 读取：{{categories}}。有效期至 {{date}}。您可以随时在申请详情中撤回。",
       noticeChanged: "告知内容已更新（例如机构信息有变），请阅读新的告知后再同意。",
-      backToApplication: "返回申请详情", notChoosable: "该机构未收到这份申请，无法选择。",
+      backToApplication: "返回申请详情",
     },
     accessLog: {
       heading: "谁读取了我的信息",
@@ -64,7 +64,6 @@ export const words = {
       eraseConfirm: "确认删除", eraseCancel: "取消", eraseClose: "关闭，不删除",
       erased: "您的信息已于 {{date}} 删除：撤回申请 {{applications}} 份，终止同意 {{consents}} 项，关闭机构申请 {{leads}} 个。",
       alreadyErased: "您的信息已于 {{date}} 删除过，无需再次删除。",
-      identityErased: "您的身份信息已于 {{date}} 删除。",
     },
     problem: {
       NOT_FOUND: "找不到该记录，或它不属于您。",
@@ -99,7 +98,7 @@ export const words = {
       consentsHeading: "Lenders I chose and what they may read",
       consentsIntro: "Each consent covers one lender, one application and the categories you ticked. Withdrawing is as easy as consenting: one click, and the lender's next read is denied (PIPL article 15).",
       noConsents: "You have not chosen a lender.", categories: "Categories", consentStatus: "Status", grantedAt: "Given",
-      endedAt: "Ended", expiresAt: "Expires", endReason: "Why it ended",
+      endedAt: "Ended", expiresAt: "Expires",
       withdraw: "Withdraw consent from {{lender}}", withdrawLabel: "Withdraw",
       withdrawn: "Consent withdrawn from {{lender}}. Its reads of your data are denied from now on and listed under \"Who read my data\".",
       notFound: "This application cannot be found.", back: "Back to my applications",
@@ -117,7 +116,7 @@ export const words = {
       submit: "I have read the notice and consent to give the ticked data",
       granted: "{{lender}} may now read: {{categories}}, until {{date}}. You can withdraw at any time on the application's page.",
       noticeChanged: "The notice has changed (for example the lender's details). Read the new notice before consenting.",
-      backToApplication: "Back to the application", notChoosable: "This lender did not receive this application and cannot be chosen.",
+      backToApplication: "Back to the application",
     },
     accessLog: {
       heading: "Who read my data",
@@ -141,7 +140,6 @@ export const words = {
       eraseConfirm: "Erase", eraseCancel: "Cancel", eraseClose: "Close without erasing",
       erased: "Your data was erased at {{date}}: {{applications}} applications withdrawn, {{consents}} consents ended, {{leads}} leads closed.",
       alreadyErased: "Your data was already erased at {{date}}; nothing more to do.",
-      identityErased: "Your identity data was erased at {{date}}.",
     },
     problem: {
       NOT_FOUND: "Not found, or not yours.",
