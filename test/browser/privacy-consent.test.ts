@@ -105,6 +105,9 @@ describe("privacy centre: choosing a lender for two categories, the lender's rea
   it("withdraws in one click; the lender's next read is denied and appears denied in the timeline", async () => {
     const { page } = actor;
     await page.getByRole("link", { name: "我的申请" }).click();
+    // The list names the offers and the lenders chosen, with the categories.
+    await page.getByText("Anxin：姓名、手机号（有效）").waitFor();
+    await checkPrivacyPage(page, "privacy-applications");
     await page.getByRole("link", { name: /查看申请/ }).click();
     await page.getByRole("button", { name: "撤回对 Anxin 的同意" }).click();
     await page.getByRole("status").filter({ hasText: "已撤回对 Anxin 的同意" }).waitFor();

@@ -11,6 +11,7 @@ export const words = {
     applications: {
       heading: "我的申请", submittedAt: "提交时间", status: "状态", amount: "金额（元）", term: "期限（月）",
       purpose: "用途", open: "查看申请 {{date}}", empty: "您还没有申请。",
+      offers: "收到报价", chosen: "我选择的机构（信息类别，状态）", chosenLender: "{{lender}}：{{categories}}（{{status}}）",
     },
     application: {
       heading: "申请详情", summary: "{{amount}} 元，{{term}} 个月，{{purpose}}，{{status}}",
@@ -87,6 +88,7 @@ export const words = {
     applications: {
       heading: "My applications", submittedAt: "Submitted", status: "Status", amount: "Amount (CNY)", term: "Term (months)",
       purpose: "Purpose", open: "Open the application of {{date}}", empty: "You have no applications yet.",
+      offers: "Offers", chosen: "Lenders I chose (categories, status)", chosenLender: "{{lender}}: {{categories}} ({{status}})",
     },
     application: {
       heading: "Application", summary: "CNY {{amount}}, {{term}} months, {{purpose}}, {{status}}",

@@ -5,7 +5,7 @@ import { useQuery } from "urql";
 import { MyApplicationsDocument } from "../../generated/graphql";
 import { useFormat } from "../format";
 
-/** The applicant's applications, newest first; each opens its offers and consents. */
+/** The applicant's applications, newest first, with the offers received and the lenders chosen for which categories; each opens its page. */
 export function ApplicationsPage() {
   const { t } = useTranslation();
   const format = useFormat();
@@ -26,6 +26,8 @@ export function ApplicationsPage() {
               <Table.Th>{t("applications.term")}</Table.Th>
               <Table.Th>{t("applications.purpose")}</Table.Th>
               <Table.Th>{t("applications.status")}</Table.Th>
+              <Table.Th>{t("applications.offers")}</Table.Th>
+              <Table.Th>{t("applications.chosen")}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -40,6 +42,16 @@ export function ApplicationsPage() {
                 <Table.Td>{node.termMonths}</Table.Td>
                 <Table.Td>{t(`loanPurpose.${node.purpose}`)}</Table.Td>
                 <Table.Td>{t(`applicationStatus.${node.status}`)}</Table.Td>
+                <Table.Td>{node.leads.filter(lead => lead.offer).length}</Table.Td>
+                <Table.Td>
+                  {node.consents.length === 0 ? t("shared:none") : node.consents.map(consent => (
+                    <Text key={consent.id} size="sm">
+                      {t("applications.chosenLender", {
+                        lender: consent.lender.name, categories: format.categories(consent.categories), status: t(`consentStatus.${consent.status}`),
+                      })}
+                    </Text>
+                  ))}
+                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

@@ -36,7 +36,8 @@ export function ConsentPage() {
   const [noticeChanged, setNoticeChanged] = useState(false);
 
   const lenderName = applicationData?.application?.leads.find(lead => lead.lender.id === lenderId)?.lender.name ?? "";
-  const permitted = permittedNotice.data?.consentNotice.categories ?? [];
+  // In the order applicants know from the application form, not the notice's alphabetical one.
+  const permitted = ALL_CATEGORIES.filter(category => permittedNotice.data?.consentNotice.categories.includes(category));
   // The notice on screen must be the one for the boxes ticked now, not a previous answer.
   const shown = ticked.length > 0 && tickedNotice.data && sameCategories(tickedNotice.data.consentNotice.categories, ticked)
     ? tickedNotice.data.consentNotice : null;
