@@ -27,15 +27,22 @@ describe("privacy centre: paging the timeline, downloading my data, erasing it",
     ({ actor, gateway, applicationId, applicantToken } = scene);
     consentId = await choose(gateway, applicantToken, applicationId, scene.lender.id, [PiiCategory.NAME, PiiCategory.PHONE]);
     for (let request = 0; request < LENDER_REQUESTS; request += 1) await gateway.request(LEADS_WITH_IDENTITY, {}, scene.lender.apiKey);
+    // Then a staff member's read (masked) and the applicant's own, the newest two of the timeline.
+    const identityOf = `query($id: ID!) { application(id: $id) { applicant { fullName } } }`;
+    expectData(await gateway.request(identityOf, { id: applicationId }, await gateway.token("admin", "privacy-admin-2")));
+    expectData(await gateway.request(identityOf, { id: applicationId }, applicantToken));
     await signInWithToken(actor.page, "privacy", applicantToken);
     await actor.page.getByRole("heading", { name: "我的申请", level: 2 }).waitFor();
   });
   afterAll(() => scene?.stop());
 
-  it("pages the timeline twenty reads at a time", async () => {
+  it("shows staff's and the applicant's own reads, and pages the timeline twenty reads at a time", async () => {
     const { page } = actor;
     await page.getByRole("link", { name: "谁读取了我的信息" }).click();
     await page.getByTestId("access-read").first().waitFor();
+    const newest = page.getByTestId("access-read");
+    await expect(newest.nth(0).innerText()).resolves.toMatch(/您本人的账户 读取了 姓名[\s\S]*已允许[\s\S]*您本人查看自己的信息/);
+    await expect(newest.nth(1).innerText()).resolves.toMatch(/平台工作人员（只见遮蔽后的信息） 读取了 姓名[\s\S]*已允许[\s\S]*只显示遮蔽后的信息/);
     expect(await page.getByTestId("access-read").count()).toBe(20);
     await page.getByRole("button", { name: "加载更多" }).click();
     await page.getByTestId("access-read").nth(39).waitFor();
