@@ -3,7 +3,8 @@ import { MyDataAccessLogDocument, MyDataDocument, type MyDataQuery } from "../ge
 
 type AccessLogPage = MyDataQuery["myData"]["accessLog"];
 
-export type DownloadOutcome = { ok: true; fileName: string } | { ok: false; error: CombinedError };
+/** `error` is null for an answer with neither data nor error (which the gateway should never give). */
+export type DownloadOutcome = { ok: true; fileName: string } | { ok: false; error: CombinedError | null };
 
 /**
  * Fetches `myData` with every page of its access log (a page holds at most 100 reads) and hands
@@ -13,13 +14,13 @@ export type DownloadOutcome = { ok: true; fileName: string } | { ok: false; erro
  */
 export async function downloadMyData(client: Client): Promise<DownloadOutcome> {
   const first = await client.query(MyDataDocument, {}, { requestPolicy: "network-only" }).toPromise();
-  if (first.error || !first.data) return { ok: false, error: first.error! };
+  if (first.error || !first.data) return { ok: false, error: first.error ?? null };
   const myData = first.data.myData;
   const edges: AccessLogPage["edges"] = [...myData.accessLog.edges];
   let pageInfo = myData.accessLog.pageInfo;
   while (pageInfo.hasNextPage && pageInfo.endCursor) {
     const next = await client.query(MyDataAccessLogDocument, { after: pageInfo.endCursor }, { requestPolicy: "network-only" }).toPromise();
-    if (next.error || !next.data) return { ok: false, error: next.error! };
+    if (next.error || !next.data) return { ok: false, error: next.error ?? null };
     edges.push(...next.data.myData.accessLog.edges);
     pageInfo = next.data.myData.accessLog.pageInfo;
   }

@@ -27,7 +27,7 @@ export function MyDataPage() {
     const outcome = await downloadMyData(client);
     setDownloading(false);
     if (outcome.ok) setDownloaded(outcome.fileName);
-    else setDownloadError(format.problem(outcome.error));
+    else setDownloadError(outcome.error ? format.problem(outcome.error) : t("problem.other", { code: "UNKNOWN" }));
   }
 
   async function confirmErasure() {
