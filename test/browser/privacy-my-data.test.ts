@@ -97,6 +97,7 @@ describe("privacy centre: paging the timeline, downloading my data, erasing it",
     await page.getByRole("button", { name: "删除我的信息…" }).click();
     await dialog.getByRole("button", { name: "确认删除" }).click();
     await page.getByRole("status").filter({ hasText: /您的信息已于 .* 删除：撤回申请 1 份，终止同意 1 项/ }).waitFor();
+    await dialog.waitFor({ state: "detached" });
     await checkPrivacyPage(page, "privacy-erased");
 
     const after = expectData(await gateway.request(MY_DATA, {}, applicantToken)).myData;
