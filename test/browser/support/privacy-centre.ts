@@ -1,0 +1,48 @@
+import type { Browser, Page } from "playwright-core";
+import { ALL_CATEGORIES, type TestLender, onboardLender, submitApplication } from "../../support/flow";
+import { type TestGateway, startTestGateway } from "../../support/gateway";
+import { type TestIdentity, uniqueIdentity } from "../../support/identities";
+import { type Actor, checkPage, launchBrowser, newActor } from "./browser";
+
+/** A gateway, one lender with every category permitted and an API key, one applicant with one application, one browser. */
+export interface PrivacyScene {
+  gateway: TestGateway;
+  browser: Browser;
+  actor: Actor;
+  lender: TestLender;
+  identity: TestIdentity;
+  applicantToken: string;
+  applicationId: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the scene the privacy-centre tests share. The lender's categories are requested by one
+ * admin and approved by a second (onboardLender), as dual control requires.
+ */
+export async function startPrivacyScene(names: { lender: string; applicant: string; admin: string }): Promise<PrivacyScene> {
+  const gateway = await startTestGateway();
+  const browser = await launchBrowser();
+  const actor = await newActor(browser, new URL(gateway.url).origin);
+  // Shorter than the test's timeout, so a missing element fails with its locator named.
+  actor.page.setDefaultTimeout(15000);
+  const lender = await onboardLender(gateway, await gateway.token("admin", names.admin), names.lender, ALL_CATEGORIES);
+  const identity = uniqueIdentity();
+  const applicantToken = await gateway.token("applicant", names.applicant);
+  const applicationId = await submitApplication(gateway, applicantToken, identity);
+  const stop = async () => {
+    await actor.close();
+    await browser.close();
+    await gateway.stop();
+  };
+  return { gateway, browser, actor, lender, identity, applicantToken, applicationId, stop };
+}
+
+/**
+ * checkPage with the pointer moved off the navigation: a hovered active nav link of the shared
+ * frame has a background below AA contrast, a state the page is not in once the pointer leaves.
+ */
+export async function checkPrivacyPage(page: Page, name: string): Promise<void> {
+  await page.mouse.move(1200, 880);
+  await checkPage(page, name);
+}
