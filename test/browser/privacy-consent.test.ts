@@ -3,8 +3,8 @@ import { PiiCategory } from "../../src/model/pii-category";
 import { LEADS_WITH_IDENTITY, OFFER } from "../support/documents";
 import { type TestLender, expectData, leadIdFor } from "../support/flow";
 import type { TestGateway } from "../support/gateway";
-import { type Actor, signInWithToken } from "./support/browser";
-import { type PrivacyScene, checkPrivacyPage, startPrivacyScene } from "./support/privacy-centre";
+import { type Actor, checkPage, signInWithToken } from "./support/browser";
+import { type PrivacyScene, startPrivacyScene } from "./support/privacy-centre";
 
 /** What the lender gets of this application's applicant: values and the reasons of denied fields. */
 async function lenderRead(gateway: TestGateway, lender: TestLender, applicationId: string) {
@@ -52,7 +52,7 @@ describe("privacy centre: choosing a lender for two categories, the lender's rea
     await page.getByRole("link", { name: /查看申请/ }).click();
     await page.getByRole("heading", { name: "收到的报价", level: 3 }).waitFor();
     await page.getByText("年化利率 12.5%").waitFor();
-    await checkPrivacyPage(page, "privacy-application-offer");
+    await checkPage(page, "privacy-application-offer");
 
     await page.getByRole("link", { name: "选择 Anxin" }).click();
     await page.getByRole("heading", { name: "同意向 Anxin 提供信息", level: 2 }).waitFor();
@@ -63,7 +63,7 @@ describe("privacy centre: choosing a lender for two categories, the lender's rea
     // Nothing can be sent with no box ticked.
     expect(await page.getByRole("button", { name: /同意提供所勾选的信息/ }).isDisabled()).toBe(true);
     await page.getByRole("cell", { name: "Anxin Consumer Finance Co., Ltd.", exact: true }).waitFor();
-    await checkPrivacyPage(page, "privacy-consent-nothing-ticked");
+    await checkPage(page, "privacy-consent-nothing-ticked");
 
     await page.getByRole("checkbox", { name: "姓名" }).check();
     await page.getByRole("checkbox", { name: "手机号" }).check();
@@ -71,10 +71,10 @@ describe("privacy centre: choosing a lender for two categories, the lender's rea
     await page.getByTestId("notice-categories").filter({ hasText: "姓名、手机号" }).waitFor();
     await expect(page.getByTestId("notice-text").innerText()).resolves.toMatch(/your full name, your mobile number/);
     const shownVersion = await page.getByTestId("notice-version").innerText();
-    await checkPrivacyPage(page, "privacy-consent-two-ticked");
+    await checkPage(page, "privacy-consent-two-ticked");
     await page.getByRole("button", { name: /同意提供所勾选的信息/ }).click();
     await page.getByRole("status").filter({ hasText: "您已同意 Anxin 读取：姓名、手机号" }).waitFor();
-    await checkPrivacyPage(page, "privacy-consent-granted");
+    await checkPage(page, "privacy-consent-granted");
 
     // The consent stored the notice version that was on the screen.
     const stored = expectData(await gateway.request(`query($id: ID!) { application(id: $id) { consents { categories noticeVersion status } } }`, { id: applicationId }, applicantToken));
@@ -98,7 +98,7 @@ describe("privacy centre: choosing a lender for two categories, the lender's rea
     const denied = entries.filter(entry => entry.outcome === "DENIED");
     expect(denied).toHaveLength(2);
     expect(denied.every(entry => entry.text.includes("您同意过该机构，但没有同意这一类信息"))).toBe(true);
-    await checkPrivacyPage(page, "privacy-access-log-granted");
+    await checkPage(page, "privacy-access-log-granted");
     expect(actor.problems).toEqual([]);
   });
 
@@ -107,13 +107,13 @@ describe("privacy centre: choosing a lender for two categories, the lender's rea
     await page.getByRole("link", { name: "我的申请" }).click();
     // The list names the offers and the lenders chosen, with the categories.
     await page.getByText("Anxin：姓名、手机号（有效）").waitFor();
-    await checkPrivacyPage(page, "privacy-applications");
+    await checkPage(page, "privacy-applications");
     await page.getByRole("link", { name: /查看申请/ }).click();
     await page.getByRole("button", { name: "撤回对 Anxin 的同意" }).click();
     await page.getByRole("status").filter({ hasText: "已撤回对 Anxin 的同意" }).waitFor();
     await page.getByRole("cell", { name: /已撤回 · 您撤回了同意/ }).waitFor();
     expect(await page.getByRole("button", { name: "撤回对 Anxin 的同意" }).count()).toBe(0);
-    await checkPrivacyPage(page, "privacy-application-withdrawn");
+    await checkPage(page, "privacy-application-withdrawn");
 
     const read = await lenderRead(gateway, lender, applicationId);
     expect(read.applicant).toMatchObject({ fullName: null, phone: null, nationalId: null, email: null });
@@ -124,14 +124,14 @@ describe("privacy centre: choosing a lender for two categories, the lender's rea
     const withdrawn = (await timeline(page)).filter(entry => entry.text.includes("您已撤回对该机构的同意"));
     expect(withdrawn).toHaveLength(4);
     expect(withdrawn.every(entry => entry.outcome === "DENIED")).toBe(true);
-    await checkPrivacyPage(page, "privacy-access-log-withdrawn");
+    await checkPage(page, "privacy-access-log-withdrawn");
 
     // The same timeline in English.
     await page.getByText("English").click();
     await page.getByRole("heading", { name: "Who read my data", level: 2 }).waitFor();
     expect(await page.getByText("You withdrew your consent from this lender").count()).toBe(4);
     await page.getByText("Anxin (lender) read full name").first().waitFor();
-    await checkPrivacyPage(page, "privacy-access-log-en");
+    await checkPage(page, "privacy-access-log-en");
     await page.getByText("中文").click();
     expect(actor.problems).toEqual([]);
   });
@@ -153,7 +153,7 @@ describe("privacy centre: choosing a lender for two categories, the lender's rea
     await page.getByTestId("notice-text").filter({ hasText: "You allow Anxin Finance Co., Ltd." }).waitFor();
     const secondVersion = await page.getByTestId("notice-version").innerText();
     expect(secondVersion).not.toBe(firstVersion);
-    await checkPrivacyPage(page, "privacy-consent-notice-changed");
+    await checkPage(page, "privacy-consent-notice-changed");
 
     await page.getByRole("button", { name: /同意提供所勾选的信息/ }).click();
     await page.getByRole("status").filter({ hasText: "您已同意 Anxin 读取：电子邮箱" }).waitFor();

@@ -4,7 +4,7 @@ import { LEADS_WITH_IDENTITY } from "../support/documents";
 import { choose, expectData } from "../support/flow";
 import type { TestGateway } from "../support/gateway";
 import { type Actor, checkPage, signInWithToken } from "./support/browser";
-import { type PrivacyScene, checkPrivacyPage, startPrivacyScene } from "./support/privacy-centre";
+import { type PrivacyScene, startPrivacyScene } from "./support/privacy-centre";
 
 /** More lender reads than one page of myData's access log (100) and several of the timeline (20). */
 const LENDER_REQUESTS = 26;
@@ -47,7 +47,7 @@ describe("privacy centre: paging the timeline, downloading my data, erasing it",
     await page.getByRole("button", { name: "加载更多" }).click();
     await page.getByTestId("access-read").nth(39).waitFor();
     expect(await page.getByTestId("access-read").count()).toBe(40);
-    await checkPrivacyPage(page, "privacy-access-log-second-page");
+    await checkPage(page, "privacy-access-log-second-page");
     expect(actor.problems).toEqual([]);
   });
 
@@ -55,7 +55,7 @@ describe("privacy centre: paging the timeline, downloading my data, erasing it",
     const { page } = actor;
     await page.getByRole("link", { name: "下载或删除我的信息" }).click();
     await page.getByRole("heading", { name: "下载或删除我的信息", level: 2 }).waitFor();
-    await checkPrivacyPage(page, "privacy-my-data");
+    await checkPage(page, "privacy-my-data");
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "下载我的信息（JSON）" }).click()]);
     expect(download.suggestedFilename()).toMatch(/^my-data-\d{4}-\d{2}-\d{2}\.json$/);
     const file = JSON.parse(await readFile((await download.path())!, "utf8")).myData;
@@ -98,7 +98,7 @@ describe("privacy centre: paging the timeline, downloading my data, erasing it",
     await dialog.getByRole("button", { name: "确认删除" }).click();
     await page.getByRole("status").filter({ hasText: /您的信息已于 .* 删除：撤回申请 1 份，终止同意 1 项/ }).waitFor();
     await dialog.waitFor({ state: "detached" });
-    await checkPrivacyPage(page, "privacy-erased");
+    await checkPage(page, "privacy-erased");
 
     const after = expectData(await gateway.request(MY_DATA, {}, applicantToken)).myData;
     expect(after.identityErasedAt).not.toBeNull();

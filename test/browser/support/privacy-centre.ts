@@ -1,8 +1,8 @@
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { ALL_CATEGORIES, type TestLender, onboardLender, submitApplication } from "../../support/flow";
 import { type TestGateway, startTestGateway } from "../../support/gateway";
 import { type TestIdentity, uniqueIdentity } from "../../support/identities";
-import { type Actor, checkPage, launchBrowser, newActor } from "./browser";
+import { type Actor, launchBrowser, newActor } from "./browser";
 
 /** A gateway, one lender with every category permitted and an API key, one applicant with one application, one browser. */
 export interface PrivacyScene {
@@ -38,11 +38,4 @@ export async function startPrivacyScene(names: { lender: string; applicant: stri
   return { gateway, browser, actor, lender, identity, applicantToken, applicationId, stop };
 }
 
-/**
- * checkPage with the pointer moved off the navigation: a hovered active nav link of the shared
- * frame has a background below AA contrast, a state the page is not in once the pointer leaves.
- */
-export async function checkPrivacyPage(page: Page, name: string): Promise<void> {
-  await page.mouse.move(1200, 880);
-  await checkPage(page, name);
-}
+

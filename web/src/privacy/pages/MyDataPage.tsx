@@ -66,10 +66,8 @@ export function MyDataPage() {
           {erasure.error && <Alert color="red" role="alert">{format.problem(erasure.error)}</Alert>}
         </Stack>
       </Paper>
-      {/* lockScroll off: the scroll lock writes a <style> tag without the policy's nonce, which the
-          Content-Security-Policy blocks; the dialog still traps focus and closes on Escape. */}
       <Modal
-        opened={confirming} onClose={close} title={t("myData.eraseTitle")} centered lockScroll={false}
+        opened={confirming} onClose={close} title={t("myData.eraseTitle")} centered
         closeButtonProps={{ "aria-label": t("myData.eraseClose") }}
       >
         <Stack>
