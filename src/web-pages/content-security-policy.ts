@@ -6,15 +6,18 @@ export function newNonce(): string {
 }
 
 /**
- * The policy of every page: scripts and styles only from the gateway itself (and the one nonce
- * the component library's style tags carry), requests only to the gateway and, where a page signs
- * in with OpenID Connect, to its identity provider; no frames, no plugins, no other origin.
+ * The policy of every page: scripts only by the response's nonce (and what they load), styles
+ * from the gateway itself and the tags carrying the nonce, requests only to the gateway and,
+ * where a page signs in with OpenID Connect, to its identity provider; no frames, no plugins,
+ * no other origin.
  */
 export function contentSecurityPolicy(nonce: string, identityProviderOrigins: readonly string[]): string {
   const connect = ["'self'", ...identityProviderOrigins].join(" ");
   return [
     "default-src 'none'",
-    `script-src 'self' 'nonce-${nonce}'`,
+    // Only the nonce: a same-origin response that a browser could run as a script (an asset,
+    // an API answer) is refused unless a trusted script loads it ('strict-dynamic').
+    `script-src 'nonce-${nonce}' 'strict-dynamic'`,
     `style-src 'self' 'nonce-${nonce}'`,
     "img-src 'self' data:",
     "font-src 'self'",

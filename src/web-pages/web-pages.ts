@@ -29,15 +29,9 @@ export function createWebPages(settings: WebPageSettings): WebPageHandler {
     const signIn = settings.signIn[app];
     return signIn.kind === "oidc" ? [new URL(signIn.authority).origin] : [];
   }))];
-  const indexes = new Map<WebApp, Promise<string | null>>();
-  const index = (app: WebApp) => {
-    let cached = indexes.get(app);
-    if (!cached) {
-      cached = readFile(join(settings.directory, app, "index.html"), "utf8").catch(() => null);
-      indexes.set(app, cached);
-    }
-    return cached;
-  };
+  // Read at every request (it is under a kilobyte): a rebuild of the pages renames the assets
+  // it points to, and a cached copy would point at files that are gone.
+  const index = (app: WebApp) => readFile(join(settings.directory, app, "index.html"), "utf8").catch(() => null);
 
   return async (request, response, url) => {
     const app = WEB_APPS.find(name => url.pathname === `/${name}` || url.pathname.startsWith(`/${name}/`));

@@ -32,6 +32,9 @@ describe("console: transparency log", () => {
     const { page, problems } = await suite.admin("ops-auditor");
     await openFromNavigation(page, "透明日志");
     await page.getByTestId("checkpoint-verified").waitFor();
+    // The key it was checked with is shown, for comparison with the one auditors hold.
+    const published = await (await fetch(`${new URL(suite.gateway.url).origin}/transparency/key`)).text();
+    await expect(page.getByTestId("verifier-key").textContent()).resolves.toBe(published.trim());
     await page.getByLabel("叶子序号（来自审计日志或操作日志）").fill(String(logIndex));
     await page.getByRole("button", { name: "验证包含证明" }).click();
     await expect(page.getByTestId("inclusion-verified").textContent()).resolves.toContain(`叶子 ${logIndex} 包含在大小为 5 的已签名树中`);

@@ -57,8 +57,8 @@ function storedByPage(page: Page): Promise<string> {
 }
 
 /** Starts sign-in on an app's page and logs in at the provider; resolves with the authorization request. */
-async function signInThroughProvider(page: Page, app: "console" | "privacy", provider: TestOidcProvider, login: string): Promise<URL> {
-  await page.goto(`/${app}/`);
+async function signInThroughProvider(page: Page, app: "console" | "privacy", provider: TestOidcProvider, login: string, startAt = ""): Promise<URL> {
+  await page.goto(`/${app}/${startAt}`);
   const authorization = page.waitForRequest(request => request.url().startsWith(`${provider.issuer}/auth?`));
   await page.getByRole("button", { name: "通过身份提供方登录" }).click();
   const request = new URL((await authorization).url());
@@ -160,11 +160,13 @@ describe("signing in with OpenID Connect at a real provider", () => {
       expect(problems).toEqual([]);
     });
 
-    it("an applicant signs in to the privacy centre at the applicants' provider", async () => {
+    it("an applicant signs in to the privacy centre at the applicants' provider, and lands on the page it started from", async () => {
       const { page, problems } = await actor(main.origin);
-      const authorization = await signInThroughProvider(page, "privacy", main.applicantProvider!, "applicant-bo");
+      const authorization = await signInThroughProvider(page, "privacy", main.applicantProvider!, "applicant-bo", "access-log");
       expect(authorization.searchParams.get("code_challenge_method")).toBe("S256");
       expect(authorization.searchParams.get("resource")).toBe(APPLICANT_AUDIENCE);
+      await page.waitForURL(`${main.origin}/privacy/access-log`);
+      await page.getByRole("navigation").getByRole("link", { name: "我的申请" }).click();
       await page.getByRole("heading", { name: "我的申请", level: 2 }).waitFor();
       await expect(page.getByTestId("signed-in-as").textContent()).resolves.toContain("applicant-bo");
       expect(await storedByPage(page)).not.toMatch(/eyJ/);

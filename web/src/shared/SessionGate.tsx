@@ -97,7 +97,9 @@ export function SessionGate({ app, role, title, children }: { app: "console" | "
     [signedIn, end, manager],
   );
 
-  if (session && client) {
+  // On /callback the routes wait until the page has moved to where sign-in started: rendered
+  // there, the app's catch-all route would send the person to its first page instead.
+  if (session && client && location.pathname !== CALLBACK_PATH) {
     return (
       <SessionContext.Provider value={session}>
         <GraphQLProvider value={client}>{children}</GraphQLProvider>

@@ -74,6 +74,9 @@ export function completeSignIn(manager: UserManager, url: string, role: Role): P
       return { ok: false, reason: check.reason };
     })();
     callbacks.set(url, pending);
+    // Once settled, the entry stops holding the user (its tokens): the page keeps them only in
+    // the session. A second reading of the same answer is refused, as the provider would.
+    void pending.then(() => callbacks.set(url, Promise.resolve({ ok: false, reason: "signInFailed" })));
   }
   return pending;
 }

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Code, Group, Loader, NumberInput, Stack, Table, Title } from "@mantine/core";
+import { Alert, Button, Card, Code, Group, Loader, NumberInput, Stack, Table, Text, Title } from "@mantine/core";
 import { type FormEvent, useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useSession } from "../../shared/session";
@@ -51,8 +51,10 @@ export function TransparencyPage() {
                   <Table.Tr><Table.Th>{t("transparency.origin")}</Table.Th><Table.Td><Code>{checkpoint.checkpoint.origin}</Code></Table.Td></Table.Tr>
                   <Table.Tr><Table.Th>{t("transparency.size")}</Table.Th><Table.Td>{checkpoint.checkpoint.size}</Table.Td></Table.Tr>
                   <Table.Tr><Table.Th>{t("transparency.root")}</Table.Th><Table.Td><Code>{checkpoint.rootBase64}</Code></Table.Td></Table.Tr>
+                  <Table.Tr><Table.Th>{t("transparency.key")}</Table.Th><Table.Td><Code data-testid="verifier-key">{checkpoint.key}</Code></Table.Td></Table.Tr>
                 </Table.Tbody>
               </Table>
+              <Text size="sm">{t("transparency.keyNote")}</Text>
             </>
           ) : <Alert color="red" role="alert" data-testid="checkpoint-failed">{t("transparency.signatureFailed")}</Alert>)}
         </Stack>

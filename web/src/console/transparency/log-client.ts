@@ -1,7 +1,7 @@
 import { type Checkpoint, decodeHashes, fromBase64, leafHash, toBase64, verifyCheckpoint, verifyInclusion } from "./verify";
 
 /** What the page shows of the signed checkpoint: verified or not, and what it says. */
-export type CheckpointCheck = { verified: true; checkpoint: Checkpoint; rootBase64: string } | { verified: false };
+export type CheckpointCheck = { verified: true; checkpoint: Checkpoint; rootBase64: string; key: string } | { verified: false };
 
 export type InclusionCheck =
   | { outcome: "verified"; index: number; size: number }
@@ -15,11 +15,15 @@ async function text(path: string): Promise<string> {
   return response.text();
 }
 
-/** The log's current checkpoint, checked against the log's key. */
+/**
+ * The log's current checkpoint, checked against the key the gateway publishes. That key comes
+ * from the gateway being checked, so the page shows it for comparison with the key auditors
+ * and witnesses hold (a gateway that swapped its key would pass this check alone).
+ */
 export async function checkCheckpoint(): Promise<CheckpointCheck> {
   const [note, key] = await Promise.all([text("/transparency/checkpoint"), text("/transparency/key")]);
   const checkpoint = await verifyCheckpoint(note, key).catch(() => null);
-  return checkpoint ? { verified: true, checkpoint, rootBase64: toBase64(checkpoint.rootHash) } : { verified: false };
+  return checkpoint ? { verified: true, checkpoint, rootBase64: toBase64(checkpoint.rootHash), key: key.trim() } : { verified: false };
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
- * The transparency log's checks, done in the browser with WebCrypto so the admin need not trust
- * the gateway's word: the checkpoint's Ed25519 signature (C2SP signed-note and tlog-checkpoint)
- * and a leaf's RFC 9162 inclusion proof against the signed root. Written by hand: no maintained
+ * The transparency log's checks, done in the browser with WebCrypto rather than taken from the
+ * gateway's word: the checkpoint's Ed25519 signature (C2SP signed-note and tlog-checkpoint) and
+ * a leaf's RFC 9162 inclusion proof against the signed root. They are as good as the key they
+ * are checked with: the page shows it, to compare with the key auditors hold. Written by hand: no maintained
  * browser library does these two formats, and each is a few lines of the specifications.
  */
 

@@ -75,7 +75,8 @@ export const en: typeof zh = {
     funded: "Funded", granted: "Granted", denied: "Denied", noData: "No data in this period.", table: "Details",
   },
   transparency: {
-    heading: "Transparency log", checkpoint: "Checkpoint", origin: "Log name", size: "Leaves", root: "Root hash",
+    heading: "Transparency log", checkpoint: "Checkpoint", origin: "Log name", size: "Leaves", root: "Root hash", key: "Verifier key",
+    keyNote: "This page checks the signature with the key the gateway publishes. Compare it with the key your auditors and witnesses hold: a gateway that swapped its key would still pass this page's check.",
     signatureVerified: "Signature verified: the log's key signed this checkpoint.", signatureFailed: "Signature NOT verified!",
     leafIndex: "Leaf index (from the audit log or the admin action log)", prove: "Verify inclusion proof",
     proofVerified: "Verified: leaf {{index}} is in the signed tree of size {{size}}.",

@@ -73,7 +73,8 @@ export const zh = {
     funded: "放款", granted: "允许", denied: "拒绝", noData: "该时段没有数据。", table: "明细",
   },
   transparency: {
-    heading: "透明日志", checkpoint: "检查点", origin: "日志名称", size: "叶子数", root: "根哈希",
+    heading: "透明日志", checkpoint: "检查点", origin: "日志名称", size: "叶子数", root: "根哈希", key: "验证密钥",
+    keyNote: "本页用网关公布的密钥验证签名。请将它与审计方和见证方持有的密钥核对：若网关换了密钥，仅凭本页仍会显示“已验证”。",
     signatureVerified: "签名已验证：检查点由日志密钥签署。", signatureFailed: "签名未通过验证！",
     leafIndex: "叶子序号（来自审计日志或操作日志）", prove: "验证包含证明",
     proofVerified: "已验证：叶子 {{index}} 包含在大小为 {{size}} 的已签名树中。",
