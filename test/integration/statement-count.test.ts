@@ -11,8 +11,15 @@ const PAGE_WITH_RELATIONS = `query($first: Int!) { leads(first: $first) { edges 
   application { id leads { id } consents { id status } applicant { city fullName nationalId phone email } } } } } }`;
 
 /** Each statement as verb and first table (`SELECT "leads"`), to compare and to explain a failure. */
+/**
+ * A quota window's first request also inserts its counter row (once a minute, once a UTC day):
+ * a window that starts between two measured requests puts that INSERT in one of them only, so
+ * the comparisons of two requests leave it out.
+ */
+const windowStart = (statement: string) => /^INSERT INTO .quota_counters./.test(statement);
+
 const shapes = (sql: string[]) =>
-  sql.map(statement => {
+  sql.filter(statement => !windowStart(statement)).map(statement => {
     const match = /^UPDATE\s+(\S+)/.exec(statement) ?? /^\w+[\s\S]*?(?:FROM|INTO)\s+(\S+)/.exec(statement);
     return `${statement.split(/\s/)[0]} ${match?.[1] ?? "?"}`;
   });
@@ -72,7 +79,7 @@ describe("SQL statements per lender page", () => {
     const hundred = await statementsFor(PAGE_WITH_RELATIONS, 100);
     expect(hundred.data.leads.edges).toHaveLength(100);
     expect(hundred.data.leads.edges.every((edge: any) => edge.node.consent?.status === "ACTIVE")).toBe(true);
-    expect(hundred.statements).toBe(ten.statements);
+    expect(hundred.sql.filter(statement => !windowStart(statement))).toHaveLength(ten.sql.filter(statement => !windowStart(statement)).length);
   });
 
   it("costs the same on a later page: the cursor is a condition in the same statement, not another query", async () => {
