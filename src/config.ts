@@ -469,5 +469,31 @@ function parsePageSignIn(app: WebApp, env: Environment, nodeEnv: GatewayConfig["
 
 function parseWebPages(env: Environment, nodeEnv: GatewayConfig["nodeEnv"], providers: readonly IdentityProviderSettings[]): WebPageSettings {
   const signIn = Object.fromEntries(WEB_APPS.map(app => [app, Object.freeze(parsePageSignIn(app, env, nodeEnv, providers))])) as Record<WebApp, PageSignIn>;
-  return Object.freeze({ directory: builtPagesDirectory(), signIn: Object.freeze(signIn) });
+  const anyOidc = WEB_APPS.some(app => signIn[app].kind === "oidc");
+  return Object.freeze({ directory: builtPagesDirectory(), signIn: Object.freeze(signIn), signInOrigins: parseSignInOrigins(env.WEB_SIGN_IN_ORIGINS, nodeEnv, anyOidc) });
+}
+
+/**
+ * WEB_SIGN_IN_ORIGINS: origins (scheme, host, port; no path) besides the issuers' that the
+ * pages may call during sign-in, for a provider whose token endpoint is on another host. Each
+ * one widens the pages' connect-src, so only with a page that signs in with OpenID Connect.
+ */
+function parseSignInOrigins(raw: string | undefined, nodeEnv: GatewayConfig["nodeEnv"], anyOidc: boolean): readonly string[] {
+  const listed = parseOptional(raw);
+  if (listed === null) return Object.freeze([]);
+  if (!anyOidc) throw new ConfigError("WEB_SIGN_IN_ORIGINS needs CONSOLE_OIDC_CLIENT_ID or PRIVACY_OIDC_CLIENT_ID");
+  const origins = listed.split(",").map(entry => entry.trim()).map(entry => {
+    let url: URL;
+    try {
+      url = new URL(entry);
+    } catch {
+      throw new ConfigError("WEB_SIGN_IN_ORIGINS must be comma-separated origins such as https://login.example");
+    }
+    const schemeAllowed = url.protocol === "https:" || (nodeEnv !== "production" && url.protocol === "http:");
+    if (!schemeAllowed || url.origin !== entry.replace(/\/$/, "") || url.username !== "" || url.password !== "") {
+      throw new ConfigError(`WEB_SIGN_IN_ORIGINS must be comma-separated ${nodeEnv === "production" ? "https" : "http(s)"} origins (no path, query or credentials)`);
+    }
+    return url.origin;
+  });
+  return Object.freeze([...new Set(origins)]);
 }

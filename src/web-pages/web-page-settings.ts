@@ -19,6 +19,8 @@ export interface WebPageSettings {
   /** The built apps (`web/dist`, written by `npm run build -w web`, which `npm install` runs). */
   readonly directory: string;
   readonly signIn: Readonly<Record<WebApp, PageSignIn>>;
+  /** Origins besides the issuers' that the pages may reach for sign-in (a token endpoint on another host). */
+  readonly signInOrigins: readonly string[];
 }
 
 /**

@@ -25,10 +25,10 @@ export type WebPageHandler = (request: IncomingMessage, response: ServerResponse
  * false for any other path.
  */
 export function createWebPages(settings: WebPageSettings): WebPageHandler {
-  const identityProviderOrigins = [...new Set(WEB_APPS.flatMap(app => {
+  const identityProviderOrigins = [...new Set([...WEB_APPS.flatMap(app => {
     const signIn = settings.signIn[app];
     return signIn.kind === "oidc" ? [new URL(signIn.authority).origin] : [];
-  }))];
+  }), ...settings.signInOrigins])];
   // Read at every request (it is under a kilobyte): a rebuild of the pages renames the assets
   // it points to, and a cached copy would point at files that are gone.
   const index = (app: WebApp) => readFile(join(settings.directory, app, "index.html"), "utf8").catch(() => null);

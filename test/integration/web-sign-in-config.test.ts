@@ -14,7 +14,7 @@ describe("what a production gateway tells its pages about signing in", () => {
 
   beforeAll(async () => {
     unconfigured = await startProductionGateway();
-    configured = await startProductionGateway({ CONSOLE_OIDC_CLIENT_ID: "gateway-console" });
+    configured = await startProductionGateway({ CONSOLE_OIDC_CLIENT_ID: "gateway-console", WEB_SIGN_IN_ORIGINS: "https://tokens.idp.example" });
   });
   afterAll(async () => {
     await unconfigured?.gateway.stop();
@@ -32,7 +32,7 @@ describe("what a production gateway tells its pages about signing in", () => {
   it("positive twin: with the console's client, the console signs in at the staff issuer, which its policy lets it reach", async () => {
     const { signIn, policy } = await pageSignIn(configured, "console");
     expect(signIn).toMatchObject({ kind: "oidc", authority: configured.staff.issuer, clientId: "gateway-console", scope: "openid" });
-    expect(policy).toContain(`connect-src 'self' ${new URL(configured.staff.issuer).origin};`);
+    expect(policy).toContain(`connect-src 'self' ${new URL(configured.staff.issuer).origin} https://tokens.idp.example;`);
     await expect(pageSignIn(configured, "privacy")).resolves.toMatchObject({ signIn: { kind: "unconfigured" } });
   });
 });

@@ -57,4 +57,15 @@ describe("how the web pages sign in", () => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(named);
   });
+
+  it("WEB_SIGN_IN_ORIGINS lists further origins for sign-in, only beside a client, as bare origins", () => {
+    const withClient = { ...production, CONSOLE_OIDC_CLIENT_ID: "console" };
+    expect(loadConfig({ ...withClient, WEB_SIGN_IN_ORIGINS: "https://login.example, https://tokens.example:8443/" }).webPages.signInOrigins)
+      .toEqual(["https://login.example", "https://tokens.example:8443"]);
+    expect(loadConfig(withClient).webPages.signInOrigins).toEqual([]);
+    for (const bad of ["http://login.example", "https://login.example/token", "https://user:pw@login.example", "login.example", "https://a.example,*"]) {
+      expect(() => loadConfig({ ...withClient, WEB_SIGN_IN_ORIGINS: bad })).toThrow(/WEB_SIGN_IN_ORIGINS/);
+    }
+    expect(() => loadConfig({ ...production, WEB_SIGN_IN_ORIGINS: "https://login.example" })).toThrow(/needs CONSOLE_OIDC_CLIENT_ID/);
+  });
 });
