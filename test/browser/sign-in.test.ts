@@ -84,4 +84,42 @@ describe("signing in to the console and the privacy centre with a development to
     expect(await page.getByTestId("signed-in-as").count()).toBe(0);
     expect(problems).toEqual([]);
   });
+
+  it("works from the keyboard alone: sign in, reach the navigation, switch language, sign out", async () => {
+    const { page, problems } = await actor();
+    await page.goto("/console/");
+    const token = await gateway.token("admin", "browser-admin-keys");
+    // Tab from the top of the page to the token field, type, and submit with the keyboard.
+    let reached = false;
+    for (let step = 0; step < 10 && !reached; step++) {
+      await page.keyboard.press("Tab");
+      reached = await page.getByTestId("token-input").evaluate(element => element === element.ownerDocument.activeElement);
+    }
+    expect(reached).toBe(true);
+    await page.keyboard.insertText(token);
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await page.getByTestId("signed-in-as").waitFor();
+
+    // Every navigation link and the sign-out button can take the focus, in order.
+    const focused: string[] = [];
+    for (let step = 0; step < 20; step++) {
+      await page.keyboard.press("Tab");
+      focused.push(await page.evaluate("document.activeElement ? (document.activeElement.getAttribute('aria-label') || document.activeElement.textContent || '').trim() : ''") as string);
+    }
+    expect(focused).toEqual(expect.arrayContaining(["退出登录", "合作机构", "审计日志"]));
+
+    // Open the audit log with Enter on its link.
+    await page.getByRole("navigation").getByRole("link", { name: "审计日志" }).focus();
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/console\/audit/);
+    // The language switch is a radio group: arrow keys move it.
+    await page.getByRole("radio", { name: "中文" }).focus();
+    await page.keyboard.press("ArrowRight");
+    await page.getByRole("button", { name: "Sign out" }).waitFor();
+    await page.getByRole("button", { name: "Sign out" }).focus();
+    await page.keyboard.press("Enter");
+    await page.getByTestId("session-notice").waitFor();
+    expect(problems).toEqual([]);
+  });
 });
