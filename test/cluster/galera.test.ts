@@ -28,16 +28,30 @@ describe("the gateway on a Galera cluster", () => {
   const trio = (round: number) => [0, 1, 2].map(offset => urls()[(round + offset) % 3]);
 
   beforeAll(async () => {
-    const started = Date.now();
+    const startedAt = Date.now();
     cluster = await startGaleraCluster(3);
     // The first instance migrates; the others start on the migrated schema.
     gateways.push(await startClusterGateway(cluster.nodes[0].url, redisPrefix));
     gateways.push(...await Promise.all(cluster.nodes.slice(1).map(node => startClusterGateway(node.url, redisPrefix))));
+    started.push(...gateways);
     admin = await token("admin", "cluster-admin");
-    console.log(`cluster: 3 nodes synced and 3 gateways up in ${Math.round((Date.now() - started) / 1000)} s`);
+    console.log(`cluster: 3 nodes synced and 3 gateways up in ${Math.round((Date.now() - startedAt) / 1000)} s`);
   }, 240_000);
 
+  /** Every instance started, the killed ones too, for the summary of what they logged. */
+  const started: GatewayProcess[] = [];
+
   afterAll(async () => {
+    // What the instances logged (warnings and errors, by event), for reading a run.
+    for (const [index, gateway] of started.entries()) {
+      const events = new Map<string, number>();
+      for (const line of gateway.output().split("\n")) {
+        const event = [/"event":"([a-z_]+)"/, /"errorName":"([A-Za-z]+)"/, /"driverCode":"([A-Z_]+)"/, /"path":\["([A-Za-z]+)"/]
+          .map(pattern => pattern.exec(line)?.[1]).filter(Boolean).join(":");
+        if (event) events.set(event, (events.get(event) ?? 0) + 1);
+      }
+      console.log(`instance ${index + 1} logged: ${[...events].map(([event, count]) => `${event} ${count}`).join(", ") || "nothing"}`);
+    }
     for (const gateway of gateways) await gateway.kill("SIGKILL");
     await cluster?.destroy();
   }, 60_000);
@@ -139,23 +153,27 @@ describe("the gateway on a Galera cluster", () => {
       return result;
     };
     const acknowledged = { choices: 0, withdrawals: 0, outcomes: 0 };
-    await Promise.all([0, 1, 2, 3].map(async client => {
-      const applicant = await token("applicant", `cluster-busy-${client}`);
-      for (let round = 0; round < 12; round += 1) {
-        const [actor, other] = trio(client + round);
-        const lender = lenders[round % 2];
-        const { leadId, consentId } = await chooseThrough(actor, applicant, lender.id);
-        acknowledged.choices += 1;
-        if (round % 2 === 0) {
-          dataOf(note(`withdraw ${client}/${round}`, await graphql(other, WITHDRAW_CONSENT, { id: consentId }, applicant)), "withdraw");
-          acknowledged.withdrawals += 1;
-        } else {
-          dataOf(note(`outcome ${client}/${round}`, await graphql(other, OUTCOME, { input: { leadId, outcome: "APPROVED" } }, lender.apiKey)), "outcome");
-          acknowledged.outcomes += 1;
+    // The readers stop whatever happens to the applicants, or they would outlive the test.
+    try {
+      await Promise.all([0, 1, 2, 3].map(async client => {
+        const applicant = await token("applicant", `cluster-busy-${client}`);
+        for (let round = 0; round < 12; round += 1) {
+          const [actor, other] = trio(client + round);
+          const lender = lenders[round % 2];
+          const { leadId, consentId } = await chooseThrough(actor, applicant, lender.id);
+          acknowledged.choices += 1;
+          if (round % 2 === 0) {
+            dataOf(note(`withdraw ${client}/${round}`, await graphql(other, WITHDRAW_CONSENT, { id: consentId }, applicant)), "withdraw");
+            acknowledged.withdrawals += 1;
+          } else {
+            dataOf(note(`outcome ${client}/${round}`, await graphql(other, OUTCOME, { input: { leadId, outcome: "APPROVED" } }, lender.apiKey)), "outcome");
+            acknowledged.outcomes += 1;
+          }
         }
-      }
-    }));
-    reading = false;
+      }));
+    } finally {
+      reading = false;
+    }
     await Promise.all(readers);
     const after = (await Promise.all(urls().map(transactionRetries))).reduce((a, b) => a + b, 0);
 
@@ -186,8 +204,13 @@ describe("the gateway on a Galera cluster", () => {
     const frozen = cluster.nodes[2];
     await frozen.signal("SIGSTOP");
     try {
-      // The other instances go on once the cluster has evicted the frozen node (seconds).
-      const withdrawn = await graphql(urls()[0], WITHDRAW_CONSENT, { id: consentId }, applicant);
+      // The other instances go on once the cluster has evicted the frozen node (2–4 s): until
+      // then a commit waits for it, and a withdrawal may meet the request deadline; the client
+      // sends it again, as it would after any 503.
+      let withdrawn = await graphql(urls()[0], WITHDRAW_CONSENT, { id: consentId }, applicant);
+      for (let attempt = 1; errorCode(withdrawn) === "SERVICE_UNAVAILABLE" && attempt < 5; attempt += 1) {
+        withdrawn = await graphql(urls()[0], WITHDRAW_CONSENT, { id: consentId }, applicant);
+      }
       expect(dataOf(withdrawn, "withdraw").withdrawConsent.status).toBe("WITHDRAWN");
       expect((await readName(urls()[1], lender.apiKey, leadId)).reason).toBe("CONSENT_WITHDRAWN");
       // The frozen node's instance answers nothing but 503 (its request deadline), never the old grant.
@@ -234,17 +257,21 @@ describe("the gateway on a Galera cluster", () => {
     })();
     const workload = runSetWorkload({ url: urls(), clients: 6, lenderId: lenderInfo.id, running: () => loading, deadline: Date.now() + 240_000 });
 
-    await sleepRandomly(2000, 6000);
-    const victimNode = cluster.nodes[1];
-    await victimNode.signal("SIGKILL");
-    await sleepRandomly(1000, 4000);
-    const victimGateway = gateways[2];
-    await victimGateway.kill("SIGKILL");
-    await sleepRandomly(500, 2000);
-    gateways[2] = await startClusterGateway(cluster.nodes[2].url, redisPrefix);
-    await victimNode.start();
-    await sleep(3000);
-    loading = false;
+    // The load stops whatever happens to the faults, or it would outlive the test.
+    try {
+      await sleepRandomly(2000, 6000);
+      const victimNode = cluster.nodes[1];
+      await victimNode.signal("SIGKILL");
+      await sleepRandomly(1000, 4000);
+      await gateways[2].kill("SIGKILL");
+      await sleepRandomly(500, 2000);
+      gateways[2] = await startClusterGateway(cluster.nodes[2].url, redisPrefix);
+      started.push(gateways[2]);
+      await victimNode.start();
+      await sleep(3000);
+    } finally {
+      loading = false;
+    }
     const acknowledged = await workload;
     await reader;
     await cluster.waitSynced(120_000);
@@ -261,6 +288,7 @@ describe("the gateway on a Galera cluster", () => {
         `${acknowledged.withdrawals.size} withdrawals acknowledged, ${acknowledged.retries} client retries, ${released.length} identity values released`);
       expect(violations).toEqual([]);
       expect(Number((orphans as any[])[0].n)).toBe(0);
+      await expectEverySequenced(database);
       expect(unconsented).toEqual([]);
       expect(acknowledged.applications.size).toBeGreaterThan(6);
       expect(acknowledged.retries).toBeGreaterThan(0);
@@ -269,6 +297,26 @@ describe("the gateway on a Galera cluster", () => {
     }
   }, 300_000);
 });
+
+/**
+ * The transparency sequencer (running on every instance, one holding the lease) gives every
+ * record a leaf exactly once although Galera's auto-increment keys of access records
+ * interleave across nodes: no record left waiting, no leaf given twice, the head's size the
+ * number of records.
+ */
+async function expectEverySequenced(database: Awaited<ReturnType<typeof createConnection>>): Promise<void> {
+  const count = async (sql: string) => Number(((await database.query(sql))[0] as any[])[0].n);
+  const deadline = Date.now() + 30_000;
+  const waiting = "SELECT (SELECT COUNT(*) FROM access_records WHERE log_index IS NULL) + (SELECT COUNT(*) FROM admin_actions WHERE log_index IS NULL) + " +
+    "(SELECT COUNT(*) FROM admin_changes WHERE log_index IS NULL) AS n";
+  while ((await count(waiting)) > 0 && Date.now() < deadline) await sleep(500);
+  expect(await count(waiting)).toBe(0);
+  const records = await count("SELECT (SELECT COUNT(*) FROM access_records) + (SELECT COUNT(*) FROM admin_actions) + (SELECT COUNT(*) FROM admin_changes) AS n");
+  const leaves = await count("SELECT COUNT(DISTINCT log_index) AS n FROM (SELECT log_index FROM access_records UNION ALL SELECT log_index FROM admin_actions UNION ALL SELECT log_index FROM admin_changes) AS leaves");
+  expect(leaves).toBe(records);
+  expect(await count("SELECT tree_size AS n FROM transparency_state")).toBe(records);
+  console.log(`sequencer: ${records} records, each with its own leaf`);
+}
 
 /** Every application gets a lead from each ACTIVE lender that fits: as many as there are then. */
 async function leadsPerApplication(database: Awaited<ReturnType<typeof createConnection>>): Promise<number> {

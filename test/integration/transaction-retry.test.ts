@@ -1,7 +1,8 @@
 import { createConnection, type Connection } from "mysql2/promise";
 import { QuotaCounter } from "../../src/model/quota-counter.entity";
 import { Consent } from "../../src/model/consent.entity";
-import { backoffMs } from "../../src/database/transaction-retry";
+import { TRANSACTION_ATTEMPTS, backoffMs } from "../../src/database/transaction-retry";
+import { runWithinRequest } from "../../src/common/deadline";
 import { ALL_CATEGORIES, choose, expectData, leadIdFor, onboardLender, submitApplication } from "../support/flow";
 import { WITHDRAW_CONSENT } from "../support/documents";
 import { TestGateway, startTestGateway } from "../support/gateway";
@@ -102,6 +103,47 @@ const pause = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
     // The first attempt was rolled back whole: one consent, ended once, by the applicant.
     const consents = await gateway.dataSource.getRepository(Consent).findBy({ applicationId });
     expect(consents.map(consent => [consent.id, consent.storedStatus, consent.endReasonStored])).toEqual([[consentId, "WITHDRAWN", "APPLICANT_WITHDREW"]]);
+  });
+});
+
+describe("the bounds of the re-runs", () => {
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    gateway = await startTestGateway();
+  });
+
+  afterAll(async () => gateway?.stop());
+
+  /** A transaction on the real database whose callback ends, every time, as the engine ends a deadlocked one. */
+  const alwaysConflicting = (attempts: { count: number }, workMs = 0) => gateway.dataSource.transaction(async manager => {
+    attempts.count += 1;
+    await manager.query("SELECT 1");
+    await pause(workMs);
+    throw Object.assign(new Error("Deadlock found when trying to get lock"), { code: "ER_LOCK_DEADLOCK", errno: 1213 });
+  });
+
+  it("a conflict that persists is thrown after TRANSACTION_ATTEMPTS attempts, as it came", async () => {
+    const attempts = { count: 0 };
+    await expect(alwaysConflicting(attempts)).rejects.toMatchObject({ code: "ER_LOCK_DEADLOCK" });
+    expect(attempts.count).toBe(TRANSACTION_ATTEMPTS);
+  });
+
+  it("in a request, no re-run starts that could not finish before its deadline", async () => {
+    const attempts = { count: 0 };
+    const scope = { deadlineAt: Date.now() + 250, operation: () => "withdrawConsent" };
+    await expect(runWithinRequest(scope, () => alwaysConflicting(attempts, 100))).rejects.toMatchObject({ code: "ER_LOCK_DEADLOCK" });
+    expect(attempts.count).toBeGreaterThanOrEqual(1);
+    expect(attempts.count).toBeLessThanOrEqual(2);
+  });
+
+  it("positive twin: another error is not re-run", async () => {
+    let attempts = 0;
+    await expect(gateway.dataSource.transaction(async () => {
+      attempts += 1;
+      throw new Error("not a conflict");
+    })).rejects.toThrow("not a conflict");
+    expect(attempts).toBe(1);
   });
 });
 
