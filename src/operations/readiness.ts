@@ -38,8 +38,8 @@ export interface QuotaStoreProbe {
 /**
  * A Galera node decides nothing unless it is in the primary component, synced and accepting
  * queries: a node cut off from the majority, or still catching up after a restart, is not ready.
- * `causalReads` is what the probe's own pooled session holds (`wsrep_sync_wait`, 7 when the
- * gateway set it), so the report shows the setting every request runs with, not a configuration.
+ * `causalReads` is what the probe's own pooled session holds (bit 1 of `wsrep_sync_wait`, set
+ * by the gateway), so the report shows the setting every request runs with, not a configuration.
  */
 export interface ClusterReport {
   ok: boolean;

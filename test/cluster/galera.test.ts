@@ -284,7 +284,9 @@ describe("the gateway on a Galera cluster", () => {
           "(SELECT 1 FROM consents c WHERE c.application_id = r.application_id AND c.lender_id = r.lender_id)");
       const consented = new Set(((await database.query("SELECT application_id AS id FROM consents WHERE lender_id = ?", [lenderInfo.id]))[0] as any[]).map(row => row.id));
       const unconsented = released.filter(entry => !consented.has(entry.applicationId));
-      console.log(`set test: node 2 and gateway 3 killed; ${acknowledged.applications.size} applications, ${acknowledged.consents.size} consents, ` +
+      const retried = (await Promise.all(urls().map(transactionRetries))).reduce((a, b) => a + b, 0);
+      console.log(`set test: node 2 and gateway 3 killed; ${retried} transaction re-runs on the instances alive at the end; ` +
+        `${acknowledged.applications.size} applications, ${acknowledged.consents.size} consents, ` +
         `${acknowledged.withdrawals.size} withdrawals acknowledged, ${acknowledged.retries} client retries, ${released.length} identity values released`);
       expect(violations).toEqual([]);
       expect(Number((orphans as any[])[0].n)).toBe(0);
