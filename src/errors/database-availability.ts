@@ -27,6 +27,9 @@ const UNAVAILABLE_CODES = new Set([
   // 1047: a Galera node outside the primary component ("WSREP has not yet prepared node for
   // application use") refuses every statement until it rejoins.
   "ER_UNKNOWN_COM_ERROR",
+  // 1180: the commit itself failed (a Galera node that lost the primary component mid-commit):
+  // like a connection lost at commit, it may or may not have committed; the client retries.
+  "ER_ERROR_DURING_COMMIT",
 ]);
 
 interface ErrorShape {
