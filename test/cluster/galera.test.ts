@@ -7,6 +7,7 @@ import { errorCode, onboardLenderOver, readiness, sleep, sleepRandomly } from ".
 import { checkAcknowledged, runSetWorkload } from "../faults/support/set-workload";
 import { GaleraCluster, startGaleraCluster } from "./support/galera-cluster";
 import { approveAllThrough, chooseThrough, dataOf, readName, startClusterGateway, transactionRetries } from "./support/cluster-flow";
+import { expectEverySequenced, leadsPerApplication, loggedEvents } from "./support/cluster-checks";
 
 const WITHDRAWAL_ROUNDS = 200;
 const NARROWING_ROUNDS = 30;
@@ -42,16 +43,7 @@ describe("the gateway on a Galera cluster", () => {
   const started: GatewayProcess[] = [];
 
   afterAll(async () => {
-    // What the instances logged (warnings and errors, by event), for reading a run.
-    for (const [index, gateway] of started.entries()) {
-      const events = new Map<string, number>();
-      for (const line of gateway.output().split("\n")) {
-        const event = [/"event":"([a-z_]+)"/, /"errorName":"([A-Za-z]+)"/, /"driverCode":"([A-Z_]+)"/, /"path":\["([A-Za-z]+)"/]
-          .map(pattern => pattern.exec(line)?.[1]).filter(Boolean).join(":");
-        if (event) events.set(event, (events.get(event) ?? 0) + 1);
-      }
-      console.log(`instance ${index + 1} logged: ${[...events].map(([event, count]) => `${event} ${count}`).join(", ") || "nothing"}`);
-    }
+    for (const [index, gateway] of started.entries()) console.log(`instance ${index + 1} logged: ${loggedEvents(gateway.output())}`);
     for (const gateway of gateways) await gateway.kill("SIGKILL");
     await cluster?.destroy();
   }, 60_000);
@@ -299,29 +291,3 @@ describe("the gateway on a Galera cluster", () => {
     }
   }, 300_000);
 });
-
-/**
- * The transparency sequencer (running on every instance, one holding the lease) gives every
- * record a leaf exactly once although Galera's auto-increment keys of access records
- * interleave across nodes: no record left waiting, no leaf given twice, the head's size the
- * number of records.
- */
-async function expectEverySequenced(database: Awaited<ReturnType<typeof createConnection>>): Promise<void> {
-  const count = async (sql: string) => Number(((await database.query(sql))[0] as any[])[0].n);
-  const deadline = Date.now() + 30_000;
-  const waiting = "SELECT (SELECT COUNT(*) FROM access_records WHERE log_index IS NULL) + (SELECT COUNT(*) FROM admin_actions WHERE log_index IS NULL) + " +
-    "(SELECT COUNT(*) FROM admin_changes WHERE log_index IS NULL) AS n";
-  while ((await count(waiting)) > 0 && Date.now() < deadline) await sleep(500);
-  expect(await count(waiting)).toBe(0);
-  const records = await count("SELECT (SELECT COUNT(*) FROM access_records) + (SELECT COUNT(*) FROM admin_actions) + (SELECT COUNT(*) FROM admin_changes) AS n");
-  const leaves = await count("SELECT COUNT(DISTINCT log_index) AS n FROM (SELECT log_index FROM access_records UNION ALL SELECT log_index FROM admin_actions UNION ALL SELECT log_index FROM admin_changes) AS leaves");
-  expect(leaves).toBe(records);
-  expect(await count("SELECT tree_size AS n FROM transparency_state")).toBe(records);
-  console.log(`sequencer: ${records} records, each with its own leaf`);
-}
-
-/** Every application gets a lead from each ACTIVE lender that fits: as many as there are then. */
-async function leadsPerApplication(database: Awaited<ReturnType<typeof createConnection>>): Promise<number> {
-  const [rows] = await database.query("SELECT COUNT(*) AS n FROM lenders WHERE status = 'ACTIVE'");
-  return Number((rows as any[])[0].n);
-}
