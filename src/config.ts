@@ -15,9 +15,15 @@ import { type PageSignIn, WEB_APPS, type WebApp, type WebPageSettings, builtPage
 /** Where development secrets are generated; ignored by git, never used in production. */
 const DEV_SECRETS_FILE = ".dev-secrets.json";
 
+/**
+ * DATABASE_CAUSAL_READS: whether every MySQL session waits for the cluster before it reads
+ * (Galera's `wsrep_sync_wait`). `auto` turns it on when the server is a Galera node.
+ */
+export type CausalReadsSetting = "auto" | "on" | "off";
+
 export type DatabaseTarget =
   | { kind: "sqlite"; path: string }
-  | { kind: "mysql"; url: string };
+  | { kind: "mysql"; url: string; causalReads: CausalReadsSetting };
 
 export interface GatewayConfig {
   readonly nodeEnv: "production" | "development" | "test";
@@ -73,7 +79,13 @@ export const DEFAULT_APPLICATION_OPEN_DAYS = 90;
 
 type Environment = Record<string, string | undefined>;
 
-function parseDatabase(url: string | undefined): DatabaseTarget {
+function parseCausalReads(raw: string | undefined): CausalReadsSetting {
+  if (raw === undefined || raw === "") return "auto";
+  if (raw === "auto" || raw === "on" || raw === "off") return raw;
+  throw new ConfigError("DATABASE_CAUSAL_READS must be auto, on or off");
+}
+
+function parseDatabase(url: string | undefined, causalReads: string | undefined): DatabaseTarget {
   if (url === undefined || url === "") return { kind: "sqlite", path: "data/gateway.sqlite" };
   if (url === "sqlite::memory:") return { kind: "sqlite", path: ":memory:" };
   if (url.startsWith("sqlite:")) {
@@ -87,7 +99,7 @@ function parseDatabase(url: string | undefined): DatabaseTarget {
     } catch {
       throw new ConfigError("DATABASE_URL is not a valid mysql:// URL");
     }
-    return { kind: "mysql", url: url.replace(/^mariadb:/, "mysql:") };
+    return { kind: "mysql", url: url.replace(/^mariadb:/, "mysql:"), causalReads: parseCausalReads(causalReads) };
   }
   throw new ConfigError("DATABASE_URL must start with mysql://, sqlite: or be sqlite::memory:");
 }
@@ -276,7 +288,7 @@ function parseWebhooks(env: Environment, nodeEnv: GatewayConfig["nodeEnv"]): Web
 
 /** Only the database part of the environment, for tools that need no secrets (the TypeORM CLI). */
 export function databaseTargetFromEnv(env: Environment = process.env): DatabaseTarget {
-  return parseDatabase(env.DATABASE_URL);
+  return parseDatabase(env.DATABASE_URL, env.DATABASE_CAUSAL_READS);
 }
 
 /**
@@ -376,7 +388,7 @@ export function loadConfig(env: Environment = process.env): GatewayConfig {
   return Object.freeze({
     nodeEnv,
     port: parseInteger("PORT", env.PORT, 4000, 0, 65535),
-    database: Object.freeze(parseDatabase(env.DATABASE_URL)),
+    database: Object.freeze(parseDatabase(env.DATABASE_URL, env.DATABASE_CAUSAL_READS)),
     jwtSecret: new TextEncoder().encode(jwtSecret),
     acceptsDevelopmentTokens: nodeEnv !== "production",
     identityProviders,

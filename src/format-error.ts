@@ -178,8 +178,9 @@ export function createErrorFormatter(logger: Logger) {
       return { ...base, message: publicRequestMessage(code, formatted.message), extensions: { code } };
     }
     if (isLockConflict(original)) {
-      // A deadlock or lock wait timeout: rolled back, retryable (src/common/database-availability.ts).
-      logger.warn("database_lock_conflict", { path: formatted.path });
+      // A deadlock or lock wait timeout: rolled back, retryable (src/errors/database-availability.ts).
+      // Which one (deadlock or certification conflict, lock-wait or causal-wait timeout), after the retries were spent.
+      logger.warn("database_lock_conflict", { ...databaseErrorCodes(original), path: formatted.path });
       return { ...base, message: new ServiceUnavailableError().message, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
     }
     if (isDatabaseUnavailable(original)) {

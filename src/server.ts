@@ -13,7 +13,7 @@ import { authenticate } from "./auth/authenticate";
 import { isDatabaseUnavailable, isLockConflict, rethrowUnavailable } from "./errors/database-availability";
 import { issueAccessToken } from "./auth/oauth-token";
 import { isMetricsScraper } from "./auth/metrics-scraper";
-import { DEADLINE_PASSED, withinDeadline } from "./common/deadline";
+import { DEADLINE_PASSED, runWithinRequest, withinDeadline } from "./common/deadline";
 import type { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
 import { createContext } from "./request-context";
@@ -155,7 +155,9 @@ export async function startGateway(
     const started = Date.now();
     const observation = new RequestObservation();
     let quota: RequestQuota | null = null;
-    const execution = apollo.executeHTTPGraphQLRequest({
+    // Visible to every transaction of the request: a conflict is re-run only while the deadline allows.
+    const scope = { deadlineAt: started + config.requestTimeoutSeconds * 1000, operation: () => observation.operation };
+    const execution = runWithinRequest(scope, () => apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? "GET", headers, search: url.search, body },
       context: async () => {
         const now = new Date();
@@ -166,7 +168,7 @@ export async function startGateway(
         });
         return observeContext(createContext(dataSource, principal, requestId, now, config, { quotas, transparency, accessLog }), observation);
       },
-    });
+    }));
     const result = await withinDeadline(execution, config.requestTimeoutSeconds * 1000);
     response.setHeader("x-request-id", requestId);
     // A lender's answers state its request quota, the 429 included (IETF httpapi RateLimit fields).

@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+
 export const DEADLINE_PASSED = Symbol("deadline passed");
 
 /**
@@ -14,4 +16,24 @@ export async function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** What code deep in a request (a transaction being retried) may know of the request it serves. */
+export interface RequestScope {
+  /** Epoch milliseconds at which the request is answered SERVICE_UNAVAILABLE whatever happens. */
+  readonly deadlineAt: number;
+  /** The operation as metrics label it (the root field), read when needed: it is known only once parsed. */
+  operation(): string;
+}
+
+const requestScope = new AsyncLocalStorage<RequestScope>();
+
+/** Runs a request's work with its scope visible to everything it awaits. */
+export function runWithinRequest<T>(scope: RequestScope, work: () => T): T {
+  return requestScope.run(scope, work);
+}
+
+/** The scope of the request being served; undefined outside one (a background job, a command). */
+export function currentRequest(): RequestScope | undefined {
+  return requestScope.getStore();
 }

@@ -4,11 +4,15 @@ import { DataSource, Logger as TypeOrmLogger } from "typeorm";
 import { lendSqliteConnectionToOneTransaction } from "./sqlite-transactions";
 import { MIGRATIONS, createDataSource } from "./data-source";
 import { assertUtf8mb4 } from "./character-set";
+import { enforceCausalReads } from "./causal-reads";
+import { retryConflictingTransactions } from "./transaction-retry";
 import type { DatabaseTarget } from "../config";
 
 /**
  * Connects and applies every pending migration; the server never starts on an old schema, nor on
- * MySQL tables that cannot hold utf8mb4 text (the error names them and the fix).
+ * MySQL tables that cannot hold utf8mb4 text (the error names them and the fix). On a Galera node
+ * every session waits for causality before anything, migrations included, reads (causal-reads.ts);
+ * transactions the engine rolls back as conflicts are re-run (transaction-retry.ts).
  */
 export async function openDatabase(target: DatabaseTarget, logger?: TypeOrmLogger): Promise<DataSource> {
   if (target.kind === "sqlite" && target.path !== ":memory:") mkdirSync(dirname(target.path), { recursive: true });
@@ -16,6 +20,8 @@ export async function openDatabase(target: DatabaseTarget, logger?: TypeOrmLogge
   await dataSource.initialize();
   try {
     if (target.kind === "sqlite") lendSqliteConnectionToOneTransaction(dataSource);
+    else await enforceCausalReads(dataSource, target.causalReads);
+    retryConflictingTransactions(dataSource);
     await dataSource.runMigrations({ transaction: "each" });
     await assertUtf8mb4(dataSource);
   } catch (error) {
@@ -35,6 +41,7 @@ export async function openDatabaseAsIs(target: DatabaseTarget): Promise<DataSour
   const dataSource = createDataSource(target, undefined, { readOnly: true });
   await dataSource.initialize();
   try {
+    if (target.kind === "mysql") await enforceCausalReads(dataSource, target.causalReads);
     const applied = new Set<string>();
     try {
       const rows: { name: string }[] = await dataSource.query("SELECT name FROM migrations");

@@ -24,6 +24,12 @@ const UNAVAILABLE_CODES = new Set([
   "ER_CONNECTION_KILLED",
   "ER_NORMAL_SHUTDOWN",
   "ER_CANT_CONNECT_TO_SERVER",
+  // 1047: a Galera node outside the primary component ("WSREP has not yet prepared node for
+  // application use") refuses every statement until it rejoins.
+  "ER_UNKNOWN_COM_ERROR",
+  // 1180: the commit itself failed (a Galera node that lost the primary component mid-commit):
+  // like a connection lost at commit, it may or may not have committed; the client retries.
+  "ER_ERROR_DURING_COMMIT",
 ]);
 
 interface ErrorShape {
@@ -61,7 +67,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 
 /**
  * InnoDB gave up on a row lock: a deadlock (1213; InnoDB rolled the transaction back) or a lock
- * wait timeout (1205; the transaction wrapper rolls back). Nothing of that transaction was kept
+ * wait timeout (1205; the transaction wrapper rolls back). Galera reports a certification
+ * conflict with a write committed on another node as a deadlock, and a causal read that could
+ * not sync in time as a lock-wait timeout. src/database re-runs such transactions a few times
+ * before the conflict reaches here. Nothing of that transaction was kept
  * and the same request normally goes through when sent again, so it is retryable like an outage,
  * not an internal error. The gateway's writers lock in one order (the application, then its
  * leads, then its consents) so this stays rare; it can still happen with an outside writer or

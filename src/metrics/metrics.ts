@@ -33,6 +33,17 @@ export const identityReads = new Counter({
   registers: [metricsRegistry],
 });
 
+/**
+ * Transactions re-run because the engine asked for it (a deadlock, a lock-wait timeout, a Galera
+ * certification failure), by the operation (root field) they served, `background` outside a request.
+ */
+export const transactionRetries = new Counter({
+  name: "gateway_transaction_retries_total",
+  help: "Transactions re-run after a deadlock, lock-wait timeout or certification failure, by operation",
+  labelNames: ["operation"] as const,
+  registers: [metricsRegistry],
+});
+
 /** Identity reads withheld because their audit record could not be written. */
 export const identityAuditFailures = new Counter({
   name: "gateway_identity_audit_failures_total",

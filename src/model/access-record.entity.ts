@@ -23,7 +23,12 @@ export interface FieldRead {
  */
 @Entity("access_records")
 export class AccessRecord {
-  /** Insertion order, internal only: shown, it would tell how many records the gateway wrote in all. */
+  /**
+   * Auto-increment, internal only: shown, it would tell how many records the gateway wrote in all.
+   * On one server it follows insertion order; on Galera each node hands out its own residue class
+   * (auto_increment_increment/offset), so values interleave across nodes and say nothing of commit
+   * order. Nothing relies on that order (src/transparency-log/sequencer.ts says why).
+   */
   @PrimaryGeneratedColumn({ type: "int" })
   seq: number;
 

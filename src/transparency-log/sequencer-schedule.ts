@@ -4,6 +4,7 @@ import { type PassSchedule, schedulePasses } from "../common/pass-schedule";
 import type { Logger } from "../logging/logger";
 import { transparencyBacklogAge, transparencyLeaves, transparencyMergeDelay, transparencySequencerBusy, transparencySequencerFailures, transparencyUnreadableRecords } from "../metrics/metrics";
 import { releaseLease, sequenceOnce } from "./sequencer";
+import { databaseErrorCodes } from "../errors/database-availability";
 
 /**
  * Leaves per pass: one transaction. Under load a pass waits its turn for the database behind the
@@ -51,7 +52,7 @@ export function scheduleSequencer(dataSource: DataSource, mergeDelayMs: number, 
       return { more: batch.appended >= batchSize };
     } catch (error) {
       transparencySequencerFailures.inc();
-      logger.error("transparency_sequencer_failed", { errorName: error instanceof Error ? error.name : typeof error });
+      logger.error("transparency_sequencer_failed", { errorName: error instanceof Error ? error.name : typeof error, ...databaseErrorCodes(error) });
       return { more: false };
     }
   });

@@ -161,8 +161,11 @@ async function waitingAccessRecords(manager: EntityManager, limit: number): Prom
   const rows = await repository.find({
     select: { seq: true, id: true, at: true, leafHash: true },
     where: { logIndex: IsNull() },
-    // Insertion order: the `log_index` index holds the waiting records' keys in that order, so
-    // the database reads them off it instead of sorting every waiting record by time.
+    // Key order: the `log_index` index holds the waiting records' keys in that order, so the
+    // database reads them off it instead of sorting every waiting record by time. It is not
+    // commit order (on Galera keys interleave across nodes, and a small key may commit after a
+    // larger one was sequenced) and need not be: a record waits while its log_index is NULL and
+    // is taken by a later pass whatever its key, the lowest keys first so none waits forever.
     order: { seq: "ASC" },
     take: limit,
   });
@@ -194,7 +197,9 @@ async function assignIndexes(manager: EntityManager, pending: readonly Pending[]
   for (const kind of Object.keys(TABLES) as LeafKind[]) {
     const own = pending.map((record, offset) => ({ record, index: firstIndex + offset })).filter(entry => entry.record.kind === kind);
     const { table, key } = TABLES[kind];
-    // Access records: the records of one request are consecutive in `seq` and get consecutive
+    // Access records: the records of one request are consecutive in `seq` on one server (on
+    // Galera they step by the cluster's auto_increment_increment, and each record is a run of
+    // its own: correct, only with more arms per UPDATE) and get consecutive
     // leaves, so each such run is numbered by a range (`log_index = seq + offset`), not by a CASE
     // over every record, and the runs of a pass share one UPDATE (measured on MariaDB under load:
     // an UPDATE per run made numbering most of a pass, statement after statement).

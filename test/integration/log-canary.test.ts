@@ -96,7 +96,7 @@ describe("no identity or credential in anything the server writes", () => {
     let databaseUrl: string;
     if (typeof __DATABASE_KIND__ === "string" && __DATABASE_KIND__ === "mysql") {
       databaseUrl = process.env.TEST_MYSQL_URL!;
-      const wipe = await openDatabase({ kind: "mysql", url: databaseUrl });
+      const wipe = await openDatabase({ kind: "mysql", url: databaseUrl, causalReads: "auto" });
       await wipe.dropDatabase();
       await wipe.destroy();
     } else {

@@ -61,7 +61,7 @@ function databaseTarget(): { target: DatabaseTarget; cleanup: () => void } {
   if (kind === "mysql") {
     const url = process.env.TEST_MYSQL_URL;
     if (!url) throw new Error("TEST_MYSQL_URL is required for the mysql project");
-    return { target: { kind: "mysql", url }, cleanup: () => undefined };
+    return { target: { kind: "mysql", url, causalReads: "auto" }, cleanup: () => undefined };
   }
   const directory = mkdtempSync(join(tmpdir(), "gateway-test-"));
   return { target: { kind: "sqlite", path: join(directory, "gateway.sqlite") }, cleanup: () => rmSync(directory, { recursive: true, force: true }) };

@@ -66,7 +66,7 @@ describe("NODE_ENV and the production database", () => {
   });
 
   it("positive twins: production starts with DATABASE_URL set; development keeps the SQLite fallback", () => {
-    expect(loadConfig({ ...secrets, ...PRODUCTION_SETTINGS, NODE_ENV: "production", DATABASE_URL }).database).toEqual({ kind: "mysql", url: DATABASE_URL });
+    expect(loadConfig({ ...secrets, ...PRODUCTION_SETTINGS, NODE_ENV: "production", DATABASE_URL }).database).toEqual({ kind: "mysql", url: DATABASE_URL, causalReads: "auto" });
     expect(loadConfig({ ...secrets, ...PRODUCTION_SETTINGS, NODE_ENV: "production", DATABASE_URL: "sqlite:/var/lib/gateway/gateway.sqlite" }).database)
       .toEqual({ kind: "sqlite", path: "/var/lib/gateway/gateway.sqlite" });
     expect(loadConfig({ ...secrets, NODE_ENV: "development" }).database).toEqual({ kind: "sqlite", path: "data/gateway.sqlite" });

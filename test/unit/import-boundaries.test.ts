@@ -23,7 +23,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   "web-pages": [],
   metrics: ["errors"],
   common: ["errors"],
-  database: ["model"],
+  database: ["model", "errors", "common", "metrics"],
   regions: ["model"],
   // The access rule; the webhook outbox and delivery; the state changes every cascade shares
   // (which write their events to the outbox in the same transaction).

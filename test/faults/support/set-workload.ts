@@ -39,7 +39,8 @@ async function attempt(operation: () => Promise<HttpResult>): Promise<HttpResult
 }
 
 export interface WorkloadOptions {
-  url: string;
+  /** Several: a client spreads its operations over them and retries an unanswered one on the next (a load balancer's failover). */
+  url: string | readonly string[];
   clients: number;
   lenderId: string;
   /** New operations start only while this returns true; started ones run until acknowledged. */
@@ -52,10 +53,15 @@ export async function runSetWorkload(options: WorkloadOptions): Promise<Acknowle
   const acknowledged: Acknowledged = { applications: new Map(), consents: new Map(), withdrawals: new Set(), anomalies: [], retries: 0 };
   const pause = () => new Promise(resolve => setTimeout(resolve, 50 + Math.random() * 150));
 
+  const urls = typeof options.url === "string" ? [options.url] : options.url;
+  let turn = 0;
+
   /** Repeats `operation` until it gets an answer that is not retryable, or the deadline passes. */
-  async function untilAnswered(operation: () => Promise<HttpResult>): Promise<HttpResult | null> {
+  async function untilAnswered(operation: (url: string) => Promise<HttpResult>): Promise<HttpResult | null> {
     for (;;) {
-      const result = await attempt(operation);
+      turn += 1;
+      const url = urls[turn % urls.length];
+      const result = await attempt(() => operation(url));
       if (!retryable(result)) return result;
       acknowledged.retries += 1;
       if (Date.now() > options.deadline) return null;
@@ -69,7 +75,7 @@ export async function runSetWorkload(options: WorkloadOptions): Promise<Acknowle
     const identity = uniqueIdentity();
     for (let sequence = 0; options.running(); sequence += 1) {
       const key = `c${index}-${sequence}`;
-      const submitted = await untilAnswered(() => submitOver(options.url, bearer, key, identity));
+      const submitted = await untilAnswered(url => submitOver(url, bearer, key, identity));
       if (submitted === null) return;
       const applicationId = submitted.body.data?.submitApplication?.id;
       if (typeof applicationId !== "string") {
@@ -79,14 +85,14 @@ export async function runSetWorkload(options: WorkloadOptions): Promise<Acknowle
       acknowledged.applications.set(`${subject}/${key}`, applicationId);
       if (sequence % 3 !== 0) continue;
 
-      const chosen = await untilAnswered(() => chooseOver(options.url, bearer, applicationId, options.lenderId));
+      const chosen = await untilAnswered(url => chooseOver(url, bearer, applicationId, options.lenderId));
       if (chosen === null) return;
       const consentId = chosen.body.data?.chooseLender?.id;
       // A grant that committed but whose answer was lost comes back from an identical retry (the
       // same consent); one that is never answered was never acknowledged, so it is not counted.
       if (typeof consentId !== "string") continue;
       acknowledged.consents.set(consentId, applicationId);
-      const withdrawn = await untilAnswered(() => graphql(options.url, WITHDRAW_CONSENT, { id: consentId }, bearer));
+      const withdrawn = await untilAnswered(url => graphql(url, WITHDRAW_CONSENT, { id: consentId }, bearer));
       if (withdrawn === null) return;
       if (withdrawn.body.data?.withdrawConsent?.status === "WITHDRAWN") acknowledged.withdrawals.add(consentId);
       else acknowledged.anomalies.push(`withdraw ${consentId}: ${errorCode(withdrawn) ?? withdrawn.status}`);
@@ -98,11 +104,12 @@ export async function runSetWorkload(options: WorkloadOptions): Promise<Acknowle
 }
 
 /** The set test's final read, straight from the database. Returns the violations found. */
-export async function checkAcknowledged(database: Connection, acknowledged: Acknowledged, leadsPerApplication: number): Promise<string[]> {
+export async function checkAcknowledged(database: Connection, acknowledged: Acknowledged, leadsPerApplication: number, options: { workloadOnly?: boolean } = {}): Promise<string[]> {
   const violations = [...acknowledged.anomalies];
+  // workloadOnly: the database also holds other tests' applications (a cluster shared by several phases).
   const [applicationRows] = await database.query(
     "SELECT a.id, a.idempotency_key AS idempotencyKey, p.subject, (SELECT COUNT(*) FROM leads l WHERE l.application_id = a.id) AS leadCount " +
-      "FROM applications a JOIN applicants p ON p.id = a.applicant_id",
+      "FROM applications a JOIN applicants p ON p.id = a.applicant_id" + (options.workloadOnly ? " WHERE p.subject LIKE 'crash-client-%'" : ""),
   );
   const rows = applicationRows as Array<{ id: string; idempotencyKey: string; subject: string; leadCount: unknown }>;
   const byKey = new Map<string, string[]>();
