@@ -106,7 +106,9 @@ async function deliverOne(dataSource: DataSource, id: string, owner: string, set
   }
   webhookDeliveryAttempts.inc({ outcome: result.delivered ? "delivered" : result.failure.toLowerCase() });
   const finished = new Date();
-  await dataSource.transaction(manager => recordAttempt(manager, delivery, endpoint.id, owner, result, settings, finished));
+  const gaveUp = await dataSource.transaction(manager => recordAttempt(manager, delivery, endpoint.id, owner, result, settings, finished));
+  // Counted once the transaction committed: a re-run of it must not count the failure twice.
+  if (gaveUp) webhookDeliveriesFailed.inc();
 }
 
 async function recordGatewayError(dataSource: DataSource, id: string, owner: string, settings: WebhookSettings): Promise<void> {
@@ -114,7 +116,8 @@ async function recordGatewayError(dataSource: DataSource, id: string, owner: str
   if (!delivery) return;
   webhookDeliveryAttempts.inc({ outcome: WebhookAttemptFailure.GATEWAY_ERROR.toLowerCase() });
   const result: AttemptResult = { delivered: false, failure: WebhookAttemptFailure.GATEWAY_ERROR, status: null, retryAfterMs: null };
-  await dataSource.transaction(manager => recordAttempt(manager, delivery, delivery.endpointId, owner, result, settings, new Date()));
+  const gaveUp = await dataSource.transaction(manager => recordAttempt(manager, delivery, delivery.endpointId, owner, result, settings, new Date()));
+  if (gaveUp) webhookDeliveriesFailed.inc();
 }
 
 /** Where the delivery goes after a failed attempt: its next attempt's time, or null to give up. */
@@ -129,10 +132,11 @@ function nextAttempt(attempts: number, result: AttemptResult & { delivered: fals
  * Writes the attempt, only while this instance still holds the lease (else another instance has
  * taken the row and its own attempt counts), and what it says of the endpoint: a success clears
  * its failing streak; a 410 or five days of failures disable it, and its pending deliveries fail.
+ * True when this attempt gave the delivery up (FAILED).
  */
 async function recordAttempt(
   manager: EntityManager, delivery: WebhookDelivery, endpointId: string, owner: string, result: AttemptResult, settings: WebhookSettings, at: Date,
-): Promise<void> {
+): Promise<boolean> {
   const attempts = delivery.attempts + 1;
   const common = { attempts, lastAttemptAt: at, lastResponseStatus: result.status, leaseOwner: null, leaseUntil: null };
   const mine = { id: delivery.id, leaseOwner: owner, status: WebhookDeliveryStatus.PENDING };
@@ -141,15 +145,15 @@ async function recordAttempt(
   if (result.delivered) {
     const written = await deliveries.update(mine, { ...common, status: WebhookDeliveryStatus.DELIVERED, deliveredAt: at, lastFailure: null });
     if (written.affected === 1) await endpoints.update({ id: endpointId }, { lastSuccessAt: at, failingSince: null });
-    return;
+    return false;
   }
   const next = nextAttempt(attempts, result, settings, at);
   const written = await deliveries.update(mine, next === null
     ? { ...common, status: WebhookDeliveryStatus.FAILED, lastFailure: result.failure }
     : { ...common, nextAttemptAt: next, lastFailure: result.failure });
-  if (written.affected !== 1) return;
-  if (next === null) webhookDeliveriesFailed.inc();
-  if (result.failure === WebhookAttemptFailure.ENDPOINT_DISABLED || result.failure === WebhookAttemptFailure.GATEWAY_ERROR) return;
+  if (written.affected !== 1) return false;
+  const gaveUp = next === null;
+  if (result.failure === WebhookAttemptFailure.ENDPOINT_DISABLED || result.failure === WebhookAttemptFailure.GATEWAY_ERROR) return gaveUp;
   // The streak's start as the row holds it now, not as it was read before the attempt: a success
   // running beside this failure may have ended the streak (then this failure starts a new one).
   await endpoints.update({ id: endpointId, failingSince: IsNull() }, { failingSince: at });
@@ -158,6 +162,7 @@ async function recordAttempt(
   const disabledReason = result.status === 410 ? WebhookDisabledReason.GONE
     : at.getTime() - failingSince.getTime() >= DISABLE_AFTER_FAILING_MS ? WebhookDisabledReason.FAILING : null;
   if (disabledReason !== null) await disableEndpoint(manager, endpointId, disabledReason, at);
+  return gaveUp;
 }
 
 /** Disables every ACTIVE endpoint of a lender (offboarding); returns how many. */
