@@ -1,6 +1,7 @@
 import { DataSource, LessThan, MoreThan } from "typeorm";
 import type { CounterStore } from "./counter-store";
 import { QuotaCounter } from "../model/quota-counter.entity";
+import { isDatabaseUnavailable, isLockConflict } from "../errors/database-availability";
 
 /** Milliseconds between sweeps of ended windows. */
 const SWEEP_INTERVAL_MS = 10 * 60_000;
@@ -28,7 +29,10 @@ export class DatabaseCounterStore implements CounterStore {
     try {
       await this.repository().insert({ key, count: amount, expiresAt: new Date(now.getTime() + ttlMs) });
       return amount;
-    } catch {
+    } catch (error) {
+      // A collision means another request (or another Galera node) made the window's row: add
+      // to it. A conflict or an outage is not "full": answering 429 for it would be a lie.
+      if (isLockConflict(error) || isDatabaseUnavailable(error)) throw error;
       return this.conditionalAdd(key, amount, limit);
     }
   }
