@@ -33,8 +33,10 @@ const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
  * conflict is thrown as it came, and becomes SERVICE_UNAVAILABLE as before.
  *
  * Installed on the DataSource's manager, so every `dataSource.transaction(...)` of the gateway
- * gets it without each caller opting in; a transaction opened inside another is left to the
- * outer one's retry (on SQLite it is a savepoint of it). Statements outside a transaction are
+ * gets it without each caller opting in. A transaction opened inside another is not retried
+ * by itself; nothing of the gateway opens one (on MySQL it would be a second, independent
+ * transaction on another connection, committed on its own, which a re-run of the outer one
+ * would repeat: keep it that way). Statements outside a transaction are
  * not retried here: on Galera the server itself retries an autocommit statement that lost
  * certification (`wsrep_retry_autocommit`).
  */

@@ -1,3 +1,4 @@
+import { AsyncResource } from "node:async_hooks";
 import { randomBytes, randomUUID } from "node:crypto";
 import { DataSource, EntityManager } from "typeorm";
 import { AccessRecord, type FieldRead, encodeFieldReads } from "../model/access-record.entity";
@@ -113,6 +114,13 @@ export class AccessRecordWriter {
   private readonly waiting: Waiting[] = [];
   private inFlight = 0;
 
+  /**
+   * The writer's own async context, from where it was made (the server's start, outside any
+   * request): a group's write runs in it, not in the context of whichever request's write
+   * happened to finish before it, whose deadline and name would otherwise bound and label it.
+   */
+  private readonly scope = new AsyncResource("AccessRecordWriter");
+
   constructor(private readonly dataSource: DataSource, private readonly maxInFlight: number, private readonly hashLeaf?: LeafHasher) {}
 
   write(drafts: readonly AccessRecordDraft[]): Promise<void> {
@@ -132,7 +140,7 @@ export class AccessRecordWriter {
         group.push(this.waiting.shift()!);
       }
       this.inFlight += 1;
-      void this.flush(group).finally(() => {
+      void this.scope.runInAsyncScope(() => this.flush(group)).finally(() => {
         this.inFlight -= 1;
         this.start();
       });
