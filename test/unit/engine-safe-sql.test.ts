@@ -47,8 +47,10 @@ function violations(files: string[]): string[] {
 }
 
 describe("engine-safe SQL", () => {
-  it("no shared, skip, named or table locks anywhere in src/ and migrations/", () => {
-    expect(violations([...sourceFiles(join(ROOT, "src")), ...sourceFiles(join(ROOT, "migrations"))])).toEqual([]);
+  it("no shared, skip, named or table locks anywhere in src/, migrations/, bench/ or the tests' support", () => {
+    // test/faults may lock tables: it holds requests in flight on a private single server.
+    const scanned = ["src", "migrations", "bench", "test/support"].flatMap(directory => sourceFiles(join(ROOT, directory)));
+    expect(violations(scanned)).toEqual([]);
   });
 
   it("positive twin: the check finds each construct in code and SQL text, and ignores comments", () => {
