@@ -130,7 +130,8 @@ export class ConsentService {
       if (current.status !== ApplicationStatus.SUBMITTED) throw refuseApplication(current.status);
       // And the lender, locked: a suspension or a narrowing of its categories in flight either
       // commits first (and is seen here) or waits for this consent (a suspension then terminates
-      // it with the others; a narrowing denies its reads from then on). An exclusive lock, not a
+      // it with the others; a narrowing denies its reads from then on). On Galera the write to
+      // the row below does this across nodes. An exclusive lock, not a
       // shared one: LOCK IN SHARE MODE is refused by TiDB and routed poorly by Vitess, and FOR
       // SHARE by MariaDB; choices for one lender queue on its row for the few statements below.
       const standing = await manager.getRepository(Lender).findOne({
@@ -151,6 +152,10 @@ export class ConsentService {
         );
       }
       await manager.getRepository(Consent).insert(consent);
+      // A write to the lender's row, not only its lock: on Galera a lock holds on one node, and a
+      // suspension or narrowing committed through another node conflicts at certification only
+      // with a transaction that wrote the same row; one of the two is then rolled back and re-run.
+      await manager.getRepository(Lender).increment({ id: lender.id }, "consentsGranted", 1);
       // A lead chosen again (CHOSEN or APPROVED after a withdrawal) keeps its status; its lender sees the new consent.
       const chosen = LEAD_STATES_THAT_CAN_BE_CHOSEN.includes(currentLead.status) ? { status: LeadStatus.CHOSEN, statusChangedAt: now } : {};
       await manager.getRepository(Lead).update({ id: lead.id, status: currentLead.status }, { ...chosen, updatedAt: now });

@@ -21,6 +21,7 @@ import { AccessRecordLeafHash1765850000000 } from "../../migrations/176585000000
 import { TablesUtf8mb41765860000000 } from "../../migrations/1765860000000-tables-utf8mb4";
 import { Webhooks1765900000000 } from "../../migrations/1765900000000-webhooks";
 import { LeadChanges1765950000000 } from "../../migrations/1765950000000-lead-changes";
+import { LenderConsentsGranted1766000000000 } from "../../migrations/1766000000000-lender-consents-granted";
 import { TransparencyNode, TransparencyState } from "../model/transparency-state.entity";
 import { ApplicantRecord } from "../model/applicant.entity";
 import { Application } from "../model/application.entity";
@@ -41,7 +42,7 @@ import { LenderEvent, WebhookDelivery, WebhookEndpoint } from "../model/webhook.
 export const ENTITIES = [Lender, ApiKey, ApplicantRecord, Application, Lead, Offer, Consent, AccessRecord, QuotaCounter, AdminAction, AdminChange, LenderPublicKey, LenderAccessToken, ClientAssertionJti, TransparencyState, TransparencyNode, WebhookEndpoint, LenderEvent, WebhookDelivery];
 
 /** Listed, not globbed: the same list works under ts-node, ts-jest and compiled JavaScript. */
-export const MIGRATIONS = [DatabaseUtf8mb41764200000000, InitialSchema1764300000000, EncryptIdentity1764400000000, QuotasAndKeyLifecycle1764500000000, IdentityPerApplication1764600000000, ExactSubjectComparison1764700000000, LenderCitiesFit1764800000000, DropExactIncome1764900000000, ApiKeySuccessor1765000000000, AccessLogOpaqueId1765100000000, RegionCodes1765200000000, AdminActionsAndChanges1765300000000, LenderPublicKeys1765400000000, AccessLogReaders1765500000000, LenderAccessVersion1765600000000, AccessRecords1765700000000, TransparencyLog1765800000000, AccessRecordLeafHash1765850000000, TablesUtf8mb41765860000000, Webhooks1765900000000, LeadChanges1765950000000];
+export const MIGRATIONS = [DatabaseUtf8mb41764200000000, InitialSchema1764300000000, EncryptIdentity1764400000000, QuotasAndKeyLifecycle1764500000000, IdentityPerApplication1764600000000, ExactSubjectComparison1764700000000, LenderCitiesFit1764800000000, DropExactIncome1764900000000, ApiKeySuccessor1765000000000, AccessLogOpaqueId1765100000000, RegionCodes1765200000000, AdminActionsAndChanges1765300000000, LenderPublicKeys1765400000000, AccessLogReaders1765500000000, LenderAccessVersion1765600000000, AccessRecords1765700000000, TransparencyLog1765800000000, AccessRecordLeafHash1765850000000, TablesUtf8mb41765860000000, Webhooks1765900000000, LeadChanges1765950000000, LenderConsentsGranted1766000000000];
 
 /**
  * `logger`: only tests and the benchmark pass one (a statement counter); production uses none.

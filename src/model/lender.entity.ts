@@ -80,6 +80,14 @@ export class Lender {
   @Column({ name: "access_version", type: "int", default: 0 })
   accessVersion: number;
 
+  /**
+   * Consents granted to the lender, counted by `chooseLender` in its transaction: the write that
+   * makes a Galera cluster order a choice against a suspension or narrowing made through
+   * another node (see migration 1766000000000). Not exposed.
+   */
+  @Column({ name: "consents_granted", type: "int", default: 0 })
+  consentsGranted: number;
+
   @Field(_type => [PiiCategory])
   get permittedCategories(): PiiCategory[] {
     return decodeCategories(this.permittedCategoriesStored);

@@ -6,11 +6,12 @@ import { GatewayProcess, graphql, token } from "../faults/support/gateway-proces
 import { errorCode, onboardLenderOver, readiness, sleep, sleepRandomly } from "../faults/support/scenario";
 import { checkAcknowledged, runSetWorkload } from "../faults/support/set-workload";
 import { GaleraCluster, startGaleraCluster } from "./support/galera-cluster";
-import { approveAllThrough, chooseThrough, dataOf, readName, startClusterGateway, transactionRetries } from "./support/cluster-flow";
+import { approveAllThrough, chooseOver, chooseThrough, dataOf, readName, startClusterGateway, submitThrough, transactionRetries } from "./support/cluster-flow";
 import { expectEverySequenced, leadsPerApplication, loggedEvents } from "./support/cluster-checks";
 
 const WITHDRAWAL_ROUNDS = 200;
 const NARROWING_ROUNDS = 30;
+const RACE_ROUNDS = 40;
 
 /**
  * The gateway on a 3-node MariaDB Galera cluster, one gateway instance per node, one Redis: the
@@ -126,6 +127,37 @@ describe("the gateway on a Galera cluster", () => {
     }, async (actor, _checker, lender) => {
       lender.apiKey = dataOf(await graphql(actor, ISSUE_KEY, { id: lender.id, label: "cluster" }, admin), "issue").issueApiKey.secret;
     });
+  }, 300_000);
+
+  it(`a choice on one node racing a suspension on another: ${RACE_ROUNDS} rounds, no consent left active on the suspended lender`, async () => {
+    // Row locks hold on one node only; the choice's lock of the lender row must still make one
+    // of the two lose certification, or the suspension's sweep would miss the new consent.
+    const lender = await onboardLenderOver(urls()[0], admin, "ClusterRace");
+    const applicant = await token("applicant", "cluster-race");
+    const database = await createConnection(cluster.nodes[0].url);
+    const left: string[] = [];
+    let chosen = 0;
+    try {
+      await database.query("SET SESSION wsrep_sync_wait = 1");
+      for (let round = 0; round < RACE_ROUNDS; round += 1) {
+        const [chooser, suspender, checker] = trio(round);
+        const { applicationId } = await submitThrough(chooser, applicant, lender.id);
+        const [choice, suspension] = await Promise.all([
+          chooseOver(chooser, applicant, applicationId, lender.id),
+          graphql(suspender, SET_STATUS, { id: lender.id, status: "SUSPENDED" }, admin),
+        ]);
+        if (choice.body?.data?.chooseLender) chosen += 1;
+        if (!suspension.body?.data?.setLenderStatus) dataOf(await graphql(suspender, SET_STATUS, { id: lender.id, status: "SUSPENDED" }, admin), "suspend again");
+        const [rows] = await database.query("SELECT id FROM consents WHERE lender_id = ? AND status = 'ACTIVE'", [lender.id]);
+        if ((rows as unknown[]).length > 0) left.push(`round ${round}: ${(rows as unknown[]).length} active`);
+        dataOf(await graphql(chooser, SET_STATUS, { id: lender.id, status: "ACTIVE" }, admin), "reactivate");
+        await approveAllThrough(checker, lender.id);
+      }
+    } finally {
+      await database.end();
+    }
+    console.log(`choice against suspension: ${RACE_ROUNDS} rounds, ${chosen} choices acknowledged, ${left.length} consents left active`);
+    expect(left).toEqual([]);
   }, 300_000);
 
   it("lenders reading on every node while applicants choose, withdraw and lenders report outcomes: no SERVICE_UNAVAILABLE, each change once", async () => {

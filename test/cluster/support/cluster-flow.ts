@@ -31,13 +31,24 @@ export function dataOf(result: HttpResult, what: string): any {
   return result.body.data;
 }
 
-/** An application submitted and its lender chosen through `url`; the lead the lender reads it by. */
-export async function chooseThrough(url: string, applicant: string, lenderId: string): Promise<{ applicationId: string; leadId: string; consentId: string }> {
+/** An application submitted through `url`, with the lead the lender reads it by. */
+export async function submitThrough(url: string, applicant: string, lenderId: string): Promise<{ applicationId: string; leadId: string }> {
   const submitted = dataOf(await graphql(url, SUBMIT_WITH_LEADS, { input: applicationInput(uniqueIdentity()), key: randomUUID() }, applicant), "submit").submitApplication;
   const lead = (submitted.leads as Array<{ id: string; lender: { id: string } }>).find(entry => entry.lender.id === lenderId);
   if (!lead) throw new Error("the application has no lead for the lender");
-  const chosen = dataOf(await graphql(url, CHOOSE, { input: { applicationId: submitted.id, lenderId, categories: ALL_CATEGORIES } }, applicant), "choose");
-  return { applicationId: submitted.id, leadId: lead.id, consentId: chosen.chooseLender.id };
+  return { applicationId: submitted.id, leadId: lead.id };
+}
+
+/** The lender chosen for every category, through `url`. */
+export function chooseOver(url: string, applicant: string, applicationId: string, lenderId: string): Promise<HttpResult> {
+  return graphql(url, CHOOSE, { input: { applicationId, lenderId, categories: ALL_CATEGORIES } }, applicant);
+}
+
+/** An application submitted and its lender chosen through `url`; the lead the lender reads it by. */
+export async function chooseThrough(url: string, applicant: string, lenderId: string): Promise<{ applicationId: string; leadId: string; consentId: string }> {
+  const { applicationId, leadId } = await submitThrough(url, applicant, lenderId);
+  const chosen = dataOf(await chooseOver(url, applicant, applicationId, lenderId), "choose");
+  return { applicationId, leadId, consentId: chosen.chooseLender.id };
 }
 
 export type ReadOutcome = "granted" | "denied" | "unavailable";
