@@ -145,6 +145,25 @@ describe("the bounds of the re-runs", () => {
     })).rejects.toThrow("not a conflict");
     expect(attempts).toBe(1);
   });
+
+  it("a lock-wait timeout is re-run; a commit whose outcome is unknown never is (it may have committed)", async () => {
+    const thrown = (error: object) => async () => {
+      let attempts = 0;
+      await gateway.dataSource.transaction(async () => {
+        attempts += 1;
+        if (attempts === 1) throw Object.assign(new Error("driver error"), error);
+      }).catch(() => undefined);
+      return attempts;
+    };
+    await expect(thrown({ code: "ER_LOCK_WAIT_TIMEOUT", errno: 1205 })()).resolves.toBe(2);
+    for (const unknownOutcome of [
+      { code: "ER_ERROR_DURING_COMMIT", errno: 1180 },
+      { code: "PROTOCOL_CONNECTION_LOST", fatal: true },
+      { code: "ECONNRESET", fatal: true },
+    ]) {
+      await expect(thrown(unknownOutcome)()).resolves.toBe(1);
+    }
+  });
 });
 
 describe("the backoff between re-runs", () => {
