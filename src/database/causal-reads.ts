@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
 import type { CausalReadsSetting } from "../config";
+import { isGaleraNode } from "../common/galera-node";
 
 /**
  * Galera applies other nodes' commits asynchronously: with its default `wsrep_sync_wait = 0` a
@@ -32,11 +33,6 @@ interface PooledConnection {
 
 interface ConnectionPool {
   getConnection(callback: (error: Error | null, connection: PooledConnection) => void): void;
-}
-
-async function isGaleraNode(dataSource: DataSource): Promise<boolean> {
-  const rows: Array<{ Value?: unknown }> = await dataSource.query("SHOW VARIABLES LIKE 'wsrep_on'");
-  return rows.length > 0 && String(rows[0].Value).toUpperCase() === "ON";
 }
 
 /**

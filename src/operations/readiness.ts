@@ -1,5 +1,6 @@
 import { DataSource } from "typeorm";
 import { DEADLINE_PASSED, withinDeadline } from "../common/deadline";
+import { isGaleraNode } from "../common/galera-node";
 import { databaseUnavailable } from "../metrics/metrics";
 
 /** Milliseconds a readiness probe waits for the database before calling it unreachable. */
@@ -54,8 +55,7 @@ export interface ClusterReport {
 
 async function clusterState(dataSource: DataSource): Promise<ClusterReport | undefined> {
   // SHOW statements are exempt from the causal wait, so these answer on a node that cannot sync.
-  const variables = (await dataSource.query("SHOW VARIABLES LIKE 'wsrep_on'")) as Array<{ Value: unknown }>;
-  if (variables.length === 0 || String(variables[0].Value).toUpperCase() !== "ON") return undefined;
+  if (!(await isGaleraNode(dataSource))) return undefined;
   const rows = (await dataSource.query(
     "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_cluster_status', 'wsrep_local_state_comment', 'wsrep_ready')",
   )) as Array<{ Variable_name: string; Value: unknown }>;
