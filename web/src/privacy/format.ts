@@ -1,12 +1,6 @@
 import type { CombinedError } from "urql";
 import { useTranslation } from "react-i18next";
-import { errorCode } from "../shared/gateway-client";
-
-/** The gateway's `extensions.reason` of a refusal (e.g. CONSENT_ALREADY_ACTIVE), if it gave one. */
-function refusalReason(error: CombinedError): string | null {
-  const reason = error.graphQLErrors.map(graphQLError => graphQLError.extensions?.reason).find(value => typeof value === "string");
-  return typeof reason === "string" ? reason : null;
-}
+import { errorCode, failureKey } from "../shared/gateway-client";
 
 /** The gateway's `extensions.field` of a BAD_USER_INPUT, if it named one. */
 export function refusedField(error: CombinedError | undefined): string | null {
@@ -26,12 +20,8 @@ export function useFormat() {
     categories: (categories: readonly string[]) =>
       categories.map(category => t(`category.${category}`)).join(i18n.language === "en" ? ", " : "、"),
     problem: (error: CombinedError) => {
-      const reason = refusalReason(error);
-      const code = errorCode(error) ?? "UNKNOWN";
-      for (const key of [reason, code]) {
-        if (key && i18n.exists(`problem.${key}`)) return t(`problem.${key}`);
-      }
-      return t("problem.other", { code });
+      const key = failureKey(error, candidate => i18n.exists(`problem.${candidate}`));
+      return key ? t(`problem.${key}`) : t("problem.other", { code: errorCode(error) ?? "UNKNOWN" });
     },
   };
 }
